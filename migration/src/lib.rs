@@ -1,0 +1,29 @@
+//! Schema migrations of reloop, one change a file (`mYYYYMMDD_NNNNNN_verb_table.rs`).
+//!
+//! Run them with `reloop migrate` or `cargo run -p migration -- up`; the server also
+//! applies pending migrations at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261121_000001_create_organizations;
+mod m20261121_000002_create_users;
+mod m20261121_000003_create_collectors;
+mod m20261121_000004_create_refresh_tokens;
+mod m20261121_000005_create_categories;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_create_organizations::Migration),
+            Box::new(m20261121_000002_create_users::Migration),
+            Box::new(m20261121_000003_create_collectors::Migration),
+            Box::new(m20261121_000004_create_refresh_tokens::Migration),
+            Box::new(m20261121_000005_create_categories::Migration),
+        ]
+    }
+}

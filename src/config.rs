@@ -1,0 +1,219 @@
+//! Settings from environment variables, with defaults that suit a laptop.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `RELOOP_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
+//! | `RELOOP_DATA_DIR` | `./data` | SQLite file and generated secrets |
+//! | `DATABASE_URL` | SQLite file in the data folder | `postgres://…` switches to PostgreSQL |
+//! | `REDIS_URL` | none (in-process adapters) | `redis://…` for geo index, pub/sub, rate limits |
+//! | `RELOOP_REDIS_PREFIX` | `reloop:` | prefix of every Redis key and channel |
+//! | `RELOOP_JWT_SECRET` | generated into the data folder | HMAC secret of access tokens (≥ 32 bytes) |
+//! | `RELOOP_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
+//! | `RELOOP_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days) |
+//! | `RELOOP_GRAPHQL_MAX_DEPTH` | `12` | query depth limit |
+//! | `RELOOP_GRAPHQL_MAX_COMPLEXITY` | `1000` | query complexity limit |
+//! | `RELOOP_GRAPHQL_MAX_BODY_BYTES` | `65536` | request body limit (413 past it) |
+//! | `RELOOP_INTROSPECTION` | `true` | `false` turns schema introspection off |
+//! | `RELOOP_SEED_DEMO` | `true` | seed the demo catalog into an empty database |
+//! | `RELOOP_DB_MAX_CONNECTIONS` | `16` (SQLite `8`) | pool size |
+//! | `RELOOP_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | per-email login budget |
+//! | `RELOOP_CURRENCY` | `CNY` | currency of every amount |
+//! | `RELOOP_LOG_FORMAT` | `text` | `json` for structured logs |
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+/// Everything the application needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `host:port` to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// Folder for the SQLite file and generated secrets.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…`; None means the SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Redis URL; None runs the geo index, pub/sub and rate limiter in-process.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key and channel, so several deployments can share a Redis.
+    pub redis_prefix: String,
+    /// Database pool and timeouts.
+    pub database: DatabaseSettings,
+    /// Redis connect and response timeouts.
+    pub redis_connect_timeout: Duration,
+    /// See `redis_connect_timeout`.
+    pub redis_response_timeout: Duration,
+    /// Token settings.
+    pub auth: AuthSettings,
+    /// GraphQL limits.
+    pub graphql: GraphqlSettings,
+    /// Seed the demo catalog when the database is empty.
+    pub seed_demo: bool,
+    /// ISO 4217 code of every amount.
+    pub currency: String,
+    /// Structured (JSON) logs.
+    pub log_json: bool,
+}
+
+/// Pool settings of the database.
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    /// Most connections in the pool; None picks a default per backend.
+    pub max_connections: Option<u32>,
+    /// How long a request waits for a pooled connection.
+    pub acquire_timeout: Duration,
+    /// How long opening one connection may take.
+    pub connect_timeout: Duration,
+    /// How long SQLite waits for the write lock before giving up.
+    pub sqlite_busy_timeout: Duration,
+}
+
+/// Access and refresh token settings.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// HMAC secret; None means "generate one into the data folder" (development).
+    pub jwt_secret: Option<SecretString>,
+    /// `iss` claim written and required.
+    pub issuer: String,
+    /// `aud` claim written and required.
+    pub audience: String,
+    /// Access token lifetime.
+    pub access_token_ttl: Duration,
+    /// Refresh token lifetime.
+    pub refresh_token_ttl: Duration,
+    /// Login attempts per email per minute.
+    pub login_attempts_per_minute: u32,
+}
+
+/// Limits of the GraphQL endpoint.
+#[derive(Clone, Debug)]
+pub struct GraphqlSettings {
+    /// Deepest selection allowed.
+    pub max_depth: usize,
+    /// Highest complexity allowed.
+    pub max_complexity: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Whether `__schema`/`__type` are answered.
+    pub introspection: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "reloop:".to_owned(),
+            database: DatabaseSettings {
+                max_connections: None,
+                acquire_timeout: Duration::from_secs(10),
+                connect_timeout: Duration::from_secs(5),
+                sqlite_busy_timeout: Duration::from_secs(15),
+            },
+            redis_connect_timeout: Duration::from_secs(3),
+            redis_response_timeout: Duration::from_secs(3),
+            auth: AuthSettings {
+                jwt_secret: None,
+                issuer: "reloop".to_owned(),
+                audience: "reloop-api".to_owned(),
+                access_token_ttl: Duration::from_secs(15 * 60),
+                refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+                login_attempts_per_minute: 10,
+            },
+            graphql: GraphqlSettings {
+                max_depth: 12,
+                max_complexity: 1000,
+                max_body_bytes: 64 * 1024,
+                introspection: true,
+            },
+            seed_demo: true,
+            currency: "CNY".to_owned(),
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the environment on top of the defaults; a malformed value is an error
+    /// naming the variable.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let mut config = Self::default();
+        if let Some(bind) = var("RELOOP_BIND") {
+            config.bind = bind;
+        }
+        if let Some(dir) = var("RELOOP_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        config.database_url = var("DATABASE_URL");
+        config.redis_url = var("REDIS_URL");
+        if let Some(prefix) = var("RELOOP_REDIS_PREFIX") {
+            config.redis_prefix = prefix;
+        }
+        config.auth.jwt_secret = var("RELOOP_JWT_SECRET").map(SecretString::from);
+        if let Some(secs) = parsed::<u64>("RELOOP_ACCESS_TOKEN_TTL_SECS")? {
+            config.auth.access_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(secs) = parsed::<u64>("RELOOP_REFRESH_TOKEN_TTL_SECS")? {
+            config.auth.refresh_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(n) = parsed("RELOOP_LOGIN_ATTEMPTS_PER_MINUTE")? {
+            config.auth.login_attempts_per_minute = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_DEPTH")? {
+            config.graphql.max_depth = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_COMPLEXITY")? {
+            config.graphql.max_complexity = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_BODY_BYTES")? {
+            config.graphql.max_body_bytes = n;
+        }
+        if let Some(on) = parsed("RELOOP_INTROSPECTION")? {
+            config.graphql.introspection = on;
+        }
+        if let Some(on) = parsed("RELOOP_SEED_DEMO")? {
+            config.seed_demo = on;
+        }
+        config.database.max_connections = parsed("RELOOP_DB_MAX_CONNECTIONS")?;
+        if let Some(currency) = var("RELOOP_CURRENCY") {
+            config.currency = currency;
+        }
+        config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
+        Ok(config)
+    }
+
+    /// The database URL to connect to: the configured one, or the SQLite file.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("reloop.db").display()
+            ),
+        }
+    }
+}
+
+/// A non-empty environment variable.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A variable parsed as `T`; a malformed value names the variable.
+fn parsed<T: FromStr>(name: &str) -> anyhow::Result<Option<T>>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    var(name)
+        .map(|raw| {
+            raw.trim()
+                .parse::<T>()
+                .with_context(|| format!("{name}={raw:?} is not valid"))
+        })
+        .transpose()
+}

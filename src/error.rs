@@ -1,0 +1,141 @@
+//! `AppError`: every failure a client can see, and its one mapping to `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+
+/// An error returned by a service or resolver. Each variant's doc says what the client sees.
+///
+/// It deliberately does not implement `Display`: async-graphql converts any `Display`
+/// type into an error *without* extensions, so a `?` would silently drop the code. With
+/// no `Display`, the only conversion is the one below, which always sets it.
+#[derive(Debug)]
+pub enum AppError {
+    /// UNAUTHENTICATED: no valid credentials were presented.
+    Unauthenticated(String),
+    /// FORBIDDEN: authenticated, but the role may not do this.
+    Forbidden,
+    /// NOT_FOUND: the object does not exist or belongs to somebody else.
+    NotFound(&'static str),
+    /// VALIDATION: an input field is malformed; `extensions.field` names it.
+    Validation {
+        /// The input field, as the client spelled it (e.g. `input.email`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// CONFLICT: the change clashes with the current state (duplicate, stale version).
+    Conflict(String),
+    /// QUOTE_EXPIRED: the quote is past its validity.
+    QuoteExpired,
+    /// OFFER_EXPIRED: the job offer is no longer open.
+    OfferExpired,
+    /// ALREADY_ASSIGNED: another collector was faster.
+    AlreadyAssigned,
+    /// INVALID_STATE: the transition is not allowed from the current state.
+    InvalidState(String),
+    /// RATE_LIMITED: over budget; `extensions.retryAfter` says in how many seconds to retry.
+    RateLimited {
+        /// Seconds until the request would be accepted.
+        retry_after_secs: f64,
+    },
+    /// IDEMPOTENCY_MISMATCH: the idempotency key was used with other input.
+    IdempotencyMismatch,
+    /// INTERNAL: anything unexpected. Logged with context; the client sees no details.
+    Internal(anyhow::Error),
+}
+
+/// Results of services and resolvers.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A VALIDATION error for `field`.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message the client sees.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(message)
+            | Self::Conflict(message)
+            | Self::InvalidState(message) => message.clone(),
+            Self::Validation { message, .. } => message.clone(),
+            Self::Forbidden => "you are not allowed to do this".to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::QuoteExpired => "the quote has expired".to_owned(),
+            Self::OfferExpired => "the job offer has expired".to_owned(),
+            Self::AlreadyAssigned => "the order is already assigned".to_owned(),
+            Self::RateLimited { .. } => "rate limit exceeded".to_owned(),
+            Self::IdempotencyMismatch => {
+                "the idempotency key was already used with different input".to_owned()
+            }
+            Self::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
+    /// For callers outside GraphQL (the command line, start-up): an `anyhow` error with
+    /// the code and message, or the internal cause itself.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            Self::Internal(cause) => cause,
+            other => anyhow::anyhow!("{}: {}", other.code(), other.message()),
+        }
+    }
+
+    /// The stable `extensions.code` of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Validation { .. } => "VALIDATION",
+            Self::Conflict(_) => "CONFLICT",
+            Self::QuoteExpired => "QUOTE_EXPIRED",
+            Self::OfferExpired => "OFFER_EXPIRED",
+            Self::AlreadyAssigned => "ALREADY_ASSIGNED",
+            Self::InvalidState(_) => "INVALID_STATE",
+            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::IdempotencyMismatch => "IDEMPOTENCY_MISMATCH",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Internal(err)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if let Self::Internal(cause) = self {
+            // The only place internal errors are logged: with the whole context chain.
+            tracing::error!(error = ?cause, "internal error");
+        }
+        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            match self {
+                Self::Validation { field, .. } => ext.set("field", field.as_str()),
+                Self::RateLimited { retry_after_secs } => {
+                    ext.set("retryAfter", retry_after_secs.ceil())
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.extend()
+    }
+}

@@ -1,0 +1,36 @@
+//! Helpers to read request-scoped data from a resolver's context.
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+
+use super::loaders::CollectorByUser;
+use crate::error::AppError;
+use crate::services::Viewer;
+use crate::state::AppState;
+
+/// Typed access to what the HTTP layer put into every request.
+pub trait ContextExt {
+    /// The application state.
+    fn state(&self) -> Result<&AppState, AppError>;
+    /// Who is calling (anonymous when nothing was attached).
+    fn viewer(&self) -> Viewer;
+    /// The per-request collector loader.
+    fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError>;
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> Result<&AppState, AppError> {
+        self.data::<AppState>()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("AppState missing from the schema")))
+    }
+
+    fn viewer(&self) -> Viewer {
+        self.data_opt::<Viewer>().copied().unwrap_or_default()
+    }
+
+    fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError> {
+        self.data::<DataLoader<CollectorByUser>>().map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("collector loader missing from the request"))
+        })
+    }
+}

@@ -1,0 +1,47 @@
+//! The GraphQL schema: types, resolvers per domain (merged), DataLoaders and limits.
+//!
+//! The schema knows nothing of actix-web; `http` feeds it requests. Resolvers stay thin:
+//! they read the [`Viewer`](crate::services::Viewer), parse input into domain types and
+//! call a service.
+
+pub mod context;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod subscription;
+pub mod types;
+
+use async_graphql::{Schema, SchemaBuilder};
+
+use crate::config::GraphqlSettings;
+use crate::state::AppState;
+
+/// The full schema type.
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
+
+fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        subscription::Subscription::default(),
+    )
+}
+
+/// The schema served by the application, with its limits and shared state.
+pub fn build_schema(state: AppState, limits: &GraphqlSettings) -> AppSchema {
+    let mut schema = builder()
+        .data(state)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(16);
+    if !limits.introspection {
+        schema = schema.disable_introspection();
+    }
+    schema.finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

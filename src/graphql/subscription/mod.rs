@@ -1,0 +1,9 @@
+//! Root subscription, merged from one object per domain.
+
+mod account;
+
+use async_graphql::MergedSubscription;
+
+/// Every subscription.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(account::AccountSubscription);

@@ -1,0 +1,65 @@
+//! `Collector`: a collector's profile and availability.
+
+use async_graphql::{ID, Object};
+use entity::collector;
+use rust_decimal::Decimal;
+
+use super::enums::{CertificationGql, CollectorStatusGql, VehicleGql};
+use crate::domain::{Certification, CollectorStatus, Vehicle};
+use crate::error::AppError;
+
+/// A collector profile.
+pub struct Collector(pub collector::Model);
+
+#[Object]
+impl Collector {
+    /// The profile id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Whether an operator verified the collector; only verified collectors get offers.
+    async fn verified(&self) -> bool {
+        self.0.verified
+    }
+
+    /// OFFLINE, AVAILABLE or BUSY.
+    async fn status(&self) -> Result<CollectorStatusGql, AppError> {
+        self.0
+            .status
+            .parse::<CollectorStatus>()
+            .map(Into::into)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
+    }
+
+    /// The vehicle, once the profile is filled in.
+    async fn vehicle(&self) -> Result<Option<VehicleGql>, AppError> {
+        self.0
+            .vehicle
+            .as_deref()
+            .map(|v| v.parse::<Vehicle>().map(Into::into))
+            .transpose()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored vehicle: {e}")))
+    }
+
+    /// How many kilograms the vehicle carries.
+    async fn capacity_kg(&self) -> Option<Decimal> {
+        self.0.capacity_kg.map(Decimal::from)
+    }
+
+    /// Licences held.
+    async fn certifications(&self) -> Vec<CertificationGql> {
+        // Unknown names (from a newer version) are skipped rather than failing the read.
+        serde_json::from_value::<Vec<String>>(self.0.certifications.clone())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|name| name.parse::<Certification>().ok())
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Mean stars received, 1 to 5; null before the first rating.
+    async fn rating(&self) -> Option<f64> {
+        self.0.rating
+    }
+}

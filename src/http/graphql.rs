@@ -1,0 +1,186 @@
+//! `POST /graphql` and `GET /graphql` under the GraphQL-over-HTTP rules the stock
+//! integration skips: JSON bodies only (415), no mutations over GET (405), a body limit
+//! (413, from `PayloadConfig`), and `application/graphql-response+json` with spec
+//! status codes when the client asks for it.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
+use async_graphql::{Request, Response, Variables};
+use serde_json::json;
+
+use super::HttpContext;
+use super::auth::viewer_from_authorization;
+use super::graphiql;
+use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
+use crate::graphql::loaders::Loaders;
+
+/// `POST /graphql` with a JSON body.
+pub async fn graphql_post(
+    req: HttpRequest,
+    body: web::Bytes,
+    app: web::Data<HttpContext>,
+) -> HttpResponse {
+    if !is_json_body(&req) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        );
+    }
+    let request: Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(err) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                &format!("malformed GraphQL request: {err}"),
+            );
+        }
+    };
+    execute(&req, &app, request).await
+}
+
+/// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL parameters.
+pub async fn graphql_get(
+    req: HttpRequest,
+    params: web::Query<HashMap<String, String>>,
+    app: web::Data<HttpContext>,
+) -> HttpResponse {
+    let mut params = params.into_inner();
+    let Some(query) = params.remove("query") else {
+        if wants_html(&req) {
+            return graphiql::page();
+        }
+        return request_error(StatusCode::BAD_REQUEST, "missing the `query` parameter");
+    };
+    let mut request = Request::new(query);
+    if let Some(name) = params.remove("operationName") {
+        request = request.operation_name(name);
+    }
+    if let Some(raw) = params.remove("variables") {
+        match serde_json::from_str::<serde_json::Value>(&raw) {
+            Ok(value) => request = request.variables(Variables::from_json(value)),
+            Err(_) => {
+                return request_error(StatusCode::BAD_REQUEST, "`variables` is not valid JSON");
+            }
+        }
+    }
+    // GET must not change state (caches and prefetchers replay it).
+    let name = request.operation_name.clone();
+    let operation = request
+        .parsed_query()
+        .ok()
+        .and_then(|doc| selected_operation(doc, name.as_deref()));
+    if matches!(operation, Some((OperationType::Mutation, _))) {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(json!({"errors": [{"message": "mutations must be sent with POST"}]}));
+    }
+    execute(&req, &app, request).await
+}
+
+/// Authenticates, executes and answers one request, recording its metrics.
+async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> HttpResponse {
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer = match viewer_from_authorization(&app.state, authorization) {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
+                .json(json!({"errors": [{
+                    "message": err.to_string(),
+                    "extensions": {"code": "UNAUTHENTICATED"}
+                }]}));
+        }
+    };
+    let name = request.operation_name.clone();
+    let operation = request
+        .parsed_query()
+        .ok()
+        .and_then(|doc| selected_operation(doc, name.as_deref()));
+    let request = Loaders::attach(request.data(viewer), &app.state.db);
+
+    let started = Instant::now();
+    let response = app.schema.execute(request).await;
+    // A request error (parse, validation, limits) carries no path; only then is the
+    // operation's root field trusted as a metrics label, which keeps labels bounded.
+    let request_error = response.errors.iter().any(|e| e.path.is_empty());
+    let label = match operation {
+        Some((kind, field)) if !request_error => format!("{}.{field}", operation_kind(kind)),
+        _ => "invalid".to_owned(),
+    };
+    app.state
+        .metrics
+        .observe_graphql(&label, response.errors.is_empty(), started.elapsed());
+    respond(req, &response, request_error)
+}
+
+/// Serialises `response` in the media type the client asked for.
+fn respond(req: &HttpRequest, response: &Response, request_error: bool) -> HttpResponse {
+    if wants_graphql_response(req) {
+        // Spec: a request that failed before execution is a 4xx; anything executed is 200.
+        let status = if request_error && response.data == async_graphql::Value::Null {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        HttpResponse::build(status)
+            .content_type(GRAPHQL_RESPONSE_JSON)
+            .json(response)
+    } else {
+        HttpResponse::Ok().json(response)
+    }
+}
+
+/// A GraphQL-shaped error for requests that never reached the executor.
+fn request_error(status: StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({"errors": [{"message": message}]}))
+}
+
+/// The operation that will run (by name, or the only one) and its first root field.
+fn selected_operation(
+    doc: &ExecutableDocument,
+    name: Option<&str>,
+) -> Option<(OperationType, String)> {
+    let operation = match name {
+        Some(name) => {
+            doc.operations
+                .iter()
+                .find(|(n, _)| n.map(|n| n.as_str()) == Some(name))?
+                .1
+        }
+        None => {
+            let mut all = doc.operations.iter();
+            let (_, only) = all.next()?;
+            if all.next().is_some() {
+                return None;
+            }
+            only
+        }
+    };
+    let field = operation
+        .node
+        .selection_set
+        .node
+        .items
+        .iter()
+        .find_map(|item| match &item.node {
+            Selection::Field(field) => Some(field.node.name.node.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "fragment".to_owned());
+    Some((operation.node.ty, field))
+}
+
+fn operation_kind(kind: OperationType) -> &'static str {
+    match kind {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
+    }
+}

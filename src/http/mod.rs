@@ -1,0 +1,46 @@
+//! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL, `/health`, `/ready`,
+//! `/metrics`.
+
+mod auth;
+mod graphiql;
+mod graphql;
+mod media;
+mod metrics;
+mod probes;
+mod ws;
+
+use actix_web::{guard, web};
+
+use crate::graphql::AppSchema;
+use crate::state::AppState;
+
+pub use auth::viewer_from_authorization;
+
+/// What every handler gets: the schema and the state behind it.
+#[derive(Clone)]
+pub struct HttpContext {
+    /// The executable schema.
+    pub schema: AppSchema,
+    /// Shared handles.
+    pub state: AppState,
+}
+
+/// Registers every route on an actix `App`.
+pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
+    let body_limit = context.state.config.graphql.max_body_bytes;
+    cfg.app_data(web::Data::new(context))
+        .app_data(web::PayloadConfig::new(body_limit))
+        .service(
+            web::resource("/graphql")
+                .route(
+                    web::get()
+                        .guard(guard::Header("upgrade", "websocket"))
+                        .to(ws::graphql_ws),
+                )
+                .route(web::get().to(graphql::graphql_get))
+                .route(web::post().to(graphql::graphql_post)),
+        )
+        .route("/health", web::get().to(probes::health))
+        .route("/ready", web::get().to(probes::ready))
+        .route("/metrics", web::get().to(metrics::metrics));
+}

@@ -1,0 +1,143 @@
+//! GraphQL subscriptions over WebSocket (`graphql-transport-ws`).
+//!
+//! async-graphql's protocol engine runs the session; this module supplies the socket and
+//! authentication, and closes with the codes the protocol defines, where the engine
+//! uses generic ones: 4400 bad message, 4401 subscribe before `connection_ack`, 4403
+//! rejected credentials, 4408 no `connection_init` in time.
+
+use std::time::Duration;
+
+use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
+use actix_web::{HttpRequest, HttpResponse, rt, web};
+use actix_ws::{CloseCode, CloseReason};
+use async_graphql::Data;
+use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+
+use super::HttpContext;
+use super::auth::viewer_from_authorization;
+use crate::graphql::loaders::Loaders;
+
+/// The only sub-protocol served (the legacy `graphql-ws` is not).
+const PROTOCOL: &str = "graphql-transport-ws";
+/// How long a client has to send `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Marks errors raised by our `connection_init` handler, so they close with 4403.
+const AUTH_REJECTED: &str = "Forbidden: ";
+
+/// Upgrades `GET /graphql` to a subscription socket.
+pub async fn graphql_ws(
+    req: HttpRequest,
+    body: web::Payload,
+    app: web::Data<HttpContext>,
+) -> actix_web::Result<HttpResponse> {
+    let offered = req
+        .headers()
+        .get(SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|p| p.trim() == PROTOCOL));
+    if !offered {
+        return Ok(HttpResponse::BadRequest()
+            .body("Sec-WebSocket-Protocol must offer graphql-transport-ws"));
+    }
+    let (mut response, session, messages) = actix_ws::handle(&req, body)?;
+    response
+        .headers_mut()
+        .insert(SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(PROTOCOL));
+    let app = app.into_inner();
+    rt::spawn(run_session(app, session, messages));
+    Ok(response)
+}
+
+async fn run_session(
+    app: std::sync::Arc<HttpContext>,
+    mut session: actix_ws::Session,
+    messages: actix_ws::MessageStream,
+) {
+    let (text_tx, text_rx) = tokio::sync::mpsc::channel::<String>(16);
+    let incoming: BoxStream<'static, String> = tokio_stream_from(text_rx).boxed();
+    let init_app = app.clone();
+    let mut engine = WebSocket::new(app.schema.clone(), incoming, WebSocketProtocols::GraphQLWS)
+        .on_connection_init(move |payload| async move { connection_data(&init_app, payload) })
+        .boxed();
+
+    let mut messages = messages.max_frame_size(64 * 1024).aggregate_continuations();
+    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    let mut acknowledged = false;
+
+    let close = loop {
+        tokio::select! {
+            frame = messages.next() => match frame {
+                Some(Ok(actix_ws::AggregatedMessage::Text(text))) => {
+                    if text_tx.send(text.to_string()).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(actix_ws::AggregatedMessage::Ping(bytes))) => {
+                    if session.pong(&bytes).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Ok(actix_ws::AggregatedMessage::Binary(_))) => {
+                    break Some(close_reason(4400, "binary frames are not supported"));
+                }
+                Some(Ok(actix_ws::AggregatedMessage::Close(_))) | None | Some(Err(_)) => break None,
+                Some(Ok(_)) => {}
+            },
+            out = engine.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    acknowledged |= text.contains("\"connection_ack\"");
+                    if session.text(text).await.is_err() {
+                        return;
+                    }
+                }
+                Some(WsMessage::Close(code, reason)) => break Some(close_reason(protocol_code(code, &reason), &reason)),
+                None => break None,
+            },
+            () = &mut init_deadline, if !acknowledged => {
+                break Some(close_reason(4408, "Connection initialisation timeout"));
+            }
+        }
+    };
+    // Nothing to do if the peer is already gone.
+    drop(session.close(close).await);
+}
+
+/// Authenticates `connection_init`: `{"authorization": "Bearer <token>"}`; no
+/// authorization means an anonymous session.
+fn connection_data(app: &HttpContext, payload: serde_json::Value) -> async_graphql::Result<Data> {
+    let authorization = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+        .and_then(|v| v.as_str());
+    let viewer = viewer_from_authorization(&app.state, authorization)
+        .map_err(|err| async_graphql::Error::new(format!("{AUTH_REJECTED}{err}")))?;
+    let mut data = Data::default();
+    data.insert(viewer);
+    Ok(Loaders::attach(data, &app.state.db))
+}
+
+/// Maps the engine's generic close codes onto the protocol's.
+fn protocol_code(code: u16, reason: &str) -> u16 {
+    match code {
+        1002 if reason.starts_with(AUTH_REJECTED) => 4403,
+        1002 => 4400,
+        1011 => 4401,
+        other => other,
+    }
+}
+
+fn close_reason(code: u16, description: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(description.to_owned()),
+    }
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<String>,
+) -> impl futures_util::Stream<Item = String> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

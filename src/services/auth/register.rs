@@ -1,0 +1,127 @@
+//! `register`: self-service sign-up for households, businesses and collectors.
+
+use entity::{collector, organization, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::session::{Session, start_session};
+use crate::domain::{CollectorStatus, DisplayName, Email, Phone, PlainPassword, Role};
+use crate::error::{AppError, AppResult};
+use crate::infra::db::{begin_write, is_unique_violation};
+use crate::state::AppState;
+
+/// A parsed sign-up request.
+#[derive(Debug)]
+pub struct Registration {
+    /// Login email.
+    pub email: Email,
+    /// Password as typed.
+    pub password: PlainPassword,
+    /// Shown to other parties.
+    pub display_name: DisplayName,
+    /// HOUSEHOLD, BUSINESS or COLLECTOR.
+    pub role: Role,
+    /// Optional contact number.
+    pub phone: Option<Phone>,
+    /// Required for BUSINESS: the organisation created with the account.
+    pub organization_name: Option<DisplayName>,
+}
+
+/// Creates the account (and its organisation or collector profile) and signs it in.
+#[tracing::instrument(skip_all, fields(role = %registration.role))]
+pub async fn register(state: &AppState, registration: Registration) -> AppResult<Session> {
+    let Registration {
+        email,
+        password,
+        display_name,
+        role,
+        phone,
+        organization_name,
+    } = registration;
+    if !role.self_service() {
+        return Err(AppError::validation(
+            "input.role",
+            format!("{role} accounts cannot be self-registered"),
+        ));
+    }
+    let organization_name = match (role, organization_name) {
+        (Role::Business, None) => {
+            return Err(AppError::validation(
+                "input.organizationName",
+                "is required for BUSINESS accounts",
+            ));
+        }
+        (Role::Business, Some(name)) => Some(name),
+        _ => None,
+    };
+    // Hash before the transaction: a write lock must never wait on 50 ms of Argon2.
+    let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
+
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        return Err(duplicate_email());
+    }
+    let organization_id = match organization_name {
+        Some(name) => {
+            let org = organization::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                name: Set(name.as_str().to_owned()),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            Some(org.id)
+        }
+        None => None,
+    };
+    let inserted = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(email.as_str().to_owned()),
+        display_name: Set(display_name.as_str().to_owned()),
+        phone: Set(phone.map(|p| p.as_str().to_owned())),
+        role: Set(role.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        organization_id: Set(organization_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await;
+    let user = match inserted {
+        Ok(user) => user,
+        // Two sign-ups with one email racing on PostgreSQL: the loser hits the index.
+        Err(err) if is_unique_violation(&err) => return Err(duplicate_email()),
+        Err(err) => return Err(err.into()),
+    };
+    if role == Role::Collector {
+        collector::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            user_id: Set(user.id),
+            verified: Set(false),
+            status: Set(CollectorStatus::Offline.as_str().to_owned()),
+            vehicle: Set(None),
+            capacity_kg: Set(None),
+            certifications: Set(serde_json::json!([])),
+            rating: Set(None),
+            rating_count: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let session = start_session(&txn, state, user, None).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %session.user.id, "account registered");
+    Ok(session)
+}
+
+fn duplicate_email() -> AppError {
+    AppError::Conflict("an account with this email already exists".to_owned())
+}

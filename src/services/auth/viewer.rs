@@ -1,0 +1,63 @@
+//! `Viewer`: who is making the request, and the checks every use case starts with.
+
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+
+/// The authenticated party of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Viewer {
+    /// No credentials.
+    #[default]
+    Anonymous,
+    /// A signed-in user.
+    User {
+        /// The user's id (`sub` of the access token).
+        id: Uuid,
+        /// The user's role at the time the token was issued.
+        role: Role,
+    },
+}
+
+impl Viewer {
+    /// The signed-in user, or UNAUTHENTICATED.
+    pub fn require_user(&self) -> AppResult<(Uuid, Role)> {
+        match *self {
+            Self::User { id, role } => Ok((id, role)),
+            Self::Anonymous => Err(AppError::Unauthenticated("sign in first".to_owned())),
+        }
+    }
+
+    /// The signed-in user if their role is one of `roles`; UNAUTHENTICATED when anonymous,
+    /// FORBIDDEN for other roles.
+    pub fn require_role(&self, roles: &[Role]) -> AppResult<Uuid> {
+        let (id, role) = self.require_user()?;
+        if roles.contains(&role) {
+            Ok(id)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The role, if signed in.
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Self::User { role, .. } => Some(*role),
+            Self::Anonymous => None,
+        }
+    }
+}
+
+/// Object-level authorization: `found` if the viewer may see it, else NOT_FOUND, so a
+/// foreign object looks exactly like a missing one.
+pub fn visible_or_not_found<T>(
+    found: Option<T>,
+    may_see: impl FnOnce(&T) -> bool,
+    what: &'static str,
+) -> AppResult<T> {
+    match found {
+        Some(object) if may_see(&object) => Ok(object),
+        _ => Err(AppError::NotFound(what)),
+    }
+}

@@ -1,0 +1,225 @@
+//! The demo catalog seeded into an empty database, so a fresh server is usable at once.
+
+use entity::{DbDecimal, category};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::error::AppResult;
+use crate::infra::db::begin_write;
+use crate::state::AppState;
+
+/// One seeded category: code, name, unit, hazardous, certification, typical kg,
+/// handling cost, materials (kg per unit).
+struct SeedCategory {
+    code: &'static str,
+    name: &'static str,
+    unit: &'static str,
+    hazardous: bool,
+    certification: Option<&'static str>,
+    typical_kg: &'static str,
+    handling: &'static str,
+    materials: serde_json::Value,
+}
+
+fn seed_categories() -> Vec<SeedCategory> {
+    let c = |code, name, unit, hazardous, certification, typical_kg, handling, materials| {
+        SeedCategory {
+            code,
+            name,
+            unit,
+            hazardous,
+            certification,
+            typical_kg,
+            handling,
+            materials,
+        }
+    };
+    vec![
+        c(
+            "SMARTPHONE",
+            "Smartphone",
+            "PIECE",
+            false,
+            Some("DATA_DESTRUCTION"),
+            "0.19",
+            "2.00",
+            json!({"copper": 0.015, "aluminium": 0.025, "plastics": 0.05, "glass": 0.04, "gold": 0.000034, "silver": 0.00035, "cobalt": 0.006, "lithium": 0.0025}),
+        ),
+        c(
+            "TABLET",
+            "Tablet",
+            "PIECE",
+            false,
+            Some("DATA_DESTRUCTION"),
+            "0.50",
+            "3.00",
+            json!({"copper": 0.03, "aluminium": 0.12, "plastics": 0.08, "glass": 0.12, "gold": 0.00006, "cobalt": 0.015, "lithium": 0.006}),
+        ),
+        c(
+            "LAPTOP",
+            "Laptop",
+            "PIECE",
+            false,
+            Some("DATA_DESTRUCTION"),
+            "2.00",
+            "5.00",
+            json!({"copper": 0.12, "aluminium": 0.35, "steel": 0.3, "plastics": 0.6, "glass": 0.25, "gold": 0.0003, "cobalt": 0.03, "lithium": 0.012}),
+        ),
+        c(
+            "DESKTOP",
+            "Desktop computer",
+            "PIECE",
+            false,
+            Some("DATA_DESTRUCTION"),
+            "9.00",
+            "8.00",
+            json!({"copper": 0.45, "aluminium": 0.9, "steel": 5.5, "plastics": 1.2, "gold": 0.0006}),
+        ),
+        c(
+            "MONITOR",
+            "Flat-panel monitor",
+            "PIECE",
+            false,
+            None,
+            "5.00",
+            "6.00",
+            json!({"copper": 0.1, "aluminium": 0.4, "steel": 1.8, "plastics": 1.6, "glass": 0.9}),
+        ),
+        c(
+            "TV",
+            "Flat-panel TV",
+            "PIECE",
+            false,
+            Some("LARGE_APPLIANCE"),
+            "12.00",
+            "12.00",
+            json!({"copper": 0.25, "aluminium": 0.8, "steel": 4.5, "plastics": 4.0, "glass": 2.0}),
+        ),
+        c(
+            "CRT_TV",
+            "CRT television",
+            "PIECE",
+            true,
+            Some("LARGE_APPLIANCE"),
+            "25.00",
+            "60.00",
+            json!({"copper": 0.6, "steel": 2.5, "plastics": 5.0, "glass": 15.0}),
+        ),
+        c(
+            "REFRIGERATOR",
+            "Refrigerator",
+            "PIECE",
+            true,
+            Some("REFRIGERANT_HANDLING"),
+            "60.00",
+            "45.00",
+            json!({"copper": 1.2, "aluminium": 1.5, "steel": 35.0, "plastics": 15.0}),
+        ),
+        c(
+            "WASHING_MACHINE",
+            "Washing machine",
+            "PIECE",
+            false,
+            Some("LARGE_APPLIANCE"),
+            "65.00",
+            "30.00",
+            json!({"copper": 1.5, "aluminium": 1.0, "steel": 35.0, "plastics": 12.0}),
+        ),
+        c(
+            "AIR_CONDITIONER",
+            "Air conditioner",
+            "PIECE",
+            true,
+            Some("REFRIGERANT_HANDLING"),
+            "35.00",
+            "40.00",
+            json!({"copper": 3.5, "aluminium": 4.0, "steel": 18.0, "plastics": 5.0}),
+        ),
+        c(
+            "SMALL_APPLIANCE",
+            "Small household appliance",
+            "KG",
+            false,
+            None,
+            "3.00",
+            "0.80",
+            json!({"copper": 0.06, "aluminium": 0.05, "steel": 0.4, "plastics": 0.4}),
+        ),
+        c(
+            "EV_BATTERY_PACK",
+            "Electric-vehicle battery pack",
+            "KG",
+            true,
+            Some("HAZARDOUS_BATTERY"),
+            "400.00",
+            "3.50",
+            json!({"lithium": 0.02, "cobalt": 0.025, "nickel": 0.12, "copper": 0.08, "aluminium": 0.15, "steel": 0.1}),
+        ),
+        c(
+            "LEAD_ACID_BATTERY",
+            "Lead-acid battery",
+            "KG",
+            true,
+            Some("HAZARDOUS_BATTERY"),
+            "15.00",
+            "0.60",
+            json!({"lead": 0.6, "plastics": 0.08}),
+        ),
+        c(
+            "PORTABLE_BATTERY",
+            "Portable battery",
+            "KG",
+            true,
+            Some("HAZARDOUS_BATTERY"),
+            "0.50",
+            "1.50",
+            json!({"lithium": 0.02, "cobalt": 0.05, "nickel": 0.05, "copper": 0.07, "steel": 0.2}),
+        ),
+    ]
+}
+
+/// Seeds the demo catalog when the categories table is empty; true when it seeded.
+/// Running it again is harmless.
+#[tracing::instrument(skip_all)]
+pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
+    let txn = begin_write(&state.db).await?;
+    if category::Entity::find().count(&txn).await? > 0 {
+        return Ok(false);
+    }
+    insert_categories(&txn, state.clock.now()).await?;
+    txn.commit().await?;
+    tracing::info!("seeded the demo catalog");
+    Ok(true)
+}
+
+async fn insert_categories(
+    conn: &impl ConnectionTrait,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    for seed in seed_categories() {
+        category::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            code: Set(seed.code.to_owned()),
+            name: Set(seed.name.to_owned()),
+            pricing_unit: Set(seed.unit.to_owned()),
+            hazardous: Set(seed.hazardous),
+            required_certification: Set(seed.certification.map(str::to_owned)),
+            typical_weight_kg: Set(decimal(seed.typical_kg)?),
+            handling_cost: Set(decimal(seed.handling)?),
+            materials: Set(seed.materials),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn decimal(text: &str) -> AppResult<DbDecimal> {
+    text.parse::<Decimal>()
+        .map(DbDecimal)
+        .map_err(|e| anyhow::anyhow!("seed decimal {text}: {e}").into())
+}

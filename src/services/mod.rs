@@ -1,0 +1,12 @@
+//! Use cases. Each entry point takes the [`AppState`](crate::state::AppState) (or a
+//! connection), runs its own transaction, applies rules from `domain` and returns
+//! entity models or plain structs; GraphQL types are built from those by the caller.
+
+pub mod account_events;
+pub mod auth;
+pub mod catalog;
+pub mod demo_seed;
+pub mod operators;
+pub mod users;
+
+pub use auth::Viewer;

@@ -1,0 +1,146 @@
+//! Wiring: from a [`Config`] to a listening server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer};
+use anyhow::Context;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::graphql::build_schema;
+use crate::http::{HttpContext, configure};
+use crate::infra::clock::{Clock, SystemClock};
+use crate::infra::geo::GeoIndex;
+use crate::infra::geo::memory::InMemoryGeoIndex;
+use crate::infra::metrics::Metrics;
+use crate::infra::password::PasswordHasher;
+use crate::infra::pubsub::PubSub;
+use crate::infra::pubsub::memory::InMemoryPubSub;
+use crate::infra::rate_limit::RateLimiter;
+use crate::infra::rate_limit::memory::InMemoryRateLimiter;
+use crate::infra::redis_conn::RedisConn;
+use crate::infra::{db, secrets};
+use crate::services::{auth::AccessTokens, demo_seed};
+use crate::state::AppState;
+
+/// A built application: bound to its port, not yet serving.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Builds with the system clock.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Connects, migrates, seeds (when configured and empty) and binds the listener;
+    /// `bind` with port 0 picks a free port (see [`Application::port`]).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let state = build_state(config, clock).await?;
+        if state.config.seed_demo {
+            demo_seed::seed_if_empty(&state)
+                .await
+                .map_err(AppError::into_anyhow)?;
+        }
+        let listener = TcpListener::bind(&state.config.bind)
+            .with_context(|| format!("binding {}", state.config.bind))?;
+        let port = listener.local_addr()?.port();
+        let context = HttpContext {
+            schema: build_schema(state.clone(), &state.config.graphql),
+            state: state.clone(),
+        };
+        let server =
+            HttpServer::new(move || App::new().configure(|cfg| configure(cfg, context.clone())))
+                .listen(listener)?
+                .shutdown_timeout(10)
+                .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use it to reach the database and clock).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests (up to 10 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Everything but the HTTP server: database (migrated), secrets and adapters. The CLI
+/// commands use it too.
+pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    let secret = secrets::jwt_secret(config.auth.jwt_secret.as_ref(), &config.data_dir)?;
+    let tokens = AccessTokens::new(
+        &secret,
+        &config.auth.issuer,
+        &config.auth.audience,
+        config.auth.access_token_ttl,
+    )?;
+    let adapters = Adapters::connect(&config).await?;
+    Ok(AppState {
+        config: Arc::new(config),
+        db,
+        clock,
+        tokens: Arc::new(tokens),
+        passwords: PasswordHasher::new()?,
+        geo: adapters.geo,
+        pubsub: adapters.pubsub,
+        rate_limiter: adapters.rate_limiter,
+        redis: adapters.redis,
+        metrics: Metrics::new()?,
+    })
+}
+
+/// The pieces Redis backs, or their in-process twins.
+struct Adapters {
+    geo: Arc<dyn GeoIndex>,
+    pubsub: Arc<dyn PubSub>,
+    rate_limiter: Arc<dyn RateLimiter>,
+    redis: Option<RedisConn>,
+}
+
+impl Adapters {
+    async fn connect(config: &Config) -> anyhow::Result<Self> {
+        let Some(url) = &config.redis_url else {
+            return Ok(Self {
+                geo: Arc::new(InMemoryGeoIndex::default()),
+                pubsub: Arc::new(InMemoryPubSub::default()),
+                rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+                redis: None,
+            });
+        };
+        let conn = RedisConn::connect(
+            url,
+            &config.redis_prefix,
+            config.redis_connect_timeout,
+            config.redis_response_timeout,
+        )
+        .await
+        .context("connecting to Redis")?;
+        // TEMP until the Redis adapters land: in-process with a live connection.
+        Ok(Self {
+            geo: Arc::new(InMemoryGeoIndex::default()),
+            pubsub: Arc::new(InMemoryPubSub::default()),
+            rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+            redis: Some(conn),
+        })
+    }
+}

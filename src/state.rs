@@ -1,0 +1,40 @@
+//! `AppState`: the shared handles every request uses, built once at start-up.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+use crate::infra::clock::Clock;
+use crate::infra::geo::GeoIndex;
+use crate::infra::metrics::Metrics;
+use crate::infra::password::PasswordHasher;
+use crate::infra::pubsub::PubSub;
+use crate::infra::rate_limit::RateLimiter;
+use crate::infra::redis_conn::RedisConn;
+use crate::services::auth::AccessTokens;
+
+/// Cheap to clone: every field is a handle.
+#[derive(Clone)]
+pub struct AppState {
+    /// The settings the application started with.
+    pub config: Arc<Config>,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Signs and checks access tokens.
+    pub tokens: Arc<AccessTokens>,
+    /// Hashes and verifies passwords.
+    pub passwords: PasswordHasher,
+    /// Collector positions.
+    pub geo: Arc<dyn GeoIndex>,
+    /// Events between requests and instances.
+    pub pubsub: Arc<dyn PubSub>,
+    /// Budgets per key.
+    pub rate_limiter: Arc<dyn RateLimiter>,
+    /// The Redis connection when configured (for `/ready`).
+    pub redis: Option<RedisConn>,
+    /// Request metrics.
+    pub metrics: Metrics,
+}
