@@ -19,6 +19,7 @@
 //! | `RELOOP_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | per-email login budget |
 //! | `RELOOP_CURRENCY` | `CNY` | currency of every amount |
 //! | `RELOOP_LOG_FORMAT` | `text` | `json` for structured logs |
+//! | `RELOOP_WORKERS` | one per core | HTTP worker threads |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -56,6 +57,8 @@ pub struct Config {
     pub currency: String,
     /// Structured (JSON) logs.
     pub log_json: bool,
+    /// HTTP worker threads; None means one per core.
+    pub workers: Option<usize>,
 }
 
 /// Pool settings of the database.
@@ -134,6 +137,7 @@ impl Default for Config {
             seed_demo: true,
             currency: "CNY".to_owned(),
             log_json: false,
+            workers: None,
         }
     }
 }
@@ -183,6 +187,7 @@ impl Config {
         if let Some(currency) = var("RELOOP_CURRENCY") {
             config.currency = currency;
         }
+        config.workers = parsed("RELOOP_WORKERS")?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }

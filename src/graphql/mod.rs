@@ -25,6 +25,13 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
         mutation::Mutation::default(),
         subscription::Subscription::default(),
     )
+    .override_output_type_description::<rust_decimal::Decimal>(
+        "An exact decimal number as a string, e.g. \"129.50\": money (in the order's or quote's \
+         currency) and weights (kg). Never a float.",
+    )
+    .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+        "An instant as an RFC 3339 string in UTC, e.g. \"2026-11-21T09:30:00Z\".",
+    )
 }
 
 /// The schema served by the application, with its limits and shared state.

@@ -129,10 +129,15 @@ fn protocol_code(code: u16, reason: &str) -> u16 {
     }
 }
 
+/// A close frame; the reason is cut to fit the 123 bytes a control frame allows.
 fn close_reason(code: u16, description: &str) -> CloseReason {
+    let mut end = description.len().min(120);
+    while !description.is_char_boundary(end) {
+        end -= 1;
+    }
     CloseReason {
         code: CloseCode::Other(code),
-        description: Some(description.to_owned()),
+        description: Some(description[..end].to_owned()),
     }
 }
 

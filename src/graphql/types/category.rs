@@ -28,6 +28,7 @@ pub struct MaterialContent {
 /// A kind of item reloop collects.
 pub struct Category(pub category::Model);
 
+/// A kind of item reloop collects.
 #[Object]
 impl Category {
     /// The category id.

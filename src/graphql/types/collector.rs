@@ -11,6 +11,7 @@ use crate::error::AppError;
 /// A collector profile.
 pub struct Collector(pub collector::Model);
 
+/// A collector profile.
 #[Object]
 impl Collector {
     /// The profile id.

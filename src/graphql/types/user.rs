@@ -12,6 +12,7 @@ use crate::graphql::context::ContextExt;
 /// A signed-in account.
 pub struct User(pub user::Model);
 
+/// A signed-in account.
 #[Object]
 impl User {
     /// The account id.

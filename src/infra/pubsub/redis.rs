@@ -1,0 +1,484 @@
+//! [`PubSub`] across instances through Redis: PUBLISH on the shared connection, and one dedicated
+//! subscriber connection per process that PSUBSCRIBEs the whole prefix and fans out locally.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use futures_util::{FutureExt as _, StreamExt as _};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use super::memory::InMemoryPubSub;
+use super::{MessageStream, PubSub};
+use crate::infra::redis_conn::RedisConn;
+
+/// First pause after a failed reconnect; doubled on each further failure.
+const MIN_BACKOFF: Duration = Duration::from_millis(100);
+/// Longest pause between reconnect attempts, so recovery after an outage takes at most this long.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// A connection that dies sooner than this is treated as a failed attempt, so a flapping server does
+/// not make us reconnect in a tight loop.
+const STABLE_AFTER: Duration = Duration::from_secs(1);
+/// How often the idle subscriber connection is pinged: a half-open TCP connection never ends the
+/// message stream by itself, and would otherwise swallow every message silently.
+const PING_EVERY: Duration = Duration::from_secs(15);
+/// Subscribe requests that may wait for the listener (they pile up only while it reconnects).
+const PENDING_SUBSCRIBES: usize = 1024;
+
+/// A Redis-backed bus; clones share one subscriber connection, which closes with the last clone.
+#[derive(Clone)]
+pub struct RedisPubSub {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    conn: RedisConn,
+    /// The local fan-out: Redis delivers each message to this process once, and this hands it on.
+    fanout: InMemoryPubSub,
+    /// Subscriptions are made by the listener task, which alone knows what Redis has already sent.
+    requests: mpsc::Sender<Register>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // The task holds no handle on `Shared`, so without this it would keep its connection forever.
+        self.task.abort();
+    }
+}
+
+/// A request to the listener for a stream of `topic`.
+struct Register {
+    topic: String,
+    reply: oneshot::Sender<MessageStream>,
+}
+
+impl RedisPubSub {
+    /// Opens the subscriber connection and waits for its PSUBSCRIBE, so start-up fails when Redis is
+    /// unreachable; later connection losses are repaired in the background.
+    pub async fn start(conn: &RedisConn) -> anyhow::Result<RedisPubSub> {
+        let listener = Listener {
+            conn: conn.clone(),
+            pattern: format!("{}*", escape_glob(conn.prefix())),
+            fanout: InMemoryPubSub::new(),
+        };
+        let first = listener.connect().await?;
+        let (requests, incoming) = mpsc::channel(PENDING_SUBSCRIBES);
+        let fanout = listener.fanout.clone();
+        let task = tokio::spawn(listener.run(first, incoming));
+        Ok(RedisPubSub {
+            shared: Arc::new(Shared {
+                conn: conn.clone(),
+                fanout,
+                requests,
+                task,
+            }),
+        })
+    }
+
+    /// How many topics have a subscriber in this process; for metrics and tests.
+    pub fn local_topic_count(&self) -> usize {
+        self.shared.fanout.topic_count()
+    }
+}
+
+#[async_trait]
+impl PubSub for RedisPubSub {
+    async fn publish(&self, topic: &str, payload: String) -> anyhow::Result<()> {
+        // Even this process's own subscribers are reached through Redis, so each gets it exactly once.
+        let _receivers: i64 = redis::cmd("PUBLISH")
+            .arg(self.shared.conn.key(topic))
+            .arg(payload)
+            .query_async(&mut self.shared.conn.manager())
+            .await
+            .with_context(|| format!("PUBLISH to topic {topic:?} failed"))?;
+        Ok(())
+    }
+
+    async fn subscribe(&self, topic: &str) -> anyhow::Result<MessageStream> {
+        let (reply, stream) = oneshot::channel();
+        let request = Register {
+            topic: topic.to_owned(),
+            reply,
+        };
+        // While the listener reconnects the request waits for it: answering early would promise
+        // delivery that the missing PSUBSCRIBE cannot keep.
+        let wait = self.shared.conn.connect_timeout() + self.shared.conn.response_timeout();
+        tokio::time::timeout(wait, async {
+            self.shared.requests.send(request).await.ok()?;
+            stream.await.ok()
+        })
+        .await
+        .context("Redis pub/sub connection is down")?
+        .context("Redis pub/sub listener has stopped")
+    }
+}
+
+/// What the background task needs: it owns the subscriber connection for the life of the process.
+struct Listener {
+    conn: RedisConn,
+    pattern: String,
+    fanout: InMemoryPubSub,
+}
+
+/// Why [`Listener::pump`] returned.
+enum PumpEnd {
+    ConnectionLost,
+    Shutdown,
+}
+
+impl Listener {
+    /// A fresh connection with its PSUBSCRIBE confirmed, within the connection's timeouts.
+    async fn connect(&self) -> anyhow::Result<redis::aio::PubSub> {
+        let mut pubsub = tokio::time::timeout(
+            self.conn.connect_timeout(),
+            self.conn.client().get_async_pubsub(),
+        )
+        .await
+        .context("timed out opening the Redis pub/sub connection")?
+        .context("could not open the Redis pub/sub connection")?;
+        tokio::time::timeout(
+            self.conn.response_timeout(),
+            pubsub.psubscribe(&self.pattern),
+        )
+        .await
+        .context("timed out waiting for PSUBSCRIBE")?
+        .context("PSUBSCRIBE failed")?;
+        Ok(pubsub)
+    }
+
+    /// Serves messages and subscribe requests, and reconnects with a capped backoff whenever the
+    /// connection goes.
+    async fn run(self, first: redis::aio::PubSub, mut requests: mpsc::Receiver<Register>) {
+        let mut current = Some(first);
+        // A request caught by a connection loss is served first on the next connection.
+        let mut pending = None;
+        let mut backoff = MIN_BACKOFF;
+        loop {
+            let pubsub = match current.take() {
+                Some(pubsub) => pubsub,
+                None => match self.connect().await {
+                    Ok(pubsub) => {
+                        tracing::info!("Redis pub/sub reconnected");
+                        pubsub
+                    }
+                    Err(error) => {
+                        tracing::warn!(
+                            error = format!("{error:#}"),
+                            retry_in = ?backoff,
+                            "Redis pub/sub reconnect failed"
+                        );
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
+                        continue;
+                    }
+                },
+            };
+            let connected_at = Instant::now();
+            if let PumpEnd::Shutdown = self.pump(pubsub, &mut requests, &mut pending).await {
+                return;
+            }
+            tracing::warn!("Redis pub/sub connection lost; reconnecting");
+            if connected_at.elapsed() < STABLE_AFTER {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            } else {
+                backoff = MIN_BACKOFF;
+            }
+        }
+    }
+
+    /// Hands each message to the local fan-out and answers subscribe requests, until the connection
+    /// ends or stops answering pings.
+    async fn pump(
+        &self,
+        pubsub: redis::aio::PubSub,
+        requests: &mut mpsc::Receiver<Register>,
+        pending: &mut Option<Register>,
+    ) -> PumpEnd {
+        let (mut sink, mut messages) = pubsub.split();
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ping.tick().await; // the first tick is immediate; the connection was just proven
+        loop {
+            let request = match pending.take() {
+                Some(request) => request,
+                None => tokio::select! {
+                    message = messages.next() => {
+                        let Some(message) = message else { return PumpEnd::ConnectionLost };
+                        self.dispatch(&message);
+                        continue;
+                    }
+                    request = requests.recv() => {
+                        let Some(request) = request else { return PumpEnd::Shutdown };
+                        request
+                    }
+                    _ = ping.tick() => {
+                        if !self.answers_ping(&mut sink).await {
+                            return PumpEnd::ConnectionLost;
+                        }
+                        continue;
+                    }
+                },
+            };
+            if request.reply.is_closed() {
+                continue; // the caller gave up waiting
+            }
+            // A barrier: Redis answers this PING only after everything it already sent on this
+            // connection, and the driver queues those messages before it resolves the PING. Draining
+            // them before registering means a subscriber gets exactly what was published after it
+            // asked, as with the in-process bus, and not a message from just before.
+            if !self.answers_ping(&mut sink).await {
+                *pending = Some(request);
+                return PumpEnd::ConnectionLost;
+            }
+            while let Some(message) = messages.next().now_or_never() {
+                let Some(message) = message else {
+                    *pending = Some(request);
+                    return PumpEnd::ConnectionLost;
+                };
+                self.dispatch(&message);
+            }
+            // If the caller has just given up, the stream is dropped here and its topic cleaned up.
+            let _ = request
+                .reply
+                .send(self.fanout.subscribe_local(&request.topic));
+        }
+    }
+
+    async fn answers_ping(&self, sink: &mut redis::aio::PubSubSink) -> bool {
+        let answer =
+            tokio::time::timeout(self.conn.response_timeout(), sink.ping::<redis::Value>()).await;
+        let ok = matches!(answer, Ok(Ok(_)));
+        if !ok {
+            tracing::warn!("Redis pub/sub connection did not answer PING");
+        }
+        ok
+    }
+
+    fn dispatch(&self, message: &redis::Msg) {
+        let channel = message.get_channel_name();
+        let Some(topic) = channel.strip_prefix(self.conn.prefix()) else {
+            // Cannot happen with our pattern, but a stray message must not reach the wrong topic.
+            return;
+        };
+        match message.get_payload::<String>() {
+            Ok(payload) => {
+                self.fanout.deliver(topic, payload);
+            }
+            Err(error) => tracing::warn!(%topic, %error, "dropping a non-UTF-8 pub/sub payload"),
+        }
+    }
+}
+
+/// Escapes Redis glob metacharacters so a prefix is matched literally by PSUBSCRIBE.
+fn escape_glob(prefix: &str) -> String {
+    let mut escaped = String::with_capacity(prefix.len());
+    for c in prefix.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::behaviour::{self, WAIT, is_quiet, next, topic};
+    use super::*;
+    use crate::infra::redis_conn::test_support::test_conn;
+
+    /// `CLIENT KILL TYPE pubsub` hits every subscriber connection on the server, so the Redis pub/sub
+    /// tests in this binary take turns instead of losing messages to each other's kills.
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+    async fn bus(test: &str) -> Option<(RedisConn, RedisPubSub)> {
+        let conn = test_conn(test).await?;
+        let bus = RedisPubSub::start(&conn).await.expect("start pub/sub");
+        Some((conn, bus))
+    }
+
+    /// A second "process" on the same Redis and prefix: its own connections and its own listener.
+    async fn sibling(conn: &RedisConn) -> RedisPubSub {
+        let url = std::env::var(crate::infra::redis_conn::test_support::REDIS_URL_VAR)
+            .expect("URL is set when conn exists");
+        let other = RedisConn::connect(
+            &url,
+            conn.prefix(),
+            Duration::from_secs(3),
+            Duration::from_secs(3),
+        )
+        .await
+        .expect("connect");
+        RedisPubSub::start(&other).await.expect("start pub/sub")
+    }
+
+    #[test]
+    fn glob_metacharacters_are_escaped() {
+        assert_eq!(escape_glob("app:"), "app:");
+        assert_eq!(escape_glob(r"a*b?[c]\"), r"a\*b\?\[c\]\\");
+    }
+
+    #[tokio::test]
+    async fn redis_every_subscriber_receives() {
+        let _turn = SERIAL.lock().await;
+        let Some((_conn, bus)) = bus("redis_every_subscriber_receives").await else {
+            return;
+        };
+        behaviour::every_subscriber_receives(&bus).await;
+    }
+
+    #[tokio::test]
+    async fn redis_topics_are_separate() {
+        let _turn = SERIAL.lock().await;
+        let Some((_conn, bus)) = bus("redis_topics_are_separate").await else {
+            return;
+        };
+        behaviour::topics_are_separate(&bus).await;
+    }
+
+    #[tokio::test]
+    async fn redis_publish_without_subscribers_is_fine() {
+        let _turn = SERIAL.lock().await;
+        let Some((_conn, bus)) = bus("redis_publish_without_subscribers_is_fine").await else {
+            return;
+        };
+        behaviour::publish_without_subscribers_is_fine(&bus).await;
+    }
+
+    #[tokio::test]
+    async fn redis_dropping_a_stream_unsubscribes() {
+        let _turn = SERIAL.lock().await;
+        let Some((_conn, bus)) = bus("redis_dropping_a_stream_unsubscribes").await else {
+            return;
+        };
+        behaviour::dropping_a_stream_unsubscribes(&bus).await;
+        assert_eq!(bus.local_topic_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn redis_one_instance_publishes_and_another_receives() {
+        let _turn = SERIAL.lock().await;
+        let Some((conn, publisher)) =
+            bus("redis_one_instance_publishes_and_another_receives").await
+        else {
+            return;
+        };
+        let receiver = sibling(&conn).await;
+        let topic = topic("cross");
+        let mut there = receiver.subscribe(&topic).await.expect("subscribe");
+        let mut here = publisher.subscribe(&topic).await.expect("subscribe");
+        // Published right after subscribe returns: the confirmed PSUBSCRIBE means it cannot be lost.
+        publisher
+            .publish(&topic, "hello".into())
+            .await
+            .expect("publish");
+        assert_eq!(next(&mut there).await, "hello");
+        assert_eq!(next(&mut here).await, "hello");
+        assert!(is_quiet(&mut there).await, "delivered once per instance");
+    }
+
+    #[tokio::test]
+    async fn redis_prefixes_keep_deployments_apart() {
+        let _turn = SERIAL.lock().await;
+        let Some((_conn, ours)) = bus("redis_prefixes_keep_deployments_apart").await else {
+            return;
+        };
+        let Some((_other_conn, theirs)) = bus("redis_prefixes_keep_deployments_apart").await else {
+            return;
+        };
+        let mut stream = ours.subscribe("shared-name").await.expect("subscribe");
+        theirs
+            .publish("shared-name", "not ours".into())
+            .await
+            .expect("publish");
+        assert!(is_quiet(&mut stream).await);
+    }
+
+    #[tokio::test]
+    async fn redis_subscriber_survives_a_killed_connection() {
+        let _turn = SERIAL.lock().await;
+        let Some((conn, publisher)) = bus("redis_subscriber_survives_a_killed_connection").await
+        else {
+            return;
+        };
+        let receiver = sibling(&conn).await;
+        let topic = topic("kill");
+        let mut stream = receiver.subscribe(&topic).await.expect("subscribe");
+
+        let killed: i64 = redis::cmd("CLIENT")
+            .arg(&["KILL", "TYPE", "pubsub"])
+            .query_async(&mut conn.manager())
+            .await
+            .expect("CLIENT KILL");
+        assert!(killed >= 2, "both listeners were killed, got {killed}");
+
+        // Messages sent while the listener is down are lost (pub/sub keeps no history), so keep
+        // publishing until one arrives through the re-established subscription.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let received = loop {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no message after reconnect"
+            );
+            publisher
+                .publish(&topic, "after".into())
+                .await
+                .expect("publish");
+            if let Ok(Some(payload)) =
+                tokio::time::timeout(Duration::from_millis(100), stream.next()).await
+            {
+                break payload;
+            }
+        };
+        assert_eq!(received, "after");
+
+        // A subscribe after the reconnect works too.
+        let mut late = receiver
+            .subscribe(&topic)
+            .await
+            .expect("subscribe after reconnect");
+        publisher
+            .publish(&topic, "late".into())
+            .await
+            .expect("publish");
+        assert_eq!(next(&mut late).await, "late");
+    }
+
+    #[tokio::test]
+    async fn redis_dropping_the_last_clone_closes_the_listener() {
+        let _turn = SERIAL.lock().await;
+        let Some((conn, bus)) = bus("redis_dropping_the_last_clone_closes_the_listener").await
+        else {
+            return;
+        };
+        let clone = bus.clone();
+        drop(bus);
+        assert!(!clone.shared.task.is_finished());
+        let task_probe = Arc::downgrade(&clone.shared);
+        drop(clone);
+        assert!(task_probe.upgrade().is_none());
+        // The aborted task drops its connection; Redis notices within a moment.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let clients: String = redis::cmd("CLIENT")
+                .arg(&["LIST", "TYPE", "pubsub"])
+                .query_async(&mut conn.manager())
+                .await
+                .expect("CLIENT LIST");
+            if clients.trim().is_empty() {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "listener still connected: {clients}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

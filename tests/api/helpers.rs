@@ -1,0 +1,281 @@
+//! The test harness: `spawn_app`, a GraphQL client over HTTP and WebSocket, and
+//! shortcuts for accounts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use reloop::config::Config;
+use reloop::infra::clock::ShiftedClock;
+use reloop::startup::Application;
+use reloop::state::AppState;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+/// The JWT secret of every test app, so tests can forge tokens.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// A password that satisfies the policy.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running application and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The listening port.
+    pub port: u16,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+    /// The app's clock; `advance` moves time for the server.
+    pub clock: Arc<ShiftedClock>,
+    /// The app's state (database, config).
+    pub state: AppState,
+    /// The database URL the app uses (for the CLI tests).
+    pub database_url: String,
+    /// The data folder (SQLite file, secrets); removed on drop.
+    pub data_dir: tempfile::TempDir,
+}
+
+/// A registered user's credentials and tokens.
+#[derive(Clone, Debug)]
+pub struct Account {
+    /// User id.
+    pub id: String,
+    /// Login email.
+    pub email: String,
+    /// Access token.
+    pub access: String,
+    /// Refresh token.
+    pub refresh: String,
+}
+
+/// Starts the real application on a free port with a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], after `tweak` adjusted the configuration.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::default();
+    config.bind = "127.0.0.1:0".to_owned();
+    config.data_dir = data_dir.path().to_path_buf();
+    config.auth.jwt_secret = Some(TEST_JWT_SECRET.to_owned().into());
+    config.workers = Some(2);
+    if let Some(admin_url) = env("RELOOP_TEST_DATABASE_URL") {
+        config.database_url = Some(fresh_postgres_database(&admin_url).await);
+    }
+    if let Some(redis_url) = env("RELOOP_TEST_REDIS_URL") {
+        config.redis_url = Some(redis_url);
+        config.redis_prefix = format!("test:{}:", Uuid::new_v4().simple());
+    }
+    tweak(&mut config);
+    let database_url = config.effective_database_url();
+    let clock = Arc::new(ShiftedClock::default());
+    let app = Application::build_with_clock(config, clock.clone())
+        .await
+        .expect("the application builds");
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        http: reqwest::Client::new(),
+        clock,
+        state,
+        database_url,
+        data_dir,
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether this run uses Redis.
+pub fn on_redis() -> bool {
+    env("RELOOP_TEST_REDIS_URL").is_some()
+}
+
+/// Creates an empty database next to the one in `admin_url` and returns its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    let name = format!("reloop_test_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create the test database");
+    admin.close().await.ok();
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("a database URL has a path");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    /// Posts a GraphQL request and returns the response JSON (any status).
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("a JSON response")
+    }
+
+    /// Registers a user with `role` and returns its account.
+    pub async fn register(&self, role: &str) -> Account {
+        let email = format!("{}@example.com", Uuid::new_v4().simple());
+        let mut input = json!({
+            "email": email, "password": PASSWORD, "displayName": "Test User", "role": role,
+        });
+        if role == "BUSINESS" {
+            input["organizationName"] = json!("Acme Recycling Ltd");
+        }
+        let response = self.gql(None, REGISTER, json!({"input": input})).await;
+        account_from(&response["data"]["register"], &email)
+            .unwrap_or_else(|| panic!("register failed: {response}"))
+    }
+
+    /// Opens a `graphql-transport-ws` socket and sends `connection_init` with `payload`.
+    pub async fn ws_connect(&self, payload: Value) -> WsClient {
+        let mut client = self.ws_open().await;
+        client
+            .send_raw(&json!({"type": "connection_init", "payload": payload}).to_string())
+            .await;
+        client
+    }
+
+    /// Opens a `graphql-transport-ws` socket without initialising it.
+    pub async fn ws_open(&self) -> WsClient {
+        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
+            .into_client_request()
+            .expect("ws request");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("ws connect");
+        assert_eq!(
+            response
+                .headers()
+                .get("sec-websocket-protocol")
+                .map(|v| v.to_str().unwrap_or("")),
+            Some("graphql-transport-ws")
+        );
+        WsClient { socket }
+    }
+}
+
+/// The session fields of an `AuthPayload`.
+pub fn account_from(payload: &Value, email: &str) -> Option<Account> {
+    Some(Account {
+        id: payload["user"]["id"].as_str()?.to_owned(),
+        email: email.to_owned(),
+        access: payload["accessToken"].as_str()?.to_owned(),
+        refresh: payload["refreshToken"].as_str()?.to_owned(),
+    })
+}
+
+/// `extensions.code` of the first error, if any.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The register mutation with the full payload.
+pub const REGISTER: &str = "mutation($input: RegisterInput!) { register(input: $input) {
+    accessToken refreshToken expiresAt user { id email displayName role collector { id verified status certifications } } } }";
+
+/// The login mutation.
+pub const LOGIN: &str =
+    "mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
+    accessToken refreshToken user { id email role } } }";
+
+/// The refresh mutation.
+pub const REFRESH: &str = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }";
+
+/// A `graphql-transport-ws` client.
+pub struct WsClient {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// What the server sent next.
+#[derive(Debug)]
+pub enum WsEvent {
+    /// A JSON message.
+    Json(Value),
+    /// The server closed with this code.
+    Closed(u16),
+}
+
+impl WsClient {
+    /// The next message or close, within 10 s.
+    pub async fn next(&mut self) -> WsEvent {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
+                .await
+                .expect("a WebSocket message within 10 s");
+            match frame {
+                Some(Ok(Message::Text(text))) => {
+                    return WsEvent::Json(serde_json::from_str(&text).expect("JSON message"));
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return WsEvent::Closed(frame.map_or(1005, |f| u16::from(f.code)));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return WsEvent::Closed(1006),
+            }
+        }
+    }
+
+    /// Expects `connection_ack`.
+    pub async fn expect_ack(&mut self) {
+        match self.next().await {
+            WsEvent::Json(msg) if msg["type"] == "connection_ack" => {}
+            other => panic!("expected connection_ack, got {other:?}"),
+        }
+    }
+
+    /// Starts subscription `id` with `query`.
+    pub async fn subscribe(&mut self, id: &str, query: &str) {
+        self.socket
+            .send(Message::text(
+                json!({"id": id, "type": "subscribe", "payload": {"query": query}}).to_string(),
+            ))
+            .await
+            .expect("send subscribe");
+    }
+
+    /// The next `next` payload's `data`, failing on anything else.
+    pub async fn next_data(&mut self) -> Value {
+        match self.next().await {
+            WsEvent::Json(msg) if msg["type"] == "next" => msg["payload"]["data"].clone(),
+            other => panic!("expected a next message, got {other:?}"),
+        }
+    }
+
+    /// Sends a raw text frame.
+    pub async fn send_raw(&mut self, text: &str) {
+        self.socket
+            .send(Message::text(text.to_owned()))
+            .await
+            .expect("send");
+    }
+}

@@ -1,0 +1,14 @@
+//! End-to-end tests through real HTTP and WebSocket against `spawn_app()`, one fresh
+//! database per test: a SQLite file by default, a new PostgreSQL database when
+//! `RELOOP_TEST_DATABASE_URL` is set, and Redis when `RELOOP_TEST_REDIS_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod http_rules;
+mod limits;
+mod probes;
+mod refresh;
+mod schema;
+mod subscriptions;
+mod tokens;

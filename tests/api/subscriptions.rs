@@ -1,0 +1,116 @@
+//! Subscriptions over `graphql-transport-ws`: authentication in `connection_init`,
+//! protocol close codes, and events fed from pub/sub.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{WsEvent, spawn_app};
+
+const ACCOUNT_EVENTS: &str = "subscription { accountEvents { kind at } }";
+
+#[tokio::test]
+async fn a_signed_in_socket_receives_its_account_events() {
+    let app = spawn_app().await;
+    let user = app.register("HOUSEHOLD").await;
+    let mut ws = app
+        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
+        .await;
+    ws.expect_ack().await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    // Let the server attach the subscription before the event is published.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let out = app
+        .gql(
+            None,
+            "mutation($t: String!) { logout(refreshToken: $t) }",
+            json!({"t": user.refresh}),
+        )
+        .await;
+    assert_eq!(out["data"]["logout"], true);
+    let data = ws.next_data().await;
+    assert_eq!(data["accountEvents"]["kind"], "SIGNED_OUT");
+}
+
+#[tokio::test]
+async fn another_users_events_are_not_delivered() {
+    let app = spawn_app().await;
+    let watcher = app.register("HOUSEHOLD").await;
+    let other = app.register("HOUSEHOLD").await;
+    let mut ws = app
+        .ws_connect(json!({"authorization": format!("Bearer {}", watcher.access)}))
+        .await;
+    ws.expect_ack().await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.gql(
+        None,
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({"t": other.refresh}),
+    )
+    .await;
+    app.gql(
+        None,
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({"t": watcher.refresh}),
+    )
+    .await;
+    // The first event that arrives is the watcher's own.
+    let data = ws.next_data().await;
+    assert_eq!(data["accountEvents"]["kind"], "SIGNED_OUT");
+}
+
+#[tokio::test]
+async fn an_anonymous_socket_cannot_subscribe_to_account_events() {
+    let app = spawn_app().await;
+    let mut ws = app.ws_connect(json!({})).await;
+    ws.expect_ack().await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    match ws.next().await {
+        WsEvent::Json(msg) => {
+            // An execution error travels in a `next` payload, as the protocol defines.
+            assert_eq!(msg["type"], "next", "{msg}");
+            assert_eq!(
+                msg["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+                "{msg}"
+            );
+        }
+        other => panic!("expected an error message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_token_in_connection_init_closes_with_4403() {
+    let app = spawn_app().await;
+    let mut ws = app
+        .ws_connect(json!({"authorization": "Bearer not-a-token"}))
+        .await;
+    match ws.next().await {
+        WsEvent::Closed(code) => assert_eq!(code, 4403),
+        other => panic!("expected a close, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn subscribing_before_connection_init_closes_with_4401() {
+    let app = spawn_app().await;
+    let mut ws = app.ws_open().await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    match ws.next().await {
+        WsEvent::Closed(code) => assert_eq!(code, 4401),
+        other => panic!("expected a close, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_message_closes_with_4400() {
+    let app = spawn_app().await;
+    let mut ws = app.ws_connect(json!({})).await;
+    ws.expect_ack().await;
+    ws.send_raw("{\"type\":\"bogus\"}").await;
+    match ws.next().await {
+        WsEvent::Closed(code) => assert_eq!(code, 4400),
+        other => panic!("expected a close, got {other:?}"),
+    }
+}
