@@ -14,12 +14,15 @@ use crate::http::{HttpContext, configure};
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::geo::GeoIndex;
 use crate::infra::geo::memory::InMemoryGeoIndex;
+use crate::infra::geo::redis::RedisGeoIndex;
 use crate::infra::metrics::Metrics;
 use crate::infra::password::PasswordHasher;
 use crate::infra::pubsub::PubSub;
 use crate::infra::pubsub::memory::InMemoryPubSub;
+use crate::infra::pubsub::redis::RedisPubSub;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::rate_limit::memory::InMemoryRateLimiter;
+use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::{db, secrets};
 use crate::services::{auth::AccessTokens, demo_seed};
@@ -135,11 +138,13 @@ impl Adapters {
         )
         .await
         .context("connecting to Redis")?;
-        // TEMP until the Redis adapters land: in-process with a live connection.
+        let pubsub = RedisPubSub::start(&conn)
+            .await
+            .context("starting Redis pub/sub")?;
         Ok(Self {
-            geo: Arc::new(InMemoryGeoIndex::default()),
-            pubsub: Arc::new(InMemoryPubSub::default()),
-            rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+            geo: Arc::new(RedisGeoIndex::new(&conn)),
+            pubsub: Arc::new(pubsub),
+            rate_limiter: Arc::new(RedisRateLimiter::new(&conn)),
             redis: Some(conn),
         })
     }

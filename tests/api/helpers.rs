@@ -59,11 +59,13 @@ pub async fn spawn_app() -> TestApp {
 /// Like [`spawn_app`], after `tweak` adjusted the configuration.
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.bind = "127.0.0.1:0".to_owned();
-    config.data_dir = data_dir.path().to_path_buf();
+    let mut config = Config {
+        bind: "127.0.0.1:0".to_owned(),
+        data_dir: data_dir.path().to_path_buf(),
+        workers: Some(2),
+        ..Config::default()
+    };
     config.auth.jwt_secret = Some(TEST_JWT_SECRET.to_owned().into());
-    config.workers = Some(2);
     if let Some(admin_url) = env("RELOOP_TEST_DATABASE_URL") {
         config.database_url = Some(fresh_postgres_database(&admin_url).await);
     }
