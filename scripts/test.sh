@@ -29,6 +29,7 @@ esac
 if [ -t 1 ] && [ -z "${CARGO_TERM_COLOR:-}" ]; then export CARGO_TERM_COLOR=always; fi
 
 WORK=$(mktemp -d /tmp/reloop-test.XXXXXX)
+chmod 0711 "$WORK" # the postgres user must reach the cluster in $WORK/services/pg
 SERVICES_DIR="$WORK/services"
 SERVICES_STARTED=0
 STEPS=()   # "name|status|seconds"
@@ -42,7 +43,7 @@ T0=$SECONDS
 cleanup() {
     local rc=$?
     if [ "$SERVICES_STARTED" = 1 ]; then
-        scripts/services.sh stop "$SERVICES_DIR" || echo "test.sh: WARNING: could not stop the test services in $SERVICES_DIR" >&2
+        bash scripts/services.sh stop "$SERVICES_DIR" || echo "test.sh: WARNING: could not stop the test services in $SERVICES_DIR" >&2
     fi
     if [ "$rc" -ne 0 ] || [ "${KEEP_SERVICES_LOGS:-0}" = 1 ]; then
         [ -d "$SERVICES_DIR" ] && echo "test.sh: services logs kept in $SERVICES_DIR" >&2
@@ -94,7 +95,7 @@ count_tests() { # nextest|libtest LOGFILE
         COUNTS_KNOWN=0
         return 0
     fi
-    _count() { grep -oE "[0-9]+ ($1)" <<<"$text" | awk '{s += $1} END {print s + 0}'; }
+    _count() { { grep -oE "[0-9]+ ($1)" <<<"$text" || true; } | awk '{s += $1} END {print s + 0}'; }
     TOTAL_PASSED=$((TOTAL_PASSED + $(_count 'passed')))
     TOTAL_FAILED=$((TOTAL_FAILED + $(_count 'failed|timed out')))
     TOTAL_SKIPPED=$((TOTAL_SKIPPED + $(_count 'skipped|ignored')))
@@ -185,7 +186,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = postgres ]; then
     banner "services: starting PostgreSQL + Redis in $SERVICES_DIR"
     start=$SECONDS
     SERVICES_STARTED=1
-    if scripts/services.sh start "$SERVICES_DIR"; then
+    if bash scripts/services.sh start "$SERVICES_DIR"; then
         record "services" 0 $((SECONDS - start))
         set -a
         # shellcheck disable=SC1091

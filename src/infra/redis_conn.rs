@@ -140,6 +140,79 @@ pub(crate) mod test_support {
         .expect("connect to the test Redis");
         Some(conn)
     }
+
+    /// A Redis server of the test's own, for tests that kill or count every pub/sub
+    /// client on the server and so must not share it with tests running in parallel.
+    /// Runs only where the shared test Redis is configured (so `redis-server` exists).
+    pub struct PrivateRedis {
+        child: std::process::Child,
+        /// `redis://127.0.0.1:PORT/`.
+        pub url: String,
+    }
+
+    impl PrivateRedis {
+        /// Starts `redis-server` on a free loopback port and waits until it answers.
+        pub async fn start(test: &str) -> Option<Self> {
+            std::env::var(REDIS_URL_VAR).ok()?;
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let child = std::process::Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{test}: starting redis-server: {e}"));
+            let server = Self {
+                child,
+                url: format!("redis://127.0.0.1:{port}/"),
+            };
+            for _ in 0..100 {
+                if RedisConn::connect(
+                    &server.url,
+                    "x:",
+                    Duration::from_secs(1),
+                    Duration::from_secs(1),
+                )
+                .await
+                .is_ok()
+                {
+                    return Some(server);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            panic!("{test}: the private redis-server did not answer");
+        }
+
+        /// A connection to it with a fresh prefix.
+        pub async fn conn(&self) -> RedisConn {
+            let prefix = format!("reloop-test:{}:", uuid::Uuid::new_v4().simple());
+            RedisConn::connect(
+                &self.url,
+                &prefix,
+                Duration::from_secs(3),
+                Duration::from_secs(3),
+            )
+            .await
+            .expect("connect to the private Redis")
+        }
+    }
+
+    impl Drop for PrivateRedis {
+        fn drop(&mut self) {
+            drop(self.child.kill());
+            drop(self.child.wait());
+        }
+    }
 }
 
 #[cfg(test)]
