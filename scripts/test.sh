@@ -46,8 +46,12 @@ cleanup() {
         bash scripts/services.sh stop "$SERVICES_DIR" || echo "test.sh: WARNING: could not stop the test services in $SERVICES_DIR" >&2
     fi
     if [ "$rc" -ne 0 ] || [ "${KEEP_SERVICES_LOGS:-0}" = 1 ]; then
-        [ -d "$SERVICES_DIR" ] && echo "test.sh: services logs kept in $SERVICES_DIR" >&2
         rm -f "$WORK"/*.log
+        if [ -d "$SERVICES_DIR" ]; then
+            echo "test.sh: services logs kept in $SERVICES_DIR" >&2
+        else
+            rmdir "$WORK" 2>/dev/null || true
+        fi
     else
         rm -rf "$WORK"
     fi
