@@ -20,6 +20,11 @@
 //! | `RELOOP_CURRENCY` | `CNY` | currency of every amount |
 //! | `RELOOP_LOG_FORMAT` | `text` | `json` for structured logs |
 //! | `RELOOP_WORKERS` | one per core | HTTP worker threads |
+//! | `RELOOP_QUOTE_VALIDITY_HOURS` | `48` | how long a quote's prices are locked |
+//! | `RELOOP_QUOTE_MAX_ITEMS` | `20` | most items in one quote |
+//! | `RELOOP_QUOTES_PER_MINUTE_ANONYMOUS` | `30` | quotes per minute per anonymous address |
+//! | `RELOOP_QUOTES_PER_MINUTE_USER` | `120` | quotes per minute per signed-in user |
+//! | `RELOOP_TRUST_FORWARDED_FOR` | `false` | client address from `X-Forwarded-For` |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -59,6 +64,25 @@ pub struct Config {
     pub log_json: bool,
     /// HTTP worker threads; None means one per core.
     pub workers: Option<usize>,
+    /// Quote rules.
+    pub quotes: QuoteSettings,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// How quotes are issued.
+#[derive(Clone, Debug)]
+pub struct QuoteSettings {
+    /// How long a quote's prices are locked.
+    pub validity: Duration,
+    /// Most items in one quote.
+    pub max_items: usize,
+    /// How far outside every service area a pickup may be and still be quoted.
+    pub max_km_outside_area: f64,
+    /// Quotes per minute for one anonymous client address.
+    pub anonymous_per_minute: u32,
+    /// Quotes per minute for one signed-in user.
+    pub user_per_minute: u32,
 }
 
 /// Pool settings of the database.
@@ -138,6 +162,14 @@ impl Default for Config {
             currency: "CNY".to_owned(),
             log_json: false,
             workers: None,
+            quotes: QuoteSettings {
+                validity: Duration::from_secs(48 * 3600),
+                max_items: 20,
+                max_km_outside_area: 50.0,
+                anonymous_per_minute: 30,
+                user_per_minute: 120,
+            },
+            trust_forwarded_for: false,
         }
     }
 }
@@ -188,6 +220,21 @@ impl Config {
             config.currency = currency;
         }
         config.workers = parsed("RELOOP_WORKERS")?;
+        if let Some(hours) = parsed::<u64>("RELOOP_QUOTE_VALIDITY_HOURS")? {
+            config.quotes.validity = Duration::from_secs(hours * 3600);
+        }
+        if let Some(n) = parsed("RELOOP_QUOTE_MAX_ITEMS")? {
+            config.quotes.max_items = n;
+        }
+        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_ANONYMOUS")? {
+            config.quotes.anonymous_per_minute = n;
+        }
+        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_USER")? {
+            config.quotes.user_per_minute = n;
+        }
+        if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
+            config.trust_forwarded_for = on;
+        }
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }

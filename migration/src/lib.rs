@@ -11,6 +11,11 @@ mod m20261121_000002_create_users;
 mod m20261121_000003_create_collectors;
 mod m20261121_000004_create_refresh_tokens;
 mod m20261121_000005_create_categories;
+mod m20261121_000006_create_device_models;
+mod m20261121_000007_create_material_prices;
+mod m20261121_000008_create_service_areas;
+mod m20261121_000009_create_quotes;
+mod m20261121_000010_create_audit_log;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +29,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_collectors::Migration),
             Box::new(m20261121_000004_create_refresh_tokens::Migration),
             Box::new(m20261121_000005_create_categories::Migration),
+            Box::new(m20261121_000006_create_device_models::Migration),
+            Box::new(m20261121_000007_create_material_prices::Migration),
+            Box::new(m20261121_000008_create_service_areas::Migration),
+            Box::new(m20261121_000009_create_quotes::Migration),
+            Box::new(m20261121_000010_create_audit_log::Migration),
         ]
     }
 }

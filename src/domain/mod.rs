@@ -5,6 +5,10 @@
 
 pub mod account;
 pub mod collector;
+pub mod geo;
+pub mod item;
+pub mod pricing;
+pub mod quote;
 pub mod role;
 
 pub use account::{DisplayName, Email, Phone, PlainPassword};

@@ -8,12 +8,18 @@ use crate::error::AppError;
 use crate::services::Viewer;
 use crate::state::AppState;
 
+/// The client's network address, attached by the HTTP layer (used for rate limits).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
 /// Typed access to what the HTTP layer put into every request.
 pub trait ContextExt {
     /// The application state.
     fn state(&self) -> Result<&AppState, AppError>;
     /// Who is calling (anonymous when nothing was attached).
     fn viewer(&self) -> Viewer;
+    /// The client's address, as the HTTP layer saw it ("unknown" when absent).
+    fn client_address(&self) -> String;
     /// The per-request collector loader.
     fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError>;
 }
@@ -26,6 +32,11 @@ impl ContextExt for Context<'_> {
 
     fn viewer(&self) -> Viewer {
         self.data_opt::<Viewer>().copied().unwrap_or_default()
+    }
+
+    fn client_address(&self) -> String {
+        self.data_opt::<ClientAddress>()
+            .map_or_else(|| "unknown".to_owned(), |address| address.0.clone())
     }
 
     fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError> {

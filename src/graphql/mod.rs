@@ -5,6 +5,7 @@
 //! call a service.
 
 pub mod context;
+pub mod guards;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -28,6 +29,12 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<rust_decimal::Decimal>(
         "An exact decimal number as a string, e.g. \"129.50\": money (in the order's or quote's \
          currency) and weights (kg). Never a float.",
+    )
+    .override_output_type_description::<query::DeviceModelConnection>(
+        "A page of device models (Relay connection); pass `pageInfo.endCursor` as `after` for the next.",
+    )
+    .override_output_type_description::<query::AuditEntryConnection>(
+        "A page of audit entries (Relay connection); pass `pageInfo.endCursor` as `after` for the next.",
     )
     .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
         "An instant as an RFC 3339 string in UTC, e.g. \"2026-11-21T09:30:00Z\".",

@@ -16,6 +16,7 @@ use super::HttpContext;
 use super::auth::viewer_from_authorization;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
+use crate::graphql::context::ClientAddress;
 use crate::graphql::loaders::Loaders;
 
 /// `POST /graphql` with a JSON body.
@@ -103,7 +104,10 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
         .parsed_query()
         .ok()
         .and_then(|doc| selected_operation(doc, name.as_deref()));
-    let request = Loaders::attach(request.data(viewer), &app.state.db);
+    let request = Loaders::attach(
+        request.data(viewer).data(client_address(req, &app.state)),
+        &app.state.db,
+    );
 
     let started = Instant::now();
     let response = app.schema.execute(request).await;
@@ -118,6 +122,27 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
         .metrics
         .observe_graphql(&label, response.errors.is_empty(), started.elapsed());
     respond(req, &response, request_error)
+}
+
+/// The client's address: the peer, or the first `X-Forwarded-For` hop when the server
+/// is configured to trust its proxy.
+fn client_address(req: &HttpRequest, state: &crate::state::AppState) -> ClientAddress {
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+        })
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned());
+    let peer = || {
+        req.peer_addr()
+            .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+    };
+    ClientAddress(forwarded.unwrap_or_else(peer))
 }
 
 /// Serialises `response` in the media type the client asked for.

@@ -1,9 +1,15 @@
 //! Root mutation, merged from one object per domain.
 
 mod auth;
+mod catalog;
+mod quotes;
 
 use async_graphql::MergedObject;
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::AuthMutation);
+pub struct Mutation(
+    auth::AuthMutation,
+    quotes::QuoteMutation,
+    catalog::CatalogMutation,
+);

@@ -2,9 +2,16 @@
 
 mod account;
 mod catalog;
+mod quotes;
 
 use async_graphql::MergedObject;
 
+pub use catalog::{AuditEntryConnection, DeviceModelConnection};
+
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(account::AccountQuery, catalog::CatalogQuery);
+pub struct Query(
+    account::AccountQuery,
+    catalog::CatalogQuery,
+    quotes::QuoteQuery,
+);

@@ -1,20 +1,12 @@
 //! `Category`: a kind of item and how it is priced.
 
-use async_graphql::{Enum, ID, Object, SimpleObject};
+use async_graphql::{ID, Object, SimpleObject};
 use entity::category;
 use rust_decimal::Decimal;
 
 use super::enums::CertificationGql;
+use super::pricing::PricingUnitGql;
 use crate::domain::Certification;
-
-/// How a category's quantity is counted.
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PricingUnit {
-    /// Per item.
-    Piece,
-    /// Per kilogram.
-    Kg,
-}
 
 /// Recoverable material in one unit of a category.
 #[derive(SimpleObject)]
@@ -47,11 +39,11 @@ impl Category {
     }
 
     /// Priced per PIECE or per KG.
-    async fn pricing_unit(&self) -> PricingUnit {
+    async fn pricing_unit(&self) -> PricingUnitGql {
         if self.0.pricing_unit == "KG" {
-            PricingUnit::Kg
+            PricingUnitGql::Kg
         } else {
-            PricingUnit::Piece
+            PricingUnitGql::Piece
         }
     }
 

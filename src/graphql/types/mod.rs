@@ -3,7 +3,13 @@
 
 pub mod account_event;
 pub mod auth;
+pub mod catalog;
+pub mod catalog_input;
 pub mod category;
 pub mod collector;
 pub mod enums;
+pub mod geo;
+pub mod pricing;
+pub mod quote;
+pub mod quote_input;
 pub mod user;

@@ -11,17 +11,7 @@ use uuid::Uuid;
 pub use self::memory::InMemoryGeoIndex;
 pub use self::redis::RedisGeoIndex;
 
-/// Mean Earth radius (IUGG), in km. Redis uses 6372.797 km, so its distances read about 0.03 % longer.
-pub const EARTH_RADIUS_KM: f64 = 6371.0088;
-
-/// A position in WGS 84 degrees.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct GeoPoint {
-    /// Degrees north, −90 to 90.
-    pub latitude: f64,
-    /// Degrees east, −180 to 180.
-    pub longitude: f64,
-}
+pub use crate::domain::geo::{EARTH_RADIUS_KM, GeoPoint, haversine_km};
 
 /// One search hit.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,16 +42,6 @@ pub trait GeoIndex: Send + Sync {
     async fn is_empty(&self) -> anyhow::Result<bool> {
         Ok(self.len().await? == 0)
     }
-}
-
-/// Great-circle distance between two points, in km, on a sphere of [`EARTH_RADIUS_KM`].
-pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
-    let (lat1, lat2) = (a.latitude.to_radians(), b.latitude.to_radians());
-    let d_lat = lat2 - lat1;
-    let d_lon = (b.longitude - a.longitude).to_radians();
-    let h = (d_lat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (d_lon / 2.0).sin().powi(2);
-    // `min` guards asin against rounding just above 1 for antipodal points.
-    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
 /// Rejects coordinates that no index could store, so both implementations fail the same way.

@@ -1,14 +1,12 @@
-//! The demo catalog seeded into an empty database, so a fresh server is usable at once.
+//! Demo categories: the item kinds with their weights, handling costs and materials.
 
 use entity::{DbDecimal, category};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::AppResult;
-use crate::infra::db::begin_write;
-use crate::state::AppState;
 
 /// One seeded category: code, name, unit, hazardous, certification, typical kg,
 /// handling cost, materials (kg per unit).
@@ -180,21 +178,8 @@ fn seed_categories() -> Vec<SeedCategory> {
     ]
 }
 
-/// Seeds the demo catalog when the categories table is empty; true when it seeded.
-/// Running it again is harmless.
-#[tracing::instrument(skip_all)]
-pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
-    let txn = begin_write(&state.db).await?;
-    if category::Entity::find().count(&txn).await? > 0 {
-        return Ok(false);
-    }
-    insert_categories(&txn, state.clock.now()).await?;
-    txn.commit().await?;
-    tracing::info!("seeded the demo catalog");
-    Ok(true)
-}
-
-async fn insert_categories(
+/// Inserts every demo category.
+pub(super) async fn insert_categories(
     conn: &impl ConnectionTrait,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
@@ -218,7 +203,7 @@ async fn insert_categories(
     Ok(())
 }
 
-fn decimal(text: &str) -> AppResult<DbDecimal> {
+pub(super) fn decimal(text: &str) -> AppResult<DbDecimal> {
     text.parse::<Decimal>()
         .map(DbDecimal)
         .map_err(|e| anyhow::anyhow!("seed decimal {text}: {e}").into())

@@ -1,0 +1,90 @@
+//! Material prices: the current price is the latest one already in effect; history is
+//! kept, and a new price never changes a quote already issued (quotes keep their own).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entity::{DbDecimal, material_price};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::audit;
+use crate::error::AppResult;
+use crate::infra::db::begin_write;
+use crate::state::AppState;
+
+/// The price in effect at `at` for every material, with how many price points exist in
+/// total (a monotonic version of the price table, since history is append-only).
+pub async fn current_prices(
+    conn: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+) -> AppResult<(BTreeMap<String, material_price::Model>, u64)> {
+    let rows = material_price::Entity::find()
+        .filter(material_price::Column::EffectiveFrom.lte(at))
+        .order_by_asc(material_price::Column::Material)
+        .order_by_desc(material_price::Column::EffectiveFrom)
+        .order_by_desc(material_price::Column::CreatedAt)
+        .all(conn)
+        .await?;
+    let mut current = BTreeMap::new();
+    for row in rows {
+        current.entry(row.material.clone()).or_insert(row);
+    }
+    let version = material_price::Entity::find().count(conn).await?;
+    Ok((current, version))
+}
+
+/// Every price point of `material`, newest first.
+pub async fn price_history(
+    conn: &impl ConnectionTrait,
+    material: &str,
+) -> AppResult<Vec<material_price::Model>> {
+    Ok(material_price::Entity::find()
+        .filter(material_price::Column::Material.eq(material))
+        .order_by_desc(material_price::Column::EffectiveFrom)
+        .order_by_desc(material_price::Column::CreatedAt)
+        .all(conn)
+        .await?)
+}
+
+/// Records a new price point (effective now or later), audited.
+#[tracing::instrument(skip_all, fields(%material))]
+pub async fn set_material_price(
+    state: &AppState,
+    actor: Uuid,
+    material: String,
+    price_per_kg: Decimal,
+    effective_from: Option<DateTime<Utc>>,
+) -> AppResult<material_price::Model> {
+    let now = state.clock.now();
+    let effective_from = effective_from.unwrap_or(now);
+    let txn = begin_write(&state.db).await?;
+    let saved = material_price::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        material: Set(material.clone()),
+        price_per_kg: Set(DbDecimal(price_per_kg)),
+        effective_from: Set(effective_from),
+        created_at: Set(now),
+        created_by: Set(Some(actor)),
+    }
+    .insert(&txn)
+    .await?;
+    let details = json!({"material": material, "pricePerKg": price_per_kg.to_string(), "effectiveFrom": effective_from});
+    audit::record(
+        &txn,
+        actor,
+        "material_price.set",
+        "material_price",
+        &saved.id.to_string(),
+        details,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -1,0 +1,12 @@
+//! Quotes: instant, explained, locked prices. A quote stores everything it was priced
+//! from, so an inspection re-prices against the same evidence later.
+
+mod evidence;
+mod price_table;
+mod read;
+mod request;
+
+pub use evidence::QuoteEvidence;
+pub use price_table::load_price_table;
+pub use read::{QuoteView, find_quote};
+pub use request::{Requester, request_quote};
