@@ -94,7 +94,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A power-battery trace code (GB/T 34014): 24 characters, digits and capital letters.

@@ -152,6 +152,31 @@ impl TestApp {
             .unwrap_or_else(|| panic!("register failed: {response}"))
     }
 
+    /// Creates an operator (as the CLI does) and signs it in.
+    pub async fn operator(&self) -> Account {
+        let email = format!("ops-{}@example.com", Uuid::new_v4().simple());
+        reloop::services::operators::create_operator(&self.state, &email, PASSWORD.to_owned())
+            .await
+            .map_err(|e| e.into_anyhow())
+            .expect("create operator");
+        let response = self
+            .gql(None, LOGIN, json!({"email": email, "password": PASSWORD}))
+            .await;
+        account_from(&response["data"]["login"], &email)
+            .unwrap_or_else(|| panic!("operator login: {response}"))
+    }
+
+    /// The id of the first device model whose name matches `search`.
+    pub async fn model_id(&self, search: &str) -> String {
+        let response = self
+            .gql(None, "query($s: String) { deviceModels(search: $s, first: 1) { edges { node { id } } } }", json!({"s": search}))
+            .await;
+        response["data"]["deviceModels"]["edges"][0]["node"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no model matches {search}: {response}"))
+            .to_owned()
+    }
+
     /// Opens a `graphql-transport-ws` socket and sends `connection_init` with `payload`.
     pub async fn ws_connect(&self, payload: Value) -> WsClient {
         let mut client = self.ws_open().await;

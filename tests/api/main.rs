@@ -5,9 +5,11 @@
 mod helpers;
 
 mod auth;
+mod catalog;
 mod http_rules;
 mod limits;
 mod probes;
+mod quotes;
 mod refresh;
 mod schema;
 mod subscriptions;
