@@ -3,7 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
-/// An exact decimal column: NUMERIC on PostgreSQL, TEXT on SQLite.
+/// An exact decimal column: unconstrained NUMERIC on PostgreSQL (which keeps the scale
+/// it is given, so "12.50" reads back as "12.50"), TEXT on SQLite.
 ///
 /// SQLite has no exact decimal type (NUMERIC affinity turns "0.10" into a float), so the
 /// value is kept as its string form and decoded by `entity::DbDecimal`.
@@ -11,7 +12,7 @@ pub fn decimal(manager: &SchemaManager, name: impl IntoIden) -> ColumnDef {
     let mut column = ColumnDef::new(name);
     match manager.get_database_backend() {
         DbBackend::Sqlite => column.string(),
-        _ => column.decimal_len(20, 4),
+        _ => column.decimal(),
     };
     column
 }

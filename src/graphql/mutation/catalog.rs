@@ -8,7 +8,9 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::catalog::{DeviceModel, MaterialPrice};
-use crate::graphql::types::catalog_input::{CategoryInput, DeviceModelInput, MaterialPriceInput};
+use crate::graphql::types::catalog_input::{
+    CategoryInput, DeviceModelInput, MaterialPriceInput, money,
+};
 use crate::graphql::types::category::Category;
 use crate::services::catalog::{categories, device_models, material_prices};
 
@@ -86,7 +88,7 @@ impl CatalogMutation {
             ctx.state()?,
             actor,
             material,
-            input.price_per_kg,
+            money(input.price_per_kg),
             input.effective_from,
         )
         .await?;

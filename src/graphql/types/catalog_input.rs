@@ -87,8 +87,8 @@ impl CategoryInput {
             pricing_unit: self.pricing_unit.into(),
             hazardous: self.hazardous,
             required_certification: self.required_certification.map(Into::into),
-            typical_weight_kg: self.typical_weight_kg,
-            handling_cost: self.handling_cost,
+            typical_weight_kg: self.typical_weight_kg.normalize(),
+            handling_cost: money(self.handling_cost),
             materials,
         })
     }
@@ -129,7 +129,7 @@ impl DeviceModelInput {
             model: non_empty(&self.model, "input.model")?,
             category_code: self.category_code.trim().to_uppercase(),
             release_year: self.release_year,
-            resale_value: self.resale_value,
+            resale_value: money(self.resale_value),
         })
     }
 }
@@ -143,6 +143,14 @@ pub struct MaterialPriceInput {
     pub price_per_kg: Decimal,
     /// From when it applies; now when absent.
     pub effective_from: Option<DateTime<Utc>>,
+}
+
+/// An amount of money with exactly two decimals (half-even rounding).
+pub fn money(amount: Decimal) -> Decimal {
+    let mut rounded =
+        amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    rounded.rescale(2);
+    rounded
 }
 
 fn non_empty(raw: &str, field: &str) -> Result<String, AppError> {
