@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer};
@@ -25,6 +26,7 @@ use crate::infra::rate_limit::memory::InMemoryRateLimiter;
 use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::{db, secrets};
+use crate::services::catalog::cache::CatalogCache;
 use crate::services::{auth::AccessTokens, demo_seed};
 use crate::state::AppState;
 
@@ -98,6 +100,10 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         config.auth.access_token_ttl,
     )?;
     let adapters = Adapters::connect(&config).await?;
+    let catalog = Arc::new(CatalogCache::new(Duration::from_secs(30)));
+    Arc::clone(&catalog)
+        .follow_changes(Arc::clone(&adapters.pubsub))
+        .await?;
     Ok(AppState {
         config: Arc::new(config),
         db,
@@ -109,6 +115,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         rate_limiter: adapters.rate_limiter,
         redis: adapters.redis,
         metrics: Metrics::new()?,
+        catalog,
     })
 }
 

@@ -13,6 +13,7 @@ use crate::infra::pubsub::PubSub;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::services::auth::AccessTokens;
+use crate::services::catalog::cache::CatalogCache;
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
@@ -37,4 +38,6 @@ pub struct AppState {
     pub redis: Option<RedisConn>,
     /// Request metrics.
     pub metrics: Metrics,
+    /// Snapshot of the read-mostly catalog tables.
+    pub catalog: Arc<CatalogCache>,
 }

@@ -28,7 +28,7 @@ pub struct CatalogQuery;
 impl CatalogQuery {
     /// Every category reloop collects, ordered by code.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let categories = catalog::list_categories(&ctx.state()?.db).await?;
+        let categories = catalog::list_categories(ctx.state()?).await?;
         Ok(categories.into_iter().map(Category).collect())
     }
 
@@ -72,7 +72,7 @@ impl CatalogQuery {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MaterialPrice>> {
         let state = ctx.state()?;
-        let (current, _) = material_prices::current_prices(&state.db, state.clock.now()).await?;
+        let (current, _) = material_prices::current_prices(state, state.clock.now()).await?;
         Ok(current.into_values().map(MaterialPrice::from).collect())
     }
 
@@ -88,7 +88,7 @@ impl CatalogQuery {
 
     /// The regions reloop serves.
     async fn service_areas(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ServiceArea>> {
-        let areas = service_areas::list_service_areas(&ctx.state()?.db).await?;
+        let areas = service_areas::list_service_areas(ctx.state()?).await?;
         Ok(areas.into_iter().map(ServiceArea::from).collect())
     }
 

@@ -4,36 +4,20 @@ use std::collections::BTreeMap;
 
 use entity::{DbDecimal, category};
 use rust_decimal::Decimal;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit;
+use super::{announce_change, audit};
 use crate::domain::Certification;
 use crate::domain::pricing::{CategoryFacts, PricingUnit};
 use crate::error::{AppError, AppResult};
 use crate::infra::db::begin_write;
 use crate::state::AppState;
 
-/// Every category, ordered by code.
-pub async fn list_categories(conn: &impl ConnectionTrait) -> AppResult<Vec<category::Model>> {
-    Ok(category::Entity::find()
-        .order_by_asc(category::Column::Code)
-        .all(conn)
-        .await?)
-}
-
-/// The categories with the given codes, in one query.
-pub async fn categories_by_code(
-    conn: &impl ConnectionTrait,
-    codes: &[String],
-) -> AppResult<Vec<category::Model>> {
-    Ok(category::Entity::find()
-        .filter(category::Column::Code.is_in(codes.iter().cloned()))
-        .all(conn)
-        .await?)
+/// Every category, ordered by code (from the catalog snapshot).
+pub async fn list_categories(state: &AppState) -> AppResult<Vec<category::Model>> {
+    Ok(state.catalog.snapshot(&state.db).await?.categories.clone())
 }
 
 /// A validated category definition from an operator.
@@ -121,6 +105,7 @@ pub async fn upsert_category(
     )
     .await?;
     txn.commit().await?;
+    announce_change(state).await;
     Ok(saved)
 }
 

@@ -7,36 +7,45 @@ use chrono::{DateTime, Utc};
 use entity::{DbDecimal, material_price};
 use rust_decimal::Decimal;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit;
+use super::{announce_change, audit};
 use crate::error::AppResult;
 use crate::infra::db::begin_write;
 use crate::state::AppState;
 
-/// The price in effect at `at` for every material, with how many price points exist in
-/// total (a monotonic version of the price table, since history is append-only).
+/// The price in effect at `at` for every material (the latest effective one, the latest
+/// recorded on a tie), with how many price points exist in total: a monotonic version of
+/// the price table, since history is append-only.
 pub async fn current_prices(
-    conn: &impl ConnectionTrait,
+    state: &AppState,
     at: DateTime<Utc>,
 ) -> AppResult<(BTreeMap<String, material_price::Model>, u64)> {
-    let rows = material_price::Entity::find()
-        .filter(material_price::Column::EffectiveFrom.lte(at))
-        .order_by_asc(material_price::Column::Material)
-        .order_by_desc(material_price::Column::EffectiveFrom)
-        .order_by_desc(material_price::Column::CreatedAt)
-        .all(conn)
-        .await?;
-    let mut current = BTreeMap::new();
-    for row in rows {
-        current.entry(row.material.clone()).or_insert(row);
+    let snapshot = state.catalog.snapshot(&state.db).await?;
+    let mut current: BTreeMap<String, &material_price::Model> = BTreeMap::new();
+    for row in snapshot
+        .material_prices
+        .iter()
+        .filter(|row| row.effective_from <= at)
+    {
+        let newer = |held: &material_price::Model| {
+            (row.effective_from, row.created_at) > (held.effective_from, held.created_at)
+        };
+        match current.get(&row.material) {
+            Some(held) if !newer(held) => {}
+            _ => {
+                current.insert(row.material.clone(), row);
+            }
+        }
     }
-    let version = material_price::Entity::find().count(conn).await?;
-    Ok((current, version))
+    let current = current
+        .into_iter()
+        .map(|(material, row)| (material, row.clone()))
+        .collect();
+    Ok((current, snapshot.material_prices.len() as u64))
 }
 
 /// Every price point of `material`, newest first.
@@ -86,5 +95,6 @@ pub async fn set_material_price(
     )
     .await?;
     txn.commit().await?;
+    announce_change(state).await;
     Ok(saved)
 }

@@ -1,19 +1,19 @@
 //! Service areas: where reloop collects.
 
 use entity::service_area;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::domain::geo::{GeoPoint, haversine_km};
 use crate::error::AppResult;
+use crate::state::AppState;
 
-/// Every service area, by name.
-pub async fn list_service_areas(
-    conn: &impl ConnectionTrait,
-) -> AppResult<Vec<service_area::Model>> {
-    Ok(service_area::Entity::find()
-        .order_by_asc(service_area::Column::Name)
-        .all(conn)
-        .await?)
+/// Every service area, by name (from the catalog snapshot).
+pub async fn list_service_areas(state: &AppState) -> AppResult<Vec<service_area::Model>> {
+    Ok(state
+        .catalog
+        .snapshot(&state.db)
+        .await?
+        .service_areas
+        .clone())
 }
 
 /// The area whose edge is nearest to `point`, and how far outside it the point lies (0

@@ -20,9 +20,7 @@ use crate::domain::quote::{ItemSubject, QuoteRequest, QuoteStatus, RequestedItem
 use crate::error::{AppError, AppResult};
 use crate::infra::db::begin_write;
 use crate::infra::rate_limit::BucketPolicy;
-use crate::services::catalog::categories::{
-    categories_by_code, category_facts, is_battery_category,
-};
+use crate::services::catalog::categories::{category_facts, is_battery_category};
 use crate::services::catalog::device_models::{model_facts, models_by_id};
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::state::AppState;
@@ -68,7 +66,7 @@ pub async fn request_quote(
     let distance_outside_area_km = match request.pickup {
         None => None,
         Some(point) => {
-            let areas = list_service_areas(&state.db).await?;
+            let areas = list_service_areas(state).await?;
             let outside = nearest_area(&areas, point).map(|(_, km)| km);
             match outside {
                 Some(km) if km <= state.config.quotes.max_km_outside_area => {
@@ -83,7 +81,7 @@ pub async fn request_quote(
             }
         }
     };
-    let table = load_price_table(&state.db, state).await?;
+    let table = load_price_table(state).await?;
     let context = PricingContext {
         as_of_year: now.year(),
         distance_outside_area_km,
@@ -217,10 +215,11 @@ impl CatalogFacts {
         }));
         codes.sort();
         codes.dedup();
-        let categories = categories_by_code(&state.db, &codes)
-            .await?
-            .into_iter()
-            .map(|c| (c.code.clone(), c))
+        let snapshot = state.catalog.snapshot(&state.db).await?;
+        let categories = codes
+            .iter()
+            .filter_map(|code| snapshot.category(code))
+            .map(|c| (c.code.clone(), c.clone()))
             .collect();
         Ok(Self { models, categories })
     }
