@@ -106,7 +106,6 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         .await?;
     Ok(AppState {
         config: Arc::new(config),
-        db,
         clock,
         tokens: Arc::new(tokens),
         passwords: PasswordHasher::new()?,
@@ -116,6 +115,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         redis: adapters.redis,
         metrics: Metrics::new()?,
         catalog,
+        write_gate: db::WriteGate::for_connection(&db),
+        db,
     })
 }
 

@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::config::Config;
 use crate::infra::clock::Clock;
+use crate::infra::db::{WriteGate, WriteTxn, begin_write};
 use crate::infra::geo::GeoIndex;
 use crate::infra::metrics::Metrics;
 use crate::infra::password::PasswordHasher;
@@ -40,4 +41,13 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Snapshot of the read-mostly catalog tables.
     pub catalog: Arc<CatalogCache>,
+    /// Queues this process's SQLite writers.
+    pub write_gate: WriteGate,
+}
+
+impl AppState {
+    /// Begins a write transaction (see [`crate::infra::db::begin_write`]).
+    pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
+        begin_write(&self.db, &self.write_gate).await
+    }
 }

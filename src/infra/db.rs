@@ -6,6 +6,11 @@
 //! upgrade. Every write transaction therefore starts with `BEGIN IMMEDIATE`
 //! ([`begin_write`]), which takes the write lock up front, so contenders queue on the
 //! busy timeout instead. WAL lets readers proceed while one writer works.
+//!
+//! Within one process, SQLite writers also queue on an async [`WriteGate`] before
+//! `BEGIN IMMEDIATE`: the busy handler polls with growing sleeps (up to 100 ms), which
+//! turns a burst of writers into long latency tails, while a fair async mutex hands the
+//! lock over at once. Other processes (the CLI) still meet the busy timeout.
 
 use std::time::Duration;
 
@@ -14,8 +19,11 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
+use std::sync::Arc;
+use tokio::sync::OwnedMutexGuard;
 
 use crate::config::Config;
 
@@ -57,19 +65,78 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("applying migrations")
 }
 
-/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite (see the module
-/// docs), a plain READ COMMITTED transaction on PostgreSQL, where conditional updates
-/// and row locks do the work.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
+/// Serialises this process's SQLite writers (see the module docs); a no-op elsewhere.
+#[derive(Clone, Debug, Default)]
+pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
+
+impl WriteGate {
+    /// A gate for `db`'s backend: a real one for SQLite only.
+    pub fn for_connection(db: &DatabaseConnection) -> Self {
+        match db.get_database_backend() {
+            DatabaseBackend::Sqlite => Self(Some(Arc::new(tokio::sync::Mutex::new(())))),
+            _ => Self(None),
+        }
+    }
+}
+
+/// A write transaction holding its turn at the [`WriteGate`] until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits, then gives the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite after waiting at
+/// the gate (see the module docs), a plain READ COMMITTED transaction on PostgreSQL,
+/// where conditional updates and row locks do the work.
+pub async fn begin_write(db: &DatabaseConnection, gate: &WriteGate) -> Result<WriteTxn, DbErr> {
+    let turn = match &gate.0 {
+        Some(mutex) => Some(Arc::clone(mutex).lock_owned().await),
+        None => None,
+    };
+    let txn = match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             db.begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
-            .await
+            .await?
         }
-        _ => db.begin().await,
+        _ => db.begin().await?,
+    };
+    Ok(WriteTxn { txn, _turn: turn })
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
     }
 }
 

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use crate::domain::{DisplayName, Email, PlainPassword, Role};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::begin_write;
 use crate::state::AppState;
 
 /// Creates an OPERATOR with `email` and `password`; CONFLICT if the email is taken.
@@ -22,7 +21,7 @@ pub async fn create_operator(
         .map_err(|e| AppError::validation("email", e.0))?;
     let hash = state.passwords.hash(password.expose().to_owned()).await?;
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&txn)

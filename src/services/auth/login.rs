@@ -6,7 +6,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::session::{Session, start_session};
 use crate::domain::Email;
 use crate::error::{AppError, AppResult};
-use crate::infra::db::begin_write;
 use crate::infra::rate_limit::BucketPolicy;
 use crate::state::AppState;
 
@@ -46,7 +45,7 @@ pub async fn login(state: &AppState, email: &str, password: String) -> AppResult
             ));
         }
     };
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let session = start_session(&txn, state, user, None).await?;
     txn.commit().await?;
     Ok(session)

@@ -6,7 +6,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::session::hash_refresh_token;
 use crate::error::AppResult;
-use crate::infra::db::begin_write;
 use crate::services::account_events::{AccountEventKind, publish_account_event};
 use crate::state::AppState;
 
@@ -16,7 +15,7 @@ use crate::state::AppState;
 pub async fn logout(state: &AppState, token: &str) -> AppResult<bool> {
     let token_hash = hash_refresh_token(token);
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash))
         .one(&txn)

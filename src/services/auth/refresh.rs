@@ -11,7 +11,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::session::{Session, hash_refresh_token, start_session};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::begin_write;
 use crate::services::account_events::{AccountEventKind, publish_account_event};
 use crate::state::AppState;
 
@@ -20,7 +19,7 @@ use crate::state::AppState;
 pub async fn refresh(state: &AppState, token: &str) -> AppResult<Session> {
     let token_hash = hash_refresh_token(token);
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let rotated = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RotatedAt, Expr::value(now))
         .filter(refresh_token::Column::TokenHash.eq(token_hash.as_str()))

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::session::{Session, start_session};
 use crate::domain::{CollectorStatus, DisplayName, Email, Phone, PlainPassword, Role};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::{begin_write, is_unique_violation};
+use crate::infra::db::is_unique_violation;
 use crate::state::AppState;
 
 /// A parsed sign-up request.
@@ -58,7 +58,7 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
     let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
 
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&txn)

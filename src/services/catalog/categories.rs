@@ -12,7 +12,6 @@ use super::{announce_change, audit};
 use crate::domain::Certification;
 use crate::domain::pricing::{CategoryFacts, PricingUnit};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::begin_write;
 use crate::state::AppState;
 
 /// Every category, ordered by code (from the catalog snapshot).
@@ -58,7 +57,7 @@ pub async fn upsert_category(
         .iter()
         .map(|(material, kg)| (material.clone(), json!(kg.to_string())))
         .collect();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let existing = category::Entity::find()
         .filter(category::Column::Code.eq(definition.code.as_str()))
         .one(&txn)

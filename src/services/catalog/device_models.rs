@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{Page, audit, categories::require_category};
 use crate::domain::pricing::ModelFacts;
 use crate::error::{AppError, AppResult};
-use crate::infra::db::{begin_write, is_unique_violation};
+use crate::infra::db::is_unique_violation;
 use crate::state::AppState;
 
 /// The key searches match and pages are ordered by: lower-cased "brand model".
@@ -115,7 +115,7 @@ pub async fn save_device_model(
     definition: ModelDefinition,
 ) -> AppResult<device_model::Model> {
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     require_category(&txn, &definition.category_code, "input.categoryCode").await?;
     let (mut row, previous) = match id {
         Some(id) => {

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use super::{announce_change, audit};
 use crate::error::AppResult;
-use crate::infra::db::begin_write;
 use crate::state::AppState;
 
 /// The price in effect at `at` for every material (the latest effective one, the latest
@@ -72,7 +71,7 @@ pub async fn set_material_price(
 ) -> AppResult<material_price::Model> {
     let now = state.clock.now();
     let effective_from = effective_from.unwrap_or(now);
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let saved = material_price::ActiveModel {
         id: Set(Uuid::new_v4()),
         material: Set(material.clone()),

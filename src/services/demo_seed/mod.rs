@@ -11,7 +11,6 @@ use entity::{category, device_model, material_price, service_area};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::error::AppResult;
-use crate::infra::db::begin_write;
 use crate::state::AppState;
 
 /// Seeds every empty part of the demo catalog in one transaction; true when anything
@@ -19,7 +18,7 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all)]
 pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
+    let txn = state.begin_write().await?;
     let mut seeded = false;
     if category::Entity::find().count(&txn).await? == 0 {
         categories::insert_categories(&txn, now).await?;

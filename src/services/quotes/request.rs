@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration};
 use entity::{DbDecimal, category, device_model, quote, quote_line};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,7 +18,6 @@ use crate::domain::pricing::{
 };
 use crate::domain::quote::{ItemSubject, QuoteRequest, QuoteStatus, RequestedItem, check_serial};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::begin_write;
 use crate::infra::rate_limit::BucketPolicy;
 use crate::services::catalog::categories::{category_facts, is_battery_category};
 use crate::services::catalog::device_models::{model_facts, models_by_id};
@@ -121,7 +120,7 @@ pub async fn request_quote(
         created_at: Set(now),
         used_at: Set(None),
     };
-    let mut line_rows = Vec::with_capacity(priced.lines.len());
+    let mut lines = Vec::with_capacity(priced.lines.len());
     for (position, ((line, item), reference)) in priced
         .lines
         .iter()
@@ -129,26 +128,26 @@ pub async fn request_quote(
         .zip(references)
         .enumerate()
     {
-        line_rows.push(quote_line::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            quote_id: Set(quote_id),
-            position: Set(i32::try_from(position).map_err(anyhow::Error::from)?),
-            description: Set(line.description.clone()),
-            quantity: Set(i32::try_from(line.quantity).map_err(anyhow::Error::from)?),
-            method: Set(method_name(line.method).to_owned()),
-            amount: Set(DbDecimal(line.amount)),
-            breakdown: Set(serde_json::to_value(&line.breakdown).map_err(anyhow::Error::from)?),
-            total_weight_kg: Set(DbDecimal(line.total_weight_kg)),
-            item: Set(json!({"reference": reference, "priced": item})),
+        lines.push(quote_line::Model {
+            id: Uuid::new_v4(),
+            quote_id,
+            position: i32::try_from(position).map_err(anyhow::Error::from)?,
+            description: line.description.clone(),
+            quantity: i32::try_from(line.quantity).map_err(anyhow::Error::from)?,
+            method: method_name(line.method).to_owned(),
+            amount: DbDecimal(line.amount),
+            breakdown: serde_json::to_value(&line.breakdown).map_err(anyhow::Error::from)?,
+            total_weight_kg: DbDecimal(line.total_weight_kg),
+            item: json!({"reference": reference, "priced": item}),
         });
     }
-    let txn = begin_write(&state.db).await?;
+    // The write section is short: two statements between BEGIN and COMMIT, and the
+    // lines are returned as built rather than read back.
+    let line_rows = lines.iter().map(|line| line.clone().into_active_model().reset_all());
+    let txn = state.begin_write().await?;
     let stored = quote_row.insert(&txn).await?;
-    quote_line::Entity::insert_many(line_rows)
-        .exec(&txn)
-        .await?;
+    quote_line::Entity::insert_many(line_rows).exec(&txn).await?;
     txn.commit().await?;
-    let lines = super::read::lines_of(&state.db, quote_id).await?;
     QuoteView::new(stored, lines, now)
 }
 
