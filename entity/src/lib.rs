@@ -7,14 +7,22 @@
 pub mod audit_entry;
 pub mod category;
 pub mod collector;
+pub mod collector_rating;
+pub mod counter;
 pub mod decimal;
 pub mod device_model;
+pub mod idempotency_key;
 pub mod material_price;
+pub mod order_event;
+pub mod order_line;
 pub mod organization;
+pub mod payout;
+pub mod pickup_order;
 pub mod quote;
 pub mod quote_line;
 pub mod refresh_token;
 pub mod service_area;
+pub mod slot_usage;
 pub mod user;
 
 pub use decimal::DbDecimal;

@@ -16,6 +16,9 @@ mod m20261121_000007_create_material_prices;
 mod m20261121_000008_create_service_areas;
 mod m20261121_000009_create_quotes;
 mod m20261121_000010_create_audit_log;
+mod m20261121_000011_create_pickup_orders;
+mod m20261121_000012_create_booking_support;
+mod m20261121_000013_create_payouts_and_ratings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +37,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_create_service_areas::Migration),
             Box::new(m20261121_000009_create_quotes::Migration),
             Box::new(m20261121_000010_create_audit_log::Migration),
+            Box::new(m20261121_000011_create_pickup_orders::Migration),
+            Box::new(m20261121_000012_create_booking_support::Migration),
+            Box::new(m20261121_000013_create_payouts_and_ratings::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod account;
 pub mod collector;
 pub mod geo;
 pub mod item;
+pub mod order;
 pub mod pricing;
 pub mod quote;
 pub mod role;

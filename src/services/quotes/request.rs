@@ -143,10 +143,14 @@ pub async fn request_quote(
     }
     // The write section is short: two statements between BEGIN and COMMIT, and the
     // lines are returned as built rather than read back.
-    let line_rows = lines.iter().map(|line| line.clone().into_active_model().reset_all());
+    let line_rows = lines
+        .iter()
+        .map(|line| line.clone().into_active_model().reset_all());
     let txn = state.begin_write().await?;
     let stored = quote_row.insert(&txn).await?;
-    quote_line::Entity::insert_many(line_rows).exec(&txn).await?;
+    quote_line::Entity::insert_many(line_rows)
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     QuoteView::new(stored, lines, now)
 }

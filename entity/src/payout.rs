@@ -1,0 +1,29 @@
+//! `payouts`: what a completed order pays the customer.
+
+use sea_orm::entity::prelude::*;
+
+use crate::DbDecimal;
+
+/// One payout per completed order.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "payouts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub order_id: Uuid,
+    pub amount: DbDecimal,
+    pub currency: String,
+    /// e.g. WALLET.
+    pub method: String,
+    /// PENDING or PAID.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub paid_at: Option<DateTimeUtc>,
+}
+
+/// Relations are resolved in services; none are declared here.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

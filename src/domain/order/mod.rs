@@ -1,0 +1,12 @@
+//! Pickup orders: the lifecycle state machine, time windows, order numbers and the
+//! inspection tolerance rule.
+
+mod lifecycle;
+mod number;
+mod tolerance;
+mod window;
+
+pub use lifecycle::{Actor, OrderStatus, Transition, TransitionError};
+pub use number::order_number;
+pub use tolerance::within_tolerance;
+pub use window::{TimeWindow, WindowRules};
