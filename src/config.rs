@@ -25,6 +25,8 @@
 //! | `RELOOP_QUOTES_PER_MINUTE_ANONYMOUS` | `30` | quotes per minute per anonymous address |
 //! | `RELOOP_QUOTES_PER_MINUTE_USER` | `120` | quotes per minute per signed-in user |
 //! | `RELOOP_TRUST_FORWARDED_FOR` | `false` | client address from `X-Forwarded-For` |
+//! | `RELOOP_INSPECTION_TOLERANCE_PCT` | `5` | inspected total may differ this much without consent |
+//! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -68,6 +70,18 @@ pub struct Config {
     pub quotes: QuoteSettings,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Order rules.
+    pub orders: OrderSettings,
+}
+
+/// How orders are booked and inspected.
+#[derive(Clone, Debug)]
+pub struct OrderSettings {
+    /// Window length, service hours and slot length.
+    pub window_rules: crate::domain::order::WindowRules,
+    /// How far an inspected total may differ from the quote without the customer's
+    /// consent (a share: 0.05 is 5 %).
+    pub inspection_tolerance: rust_decimal::Decimal,
 }
 
 /// How quotes are issued.
@@ -170,6 +184,10 @@ impl Default for Config {
                 user_per_minute: 120,
             },
             trust_forwarded_for: false,
+            orders: OrderSettings {
+                window_rules: crate::domain::order::WindowRules::default(),
+                inspection_tolerance: rust_decimal::Decimal::new(5, 2),
+            },
         }
     }
 }
@@ -231,6 +249,15 @@ impl Config {
         }
         if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_USER")? {
             config.quotes.user_per_minute = n;
+        }
+        if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_INSPECTION_TOLERANCE_PCT")? {
+            config.orders.inspection_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+        }
+        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
+            config.orders.window_rules.min_length = chrono::Duration::hours(hours);
+        }
+        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MAX_HOURS")? {
+            config.orders.window_rules.max_length = chrono::Duration::hours(hours);
         }
         if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
             config.trust_forwarded_for = on;

@@ -3,7 +3,6 @@
 use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
 
-use super::loaders::CollectorByUser;
 use crate::error::AppError;
 use crate::services::Viewer;
 use crate::state::AppState;
@@ -20,8 +19,8 @@ pub trait ContextExt {
     fn viewer(&self) -> Viewer;
     /// The client's address, as the HTTP layer saw it ("unknown" when absent).
     fn client_address(&self) -> String;
-    /// The per-request collector loader.
-    fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError>;
+    /// A per-request DataLoader.
+    fn loader<T: Send + Sync + 'static>(&self) -> Result<&DataLoader<T>, AppError>;
 }
 
 impl ContextExt for Context<'_> {
@@ -39,9 +38,8 @@ impl ContextExt for Context<'_> {
             .map_or_else(|| "unknown".to_owned(), |address| address.0.clone())
     }
 
-    fn collector_loader(&self) -> Result<&DataLoader<CollectorByUser>, AppError> {
-        self.data::<DataLoader<CollectorByUser>>().map_err(|_| {
-            AppError::Internal(anyhow::anyhow!("collector loader missing from the request"))
-        })
+    fn loader<T: Send + Sync + 'static>(&self) -> Result<&DataLoader<T>, AppError> {
+        self.data::<DataLoader<T>>()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("a DataLoader is missing from the request")))
     }
 }

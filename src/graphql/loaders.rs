@@ -3,36 +3,66 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::collector;
+use entity::{collector, order_event, order_line, payout};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::services::orders::relations;
 use crate::services::users::collectors_by_user;
 
-/// Collector profiles keyed by user id.
-pub struct CollectorByUser {
-    db: DatabaseConnection,
+/// Declares a loader over one batch function of `services`.
+macro_rules! loader {
+    ($(#[$meta:meta])* $name:ident, $value:ty, $fetch:path) => {
+        $(#[$meta])*
+        pub struct $name {
+            db: DatabaseConnection,
+        }
+
+        impl Loader<Uuid> for $name {
+            type Value = $value;
+            type Error = async_graphql::Error;
+
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                Ok($fetch(&self.db, keys).await?)
+            }
+        }
+    };
 }
 
-impl Loader<Uuid> for CollectorByUser {
-    type Value = collector::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(collectors_by_user(&self.db, keys).await?)
-    }
-}
+loader!(
+    /// Collector profiles keyed by user id.
+    CollectorByUser, collector::Model, collectors_by_user
+);
+loader!(
+    /// Collector profiles (with display names) keyed by collector id.
+    CollectorById, (collector::Model, String), relations::collectors_by_id
+);
+loader!(
+    /// Lines keyed by order id.
+    LinesByOrder, Vec<order_line::Model>, relations::lines_by_order
+);
+loader!(
+    /// Events keyed by order id.
+    EventsByOrder, Vec<order_event::Model>, relations::events_by_order
+);
+loader!(
+    /// Payouts keyed by order id.
+    PayoutByOrder, payout::Model, relations::payouts_by_order
+);
 
 /// Every loader one request needs; attach with [`Loaders::attach`].
 pub struct Loaders;
 
 impl Loaders {
-    /// Adds fresh loaders (their caches live as long as the request) to `request`.
+    /// Adds fresh loaders to `request`. They batch within a request and cache nothing
+    /// beyond it (a subscription re-reads every event).
     pub fn attach<R: WithData>(request: R, db: &DatabaseConnection) -> R {
-        request.with_data(DataLoader::new(
-            CollectorByUser { db: db.clone() },
-            tokio::spawn,
-        ))
+        request
+            .with_data(DataLoader::new(CollectorByUser { db: db.clone() }, tokio::spawn))
+            .with_data(DataLoader::new(CollectorById { db: db.clone() }, tokio::spawn))
+            .with_data(DataLoader::new(LinesByOrder { db: db.clone() }, tokio::spawn))
+            .with_data(DataLoader::new(EventsByOrder { db: db.clone() }, tokio::spawn))
+            .with_data(DataLoader::new(PayoutByOrder { db: db.clone() }, tokio::spawn))
     }
 }
 

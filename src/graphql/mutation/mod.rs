@@ -2,6 +2,7 @@
 
 mod auth;
 mod catalog;
+mod orders;
 mod quotes;
 
 use async_graphql::MergedObject;
@@ -12,4 +13,5 @@ pub struct Mutation(
     auth::AuthMutation,
     quotes::QuoteMutation,
     catalog::CatalogMutation,
+    orders::OrderMutation,
 );

@@ -2,11 +2,13 @@
 
 mod account;
 mod catalog;
+mod orders;
 mod quotes;
 
 use async_graphql::MergedObject;
 
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
+pub use orders::PickupOrderConnection;
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -14,4 +16,5 @@ pub struct Query(
     account::AccountQuery,
     catalog::CatalogQuery,
     quotes::QuoteQuery,
+    orders::OrderQuery,
 );

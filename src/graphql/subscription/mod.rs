@@ -1,9 +1,10 @@
 //! Root subscription, merged from one object per domain.
 
 mod account;
+mod orders;
 
 use async_graphql::MergedSubscription;
 
 /// Every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(account::AccountSubscription);
+pub struct Subscription(account::AccountSubscription, orders::OrderSubscription);

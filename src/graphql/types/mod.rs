@@ -9,6 +9,8 @@ pub mod category;
 pub mod collector;
 pub mod enums;
 pub mod geo;
+pub mod order;
+pub mod order_input;
 pub mod pricing;
 pub mod quote;
 pub mod quote_input;

@@ -8,6 +8,7 @@ use super::enums::RoleGql;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::CollectorByUser;
 
 /// A signed-in account.
 pub struct User(pub user::Model);
@@ -50,7 +51,7 @@ impl User {
             return Ok(None);
         }
         Ok(ctx
-            .collector_loader()?
+            .loader::<CollectorByUser>()?
             .load_one(self.0.id)
             .await?
             .map(Collector))

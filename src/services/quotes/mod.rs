@@ -8,5 +8,5 @@ mod request;
 
 pub use evidence::QuoteEvidence;
 pub use price_table::load_price_table;
-pub use read::{QuoteView, find_quote};
+pub use read::{QuoteView, find_quote, lines_of};
 pub use request::{Requester, request_quote};

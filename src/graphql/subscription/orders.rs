@@ -1,0 +1,35 @@
+//! `orderUpdated`.
+
+use async_graphql::{Context, ID, Subscription};
+use futures_util::{Stream, StreamExt};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::graphql::context::ContextExt;
+use crate::graphql::types::order::PickupOrder;
+use crate::services::orders::{self, Party};
+
+/// Order subscriptions.
+#[derive(Default)]
+pub struct OrderSubscription;
+
+#[Subscription]
+impl OrderSubscription {
+    /// The order after each change, for whoever may see it (its customer and
+    /// organisation, its collector, operators), from any instance.
+    async fn order_updated(&self, ctx: &Context<'_>, order_id: ID) -> async_graphql::Result<impl Stream<Item = PickupOrder> + use<>> {
+        let state = ctx.state()?.clone();
+        let party = Party::of(&state.db, ctx.viewer()).await?;
+        let id = Uuid::parse_str(&order_id).map_err(|_| AppError::NotFound("pickup order"))?;
+        orders::find_order(&state, &party, id).await?;
+        let ticks = orders::order_updates(&state, id).await?;
+        Ok(ticks.filter_map(move |()| {
+            let state = state.clone();
+            async move {
+                // Re-read on every tick: the subscriber sees the committed order, and loses
+                // it if it may no longer see it (e.g. a collector taken off the order).
+                orders::find_order(&state, &party, id).await.ok().map(PickupOrder)
+            }
+        }))
+    }
+}

@@ -1,0 +1,367 @@
+//! `PickupOrder` and its parts.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{order_event, order_line, pickup_order};
+use rust_decimal::Decimal;
+
+use super::enums::{RoleGql, VehicleGql};
+use super::geo::GeoPoint;
+use super::pricing::{ConditionGql, PriceComponent};
+use crate::domain::order::OrderStatus;
+use crate::domain::pricing::Condition;
+use crate::domain::{Role, Vehicle};
+use crate::error::AppError;
+use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::{CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder};
+
+/// Where an order is in its life.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(name = "OrderStatus", remote = "crate::domain::order::OrderStatus")]
+pub enum OrderStatusGql {
+    /// Created, not yet offered.
+    Requested,
+    /// Looking for a collector.
+    Dispatching,
+    /// A collector accepted.
+    Assigned,
+    /// The collector is on the way.
+    EnRoute,
+    /// The collector is at the door.
+    Arrived,
+    /// Inspected and re-priced within tolerance (or accepted by the customer).
+    Inspected,
+    /// The final price is outside tolerance; the customer decides.
+    AwaitingCustomer,
+    /// Picked up and paid out.
+    Completed,
+    /// Cancelled before arrival, or the final offer was rejected.
+    Cancelled,
+    /// Nobody accepted before the window closed.
+    Unfulfilled,
+    /// The pickup could not be done at the door.
+    Failed,
+}
+
+fn parse_status(raw: &str) -> Result<OrderStatusGql, AppError> {
+    raw.parse::<OrderStatus>()
+        .map(Into::into)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored order status: {e}")))
+}
+
+/// A pickup window.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct TimeWindow {
+    /// Earliest arrival.
+    pub start: DateTime<Utc>,
+    /// Latest arrival.
+    pub end: DateTime<Utc>,
+}
+
+/// Where to collect.
+#[derive(SimpleObject, Clone)]
+pub struct Address {
+    /// Street and number.
+    pub line1: String,
+    /// Flat, floor, building.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Position.
+    pub location: GeoPoint,
+}
+
+/// What the customer is paid for a completed pickup.
+#[derive(SimpleObject, Clone)]
+pub struct Payout {
+    /// Amount (negative when the customer pays a disposal fee).
+    pub amount: Decimal,
+    /// ISO 4217 currency.
+    pub currency: String,
+    /// How it is paid, e.g. WALLET.
+    pub method: String,
+    /// PENDING or PAID.
+    pub status: String,
+}
+
+/// Proof of pickup.
+#[derive(SimpleObject, Clone)]
+pub struct PickupProof {
+    /// The customer's signature (stored file reference).
+    pub signature_ref: Option<String>,
+    /// Photos of the items taken (stored file references).
+    pub photo_refs: Vec<String>,
+}
+
+/// A collector as customers see them: no contact details.
+#[derive(SimpleObject, Clone)]
+pub struct CollectorPublic {
+    /// The collector id.
+    pub id: ID,
+    /// Name shown to customers.
+    pub display_name: String,
+    /// What they drive.
+    pub vehicle: Option<VehicleGql>,
+    /// Mean stars received.
+    pub rating: Option<f64>,
+}
+
+/// A booked pickup.
+pub struct PickupOrder(pub pickup_order::Model);
+
+/// A booked pickup.
+#[Object]
+impl PickupOrder {
+    /// The order id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Human number, e.g. `RL-000123`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// Where the order is in its life.
+    async fn status(&self) -> Result<OrderStatusGql, AppError> {
+        parse_status(&self.0.status)
+    }
+
+    /// What the quote promised: the sum of the lines minus the logistics fee.
+    async fn estimated_payout(&self) -> Decimal {
+        self.0.estimated_payout.0
+    }
+
+    /// What the inspection found; set from INSPECTED on.
+    async fn final_payout(&self) -> Option<Decimal> {
+        self.0.final_payout.map(|d| d.0)
+    }
+
+    /// ISO 4217 currency of every amount.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+
+    /// The pickup window.
+    async fn window(&self) -> TimeWindow {
+        TimeWindow {
+            start: self.0.window_start,
+            end: self.0.window_end,
+        }
+    }
+
+    /// Where to collect.
+    async fn address(&self) -> Address {
+        Address {
+            line1: self.0.address_line1.clone(),
+            line2: self.0.address_line2.clone(),
+            city: self.0.city.clone(),
+            postal_code: self.0.postal_code.clone(),
+            location: GeoPoint {
+                latitude: self.0.latitude,
+                longitude: self.0.longitude,
+            },
+        }
+    }
+
+    /// Who to ask for at the door.
+    async fn contact_name(&self) -> &str {
+        &self.0.contact_name
+    }
+
+    /// How to reach them.
+    async fn contact_phone(&self) -> &str {
+        &self.0.contact_phone
+    }
+
+    /// Notes for the collector.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// The assigned collector.
+    async fn collector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CollectorPublic>> {
+        let Some(id) = self.0.collector_id else {
+            return Ok(None);
+        };
+        let found = ctx.loader::<CollectorById>()?.load_one(id).await?;
+        Ok(found.map(|(profile, display_name)| CollectorPublic {
+            id: ID(profile.id.to_string()),
+            display_name,
+            vehicle: profile.vehicle.as_deref().and_then(|v| v.parse::<Vehicle>().ok()).map(Into::into),
+            rating: profile.rating,
+        }))
+    }
+
+    /// The items, from the quote, with the inspection's findings.
+    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderLine>> {
+        let lines = ctx.loader::<LinesByOrder>()?.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(lines.into_iter().map(OrderLine).collect())
+    }
+
+    /// Every transition, oldest first.
+    async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
+        let events = ctx.loader::<EventsByOrder>()?.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(events.into_iter().map(OrderEvent).collect())
+    }
+
+    /// Grows with every change; a stale version is refused.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The quote this order was booked from.
+    async fn quote_id(&self) -> ID {
+        ID(self.0.quote_id.to_string())
+    }
+
+    /// The partner's own reference.
+    async fn external_reference(&self) -> Option<&str> {
+        self.0.external_reference.as_deref()
+    }
+
+    /// Proof of pickup, once completed.
+    async fn proof(&self) -> Option<PickupProof> {
+        let photos: Vec<String> = serde_json::from_value(self.0.photo_refs.clone()).unwrap_or_default();
+        (self.0.signature_ref.is_some() || !photos.is_empty()).then(|| PickupProof {
+            signature_ref: self.0.signature_ref.clone(),
+            photo_refs: photos,
+        })
+    }
+
+    /// The payout, once completed.
+    async fn payout(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Payout>> {
+        let payout = ctx.loader::<PayoutByOrder>()?.load_one(self.0.id).await?;
+        Ok(payout.map(|p| Payout {
+            amount: p.amount.0,
+            currency: p.currency,
+            method: p.method,
+            status: p.status,
+        }))
+    }
+
+    /// Total weight of the items, kg.
+    async fn total_weight_kg(&self) -> Decimal {
+        self.0.total_weight_kg.0
+    }
+
+    /// When it was booked.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// One item of an order.
+pub struct OrderLine(pub order_line::Model);
+
+/// One item of an order.
+#[Object]
+impl OrderLine {
+    /// The line id (an inspection refers to it).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The model or category.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// What the quote said.
+    async fn quoted_amount(&self) -> Decimal {
+        self.0.quoted_amount.0
+    }
+
+    /// What the inspection found.
+    async fn final_amount(&self) -> Option<Decimal> {
+        self.0.final_amount.map(|d| d.0)
+    }
+
+    /// The condition found at inspection.
+    async fn condition(&self) -> Option<ConditionGql> {
+        let condition = match self.0.condition.as_deref()? {
+            "LIKE_NEW" => Condition::LikeNew,
+            "GOOD" => Condition::Good,
+            "FAIR" => Condition::Fair,
+            "BROKEN" => Condition::Broken,
+            "SCRAP" => Condition::Scrap,
+            _ => return None,
+        };
+        Some(condition.into())
+    }
+
+    /// The weight found at inspection (per piece), kg.
+    async fn weight_kg(&self) -> Option<Decimal> {
+        self.0.weight_kg.map(|d| d.0)
+    }
+
+    /// Serial number or IMEI.
+    async fn serial_number(&self) -> Option<&str> {
+        self.0.serial_number.as_deref()
+    }
+
+    /// Photos taken at inspection.
+    async fn photo_refs(&self) -> Vec<String> {
+        serde_json::from_value(self.0.photo_refs.clone()).unwrap_or_default()
+    }
+
+    /// Final minus quoted amount.
+    async fn difference(&self) -> Option<Decimal> {
+        self.0.final_amount.map(|f| f.0 - self.0.quoted_amount.0)
+    }
+
+    /// How the final amount was computed (same rules and prices as the quote).
+    async fn final_breakdown(&self) -> Vec<PriceComponent> {
+        self.0
+            .inspection
+            .as_ref()
+            .and_then(|i| i.get("breakdown").cloned())
+            .and_then(|b| serde_json::from_value::<Vec<crate::domain::pricing::PriceComponent>>(b).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+}
+
+/// One transition of an order.
+pub struct OrderEvent(pub order_event::Model);
+
+/// One transition of an order.
+#[Object]
+impl OrderEvent {
+    /// When.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// The state before (null for creation).
+    async fn from_status(&self) -> Result<Option<OrderStatusGql>, AppError> {
+        self.0.from_status.as_deref().map(parse_status).transpose()
+    }
+
+    /// The state after.
+    async fn to_status(&self) -> Result<OrderStatusGql, AppError> {
+        parse_status(&self.0.to_status)
+    }
+
+    /// Who did it (null for reloop itself).
+    async fn actor_role(&self) -> Option<RoleGql> {
+        self.0.actor_role.as_deref().and_then(|r| r.parse::<Role>().ok()).map(Into::into)
+    }
+
+    /// Why.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    /// Where, for collector steps.
+    async fn location(&self) -> Option<GeoPoint> {
+        Some(GeoPoint {
+            latitude: self.0.latitude?,
+            longitude: self.0.longitude?,
+        })
+    }
+}

@@ -1,0 +1,185 @@
+//! Order inputs, parsed into service requests.
+
+use async_graphql::{ID, InputObject};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::geo::GeoPointInput;
+use super::pricing::ConditionGql;
+use crate::domain::item::parse_weight_kg;
+use crate::domain::{DisplayName, Phone};
+use crate::error::AppError;
+use crate::services::orders::{BookingRequest, CompletionProof, InspectedLine};
+
+/// Where to collect.
+#[derive(InputObject)]
+pub struct AddressInput {
+    /// Street and number.
+    pub line1: String,
+    /// Flat, floor, building.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Position (must be in a service area).
+    pub location: GeoPointInput,
+}
+
+/// A pickup window: in the future, within service hours, 1 to 8 hours long.
+#[derive(InputObject, Clone, Copy)]
+pub struct TimeWindowInput {
+    /// Earliest arrival.
+    pub start: DateTime<Utc>,
+    /// Latest arrival.
+    pub end: DateTime<Utc>,
+}
+
+/// A pickup booking from an ACTIVE quote.
+#[derive(InputObject)]
+pub struct BookPickupInput {
+    /// The quote to book (it becomes USED).
+    pub quote_id: ID,
+    /// Where to collect.
+    pub address: AddressInput,
+    /// When.
+    pub window: TimeWindowInput,
+    /// Who to ask for.
+    pub contact_name: String,
+    /// How to reach them.
+    pub contact_phone: String,
+    /// Notes for the collector (at most 500 characters).
+    pub notes: Option<String>,
+    /// Makes retries safe: the same key and input return the first order.
+    pub idempotency_key: Option<String>,
+    /// The partner's own reference.
+    pub external_reference: Option<String>,
+}
+
+impl BookPickupInput {
+    /// Checks every field, naming the first bad one.
+    pub fn parse(self) -> Result<BookingRequest, AppError> {
+        let quote_id = parse_id(&self.quote_id, "input.quoteId")?;
+        let text = |raw: String, field: &str, max: usize| -> Result<String, AppError> {
+            let value = raw.trim().to_owned();
+            if value.is_empty() || value.chars().count() > max {
+                return Err(AppError::validation(field, format!("must be 1 to {max} characters")));
+            }
+            Ok(value)
+        };
+        let optional = |raw: Option<String>, field: &str, max: usize| -> Result<Option<String>, AppError> {
+            raw.map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .map(|v| if v.chars().count() > max { Err(AppError::validation(field, format!("must be at most {max} characters"))) } else { Ok(v) })
+                .transpose()
+        };
+        Ok(BookingRequest {
+            quote_id,
+            line1: text(self.address.line1, "input.address.line1", 200)?,
+            line2: optional(self.address.line2, "input.address.line2", 200)?,
+            city: text(self.address.city, "input.address.city", 100)?,
+            postal_code: optional(self.address.postal_code, "input.address.postalCode", 20)?,
+            location: self
+                .address
+                .location
+                .parse()
+                .map_err(|e| AppError::validation("input.address.location", e.0))?,
+            window_start: self.window.start,
+            window_end: self.window.end,
+            contact_name: DisplayName::parse(&self.contact_name).map_err(|e| AppError::validation("input.contactName", e.0))?,
+            contact_phone: Phone::parse(&self.contact_phone).map_err(|e| AppError::validation("input.contactPhone", e.0))?,
+            notes: optional(self.notes, "input.notes", 500)?,
+            idempotency_key: optional(self.idempotency_key, "input.idempotencyKey", 100)?,
+            external_reference: optional(self.external_reference, "input.externalReference", 100)?,
+        })
+    }
+}
+
+/// What the collector found for one order line.
+#[derive(InputObject)]
+pub struct InspectionLineInput {
+    /// An OrderLine id.
+    pub line_id: ID,
+    /// Actual condition.
+    pub condition: Option<ConditionGql>,
+    /// Actual weight per piece, kg.
+    pub weight_kg: Option<Decimal>,
+    /// Serial number or IMEI read from the item.
+    pub serial_number: Option<String>,
+    /// Photo references.
+    pub photo_refs: Option<Vec<String>>,
+}
+
+/// An inspection at the door.
+#[derive(InputObject)]
+pub struct InspectionInput {
+    /// The order.
+    pub order_id: ID,
+    /// The lines inspected; lines left out keep their quoted amount.
+    pub lines: Vec<InspectionLineInput>,
+}
+
+impl InspectionInput {
+    /// The order id and the checked lines.
+    pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>), AppError> {
+        let order_id = parse_id(&self.order_id, "input.orderId")?;
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                Ok(InspectedLine {
+                    line_id: parse_id(&line.line_id, &format!("input.lines[{i}].lineId"))?,
+                    condition: line.condition.map(Into::into),
+                    weight_kg: line
+                        .weight_kg
+                        .map(parse_weight_kg)
+                        .transpose()
+                        .map_err(|e| AppError::validation(format!("input.lines[{i}].weightKg"), e.0))?,
+                    serial_number: line.serial_number,
+                    photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        Ok((order_id, lines))
+    }
+}
+
+/// Proof of pickup.
+#[derive(InputObject)]
+pub struct CompletePickupInput {
+    /// The order.
+    pub order_id: ID,
+    /// The customer's signature (stored file reference).
+    pub signature_ref: Option<String>,
+    /// Photos of the items (stored file references).
+    pub photo_refs: Option<Vec<String>>,
+}
+
+impl CompletePickupInput {
+    /// The order id and the proof.
+    pub fn parse(self) -> Result<(Uuid, CompletionProof), AppError> {
+        Ok((
+            parse_id(&self.order_id, "input.orderId")?,
+            CompletionProof {
+                signature_ref: self.signature_ref.filter(|s| !s.trim().is_empty()),
+                photo_refs: refs(self.photo_refs, "input.photoRefs")?,
+            },
+        ))
+    }
+}
+
+/// An id argument; a malformed one cannot name anything, so it is NOT_FOUND like any
+/// unknown id, except in inputs where the field is named.
+pub fn parse_id(raw: &ID, field: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::validation(field, "is not a valid id"))
+}
+
+fn refs(raw: Option<Vec<String>>, field: &str) -> Result<Vec<String>, AppError> {
+    let refs = raw.unwrap_or_default();
+    if refs.len() > 20 || refs.iter().any(|r| r.trim().is_empty() || r.len() > 300) {
+        return Err(AppError::validation(field, "at most 20 references of 1 to 300 characters"));
+    }
+    Ok(refs)
+}

@@ -1,0 +1,114 @@
+//! Who is acting on orders, and which orders they may see.
+
+use entity::{collector, pickup_order, user};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::domain::order::Actor;
+use crate::error::{AppError, AppResult};
+use crate::services::Viewer;
+
+/// The viewer, with what order access depends on (organisation, collector profile).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// A household or business customer.
+    Customer {
+        /// The user.
+        user_id: Uuid,
+        /// Their organisation (BUSINESS): members share its orders.
+        organization_id: Option<Uuid>,
+    },
+    /// A collector.
+    Collector {
+        /// The user.
+        user_id: Uuid,
+        /// Their collector profile.
+        collector_id: Uuid,
+    },
+    /// Staff.
+    Operator {
+        /// The user.
+        user_id: Uuid,
+    },
+}
+
+impl Party {
+    /// Resolves the viewer; UNAUTHENTICATED when anonymous.
+    pub async fn of(conn: &impl ConnectionTrait, viewer: Viewer) -> AppResult<Self> {
+        let (user_id, role) = viewer.require_user()?;
+        match role {
+            Role::Operator => Ok(Self::Operator { user_id }),
+            Role::Collector => {
+                let profile = collector::Entity::find()
+                    .filter(collector::Column::UserId.eq(user_id))
+                    .one(conn)
+                    .await?
+                    .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".to_owned()))?;
+                Ok(Self::Collector {
+                    user_id,
+                    collector_id: profile.id,
+                })
+            }
+            Role::Household | Role::Business => {
+                let account = user::Entity::find_by_id(user_id)
+                    .one(conn)
+                    .await?
+                    .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".to_owned()))?;
+                Ok(Self::Customer {
+                    user_id,
+                    organization_id: account.organization_id,
+                })
+            }
+            Role::Partner => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The user acting.
+    pub fn user_id(&self) -> Uuid {
+        match *self {
+            Self::Customer { user_id, .. } | Self::Collector { user_id, .. } | Self::Operator { user_id } => user_id,
+        }
+    }
+
+    /// The role recorded in order events.
+    pub fn role(&self, order: &pickup_order::Model) -> Role {
+        match self {
+            Self::Customer { organization_id, .. } if order.organization_id.is_some() && *organization_id == order.organization_id => {
+                Role::Business
+            }
+            Self::Customer { .. } => Role::Household,
+            Self::Collector { .. } => Role::Collector,
+            Self::Operator { .. } => Role::Operator,
+        }
+    }
+
+    /// The state machine's actor for this party on `order`.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Self::Customer { .. } => Actor::Customer,
+            Self::Collector { .. } => Actor::Collector,
+            Self::Operator { .. } => Actor::Operator,
+        }
+    }
+
+    /// Object-level authorization: whether this party may see `order` at all.
+    pub fn may_see(&self, order: &pickup_order::Model) -> bool {
+        match *self {
+            Self::Operator { .. } => true,
+            Self::Customer { user_id, organization_id } => {
+                order.customer_user_id == Some(user_id)
+                    || (organization_id.is_some() && order.organization_id == organization_id)
+            }
+            Self::Collector { collector_id, .. } => order.collector_id == Some(collector_id),
+        }
+    }
+}
+
+/// `order` if `party` may see it; NOT_FOUND otherwise, exactly like a missing order.
+pub fn visible(order: Option<pickup_order::Model>, party: &Party) -> AppResult<pickup_order::Model> {
+    match order {
+        Some(order) if party.may_see(&order) => Ok(order),
+        _ => Err(AppError::NotFound("pickup order")),
+    }
+}

@@ -1,0 +1,230 @@
+//! `bookPickup`: turns an ACTIVE quote into an order, in one transaction: the quote
+//! becomes USED, a slot place is taken, the order gets its number, lines and first
+//! events, and it goes to dispatch.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use entity::{DbDecimal, order_line, pickup_order, quote, quote_line};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::access::Party;
+use super::idempotency::{self, KeyState};
+use super::slots::{reserve, serving_area};
+use super::transition::{self, Change};
+use super::updates::publish_order_update;
+use crate::domain::geo::GeoPoint;
+use crate::domain::order::{Actor, OrderStatus, TimeWindow, Transition, order_number};
+use crate::domain::quote::QuoteStatus;
+use crate::domain::{DisplayName, Phone};
+use crate::error::{AppError, AppResult};
+use crate::services::quotes::lines_of;
+use crate::state::AppState;
+
+/// A parsed booking request.
+#[derive(Clone, Debug)]
+pub struct BookingRequest {
+    /// The quote to book.
+    pub quote_id: Uuid,
+    /// Street and number.
+    pub line1: String,
+    /// Flat, floor.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Where to collect.
+    pub location: GeoPoint,
+    /// Requested window start (checked against the clock in the service).
+    pub window_start: DateTime<Utc>,
+    /// Requested window end.
+    pub window_end: DateTime<Utc>,
+    /// Who to ask for.
+    pub contact_name: DisplayName,
+    /// How to reach them.
+    pub contact_phone: Phone,
+    /// Notes for the collector.
+    pub notes: Option<String>,
+    /// Makes retries safe.
+    pub idempotency_key: Option<String>,
+    /// The partner's own reference.
+    pub external_reference: Option<String>,
+}
+
+impl BookingRequest {
+    /// The canonical form the idempotency hash is taken over.
+    fn canonical(&self) -> serde_json::Value {
+        json!({
+            "quoteId": self.quote_id, "line1": self.line1, "line2": self.line2, "city": self.city,
+            "postalCode": self.postal_code, "lat": self.location.latitude, "lon": self.location.longitude,
+            "start": self.window_start, "end": self.window_end, "contactName": self.contact_name.as_str(),
+            "contactPhone": self.contact_phone.as_str(), "notes": self.notes, "externalReference": self.external_reference,
+        })
+    }
+}
+
+/// Books a pickup for a customer.
+#[tracing::instrument(skip_all, fields(quote_id = %request.quote_id))]
+pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest) -> AppResult<pickup_order::Model> {
+    let Party::Customer { user_id, organization_id } = party else {
+        return Err(AppError::Forbidden);
+    };
+    let now = state.clock.now();
+    let window = TimeWindow::parse(request.window_start, request.window_end, now, &state.config.orders.window_rules)
+        .map_err(|e| AppError::validation("input.window", e.0))?;
+    let area = serving_area(state, request.location, "input.address.location").await?;
+    let scope = format!("user:{user_id}");
+    let hash = idempotency::request_hash(&request.canonical());
+    if let Some(key) = &request.idempotency_key
+        && let KeyState::Replay(order) = idempotency::check(&state.db, &scope, key, &hash).await?
+    {
+        return Ok(*order);
+    }
+
+    let order_id = Uuid::new_v4();
+    let txn = state.begin_write().await?;
+    if let Some(key) = &request.idempotency_key {
+        if let KeyState::Replay(order) = idempotency::check(&txn, &scope, key, &hash).await? {
+            return Ok(*order);
+        }
+        if !idempotency::claim(&txn, &scope, key, &hash, order_id, now).await? {
+            drop(txn);
+            return match idempotency::check(&state.db, &scope, key, &hash).await? {
+                KeyState::Replay(order) => Ok(*order),
+                KeyState::Fresh => Err(AppError::Conflict("the booking is being processed; retry".to_owned())),
+            };
+        }
+    }
+    let quote = use_quote(&txn, request.quote_id, user_id, now).await?;
+    let slot_start = window.slot_start(&state.config.orders.window_rules);
+    reserve(&txn, &area, slot_start).await?;
+    let number = next_order_number(&txn).await?;
+    let lines = lines_of(&txn, quote.id).await?;
+    let snapshot = state.catalog.snapshot(&state.db).await?;
+    let certifications: BTreeSet<String> = lines
+        .iter()
+        .filter_map(|line| line.item.pointer("/priced/category/code").and_then(|c| c.as_str()))
+        .filter_map(|code| snapshot.category(code))
+        .filter_map(|category| category.required_certification.clone())
+        .collect();
+    let total_weight: Decimal = lines.iter().map(|line| line.total_weight_kg.0).sum();
+
+    let order = pickup_order::ActiveModel {
+        id: Set(order_id),
+        number: Set(number),
+        quote_id: Set(quote.id),
+        customer_user_id: Set(Some(user_id)),
+        organization_id: Set(organization_id),
+        partner_id: Set(None),
+        external_reference: Set(request.external_reference.clone()),
+        status: Set(OrderStatus::Requested.as_str().to_owned()),
+        version: Set(1),
+        address_line1: Set(request.line1.clone()),
+        address_line2: Set(request.line2.clone()),
+        city: Set(request.city.clone()),
+        postal_code: Set(request.postal_code.clone()),
+        latitude: Set(request.location.latitude),
+        longitude: Set(request.location.longitude),
+        service_area_id: Set(area.id),
+        window_start: Set(window.start),
+        window_end: Set(window.end),
+        slot_start: Set(slot_start),
+        contact_name: Set(request.contact_name.as_str().to_owned()),
+        contact_phone: Set(request.contact_phone.as_str().to_owned()),
+        notes: Set(request.notes.clone()),
+        currency: Set(quote.currency.clone()),
+        estimated_payout: Set(quote.total),
+        final_payout: Set(None),
+        logistics_fee: Set(quote.logistics_fee),
+        total_weight_kg: Set(DbDecimal(total_weight)),
+        required_certifications: Set(json!(certifications)),
+        collector_id: Set(None),
+        signature_ref: Set(None),
+        photo_refs: Set(json!([])),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let role = party.role(&order);
+    transition::record_event(&txn, order.id, 1, None, OrderStatus::Requested, &None, None, Some(user_id), Some(role), now).await?;
+    insert_lines(&txn, order.id, &lines).await?;
+    let mut start = Change::new(Transition::StartDispatch, Actor::System, None, None, now);
+    start.reason = Some("booked".to_owned());
+    let order = transition::apply(&txn, &order, start).await?;
+    txn.commit().await?;
+    publish_order_update(state, order.id, order.version).await;
+    Ok(order)
+}
+
+/// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
+/// its owner. NOT_FOUND for someone else's quote, QUOTE_EXPIRED, CONFLICT when used.
+async fn use_quote(conn: &impl ConnectionTrait, quote_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> AppResult<quote::Model> {
+    let found = quote::Entity::find_by_id(quote_id).one(conn).await?;
+    let quote = match found {
+        Some(q) if q.owner_user_id.is_none() || q.owner_user_id == Some(user_id) => q,
+        _ => return Err(AppError::NotFound("quote")),
+    };
+    let stored: QuoteStatus = quote
+        .status
+        .parse()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored quote status: {e}")))?;
+    match QuoteStatus::at(stored, quote.valid_until, now) {
+        QuoteStatus::Expired => return Err(AppError::QuoteExpired),
+        QuoteStatus::Used => return Err(AppError::Conflict("the quote was already booked".to_owned())),
+        QuoteStatus::Active => {}
+    }
+    let used = quote::Entity::update_many()
+        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used.as_str()))
+        .col_expr(quote::Column::UsedAt, Expr::value(now))
+        .col_expr(quote::Column::OwnerUserId, Expr::value(user_id))
+        .filter(quote::Column::Id.eq(quote.id))
+        .filter(quote::Column::Status.eq(QuoteStatus::Active.as_str()))
+        .filter(quote::Column::ValidUntil.gt(now))
+        .exec(conn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AppError::Conflict("the quote was already booked".to_owned()));
+    }
+    Ok(quote)
+}
+
+/// The next order number, from a counter row that works the same on both backends.
+async fn next_order_number(conn: &impl ConnectionTrait) -> AppResult<String> {
+    let backend = conn.get_database_backend();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "INSERT INTO counters (name, value) VALUES ('pickup_orders', 1) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the order counter returned nothing")))?;
+    let value: i64 = row.try_get("", "value")?;
+    Ok(order_number(value))
+}
+
+async fn insert_lines(conn: &impl ConnectionTrait, order_id: Uuid, lines: &[quote_line::Model]) -> AppResult<()> {
+    let rows = lines.iter().map(|line| order_line::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        order_id: Set(order_id),
+        quote_line_id: Set(line.id),
+        position: Set(line.position),
+        description: Set(line.description.clone()),
+        quoted_amount: Set(line.amount),
+        final_amount: Set(None),
+        condition: Set(None),
+        weight_kg: Set(None),
+        serial_number: Set(line.item.pointer("/reference/serialNumber").and_then(|s| s.as_str()).map(str::to_owned)),
+        photo_refs: Set(json!([])),
+        item: Set(line.item.clone()),
+        inspection: Set(None),
+    });
+    order_line::Entity::insert_many(rows).exec(conn).await?;
+    Ok(())
+}

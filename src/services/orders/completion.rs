@@ -1,0 +1,104 @@
+//! `completePickup` (proof of pickup and the payout) and `rateCollector`.
+
+use entity::{collector, collector_rating, payout, pickup_order};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::access::Party;
+use super::lifecycle::load;
+use super::transition::{self, Change, status_of};
+use super::updates::publish_order_update;
+use crate::domain::order::{OrderStatus, Transition};
+use crate::error::{AppError, AppResult};
+use crate::infra::db::is_unique_violation;
+use crate::state::AppState;
+
+/// Proof of pickup.
+#[derive(Clone, Debug, Default)]
+pub struct CompletionProof {
+    /// The customer's signature, as a stored file reference.
+    pub signature_ref: Option<String>,
+    /// Photos of the items taken, as stored file references.
+    pub photo_refs: Vec<String>,
+}
+
+/// Completes an INSPECTED order: stores the proof and creates a PENDING payout of the
+/// final amount, in one transaction.
+#[tracing::instrument(skip_all, fields(%order_id))]
+pub async fn complete_pickup(state: &AppState, party: Party, order_id: Uuid, proof: CompletionProof) -> AppResult<pickup_order::Model> {
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let order = load(&txn, &party, order_id).await?;
+    let mut change = Change::new(Transition::Complete, party.actor(), Some(party.user_id()), Some(party.role(&order)), now);
+    change.sets.push((pickup_order::Column::SignatureRef, Expr::value(proof.signature_ref.clone())));
+    change.sets.push((pickup_order::Column::PhotoRefs, Expr::value(json!(proof.photo_refs))));
+    let completed = transition::apply(&txn, &order, change).await?;
+    let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
+    payout::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        order_id: Set(completed.id),
+        amount: Set(amount),
+        currency: Set(completed.currency.clone()),
+        method: Set("WALLET".to_owned()),
+        status: Set("PENDING".to_owned()),
+        created_at: Set(now),
+        paid_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    publish_order_update(state, completed.id, completed.version).await;
+    Ok(completed)
+}
+
+/// The customer rates the collector of a COMPLETED order, once (1 to 5 stars).
+#[tracing::instrument(skip_all, fields(%order_id))]
+pub async fn rate_collector(state: &AppState, party: Party, order_id: Uuid, stars: i32, comment: Option<String>) -> AppResult<pickup_order::Model> {
+    let Party::Customer { user_id, .. } = party else {
+        return Err(AppError::Forbidden);
+    };
+    if !(1..=5).contains(&stars) {
+        return Err(AppError::validation("stars", "must be between 1 and 5"));
+    }
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let order = load(&txn, &party, order_id).await?;
+    if status_of(&order)? != OrderStatus::Completed {
+        return Err(AppError::InvalidState("only a completed pickup can be rated".to_owned()));
+    }
+    let collector_id = order
+        .collector_id
+        .ok_or_else(|| AppError::InvalidState("the pickup had no collector".to_owned()))?;
+    let rated = collector_rating::ActiveModel {
+        order_id: Set(order.id),
+        collector_id: Set(collector_id),
+        customer_user_id: Set(user_id),
+        stars: Set(stars),
+        comment: Set(comment),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await;
+    match rated {
+        Ok(_) => {}
+        Err(err) if is_unique_violation(&err) => {
+            return Err(AppError::Conflict("this pickup was already rated".to_owned()));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let profile = collector::Entity::find_by_id(collector_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order with an unknown collector")))?;
+    let count = profile.rating_count + 1;
+    let mean = (profile.rating.unwrap_or(0.0) * f64::from(profile.rating_count) + f64::from(stars)) / f64::from(count);
+    let mut row: collector::ActiveModel = profile.into();
+    row.rating = Set(Some(mean));
+    row.rating_count = Set(count);
+    row.updated_at = Set(now);
+    row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(order)
+}

@@ -1,0 +1,24 @@
+//! Pickup orders: booking with capacity and idempotency, the lifecycle transitions,
+//! inspection re-pricing, completion with payout, ratings, and reads with object-level
+//! authorization.
+
+mod access;
+mod booking;
+mod completion;
+mod idempotency;
+mod inspection;
+mod lifecycle;
+mod read;
+pub mod relations;
+mod slots;
+mod transition;
+mod updates;
+
+pub use access::Party;
+pub use booking::{BookingRequest, book_pickup};
+pub use completion::{CompletionProof, complete_pickup, rate_collector};
+pub use inspection::{InspectedLine, record_inspection};
+pub use lifecycle::{assign_collector, cancel_pickup, mark_arrived, report_failed_pickup, reschedule_pickup, respond_to_final_offer, start_trip};
+pub use read::{OrderFilter, find_order, list_orders};
+pub use slots::{SlotAvailability, available_windows};
+pub use updates::order_updates;
