@@ -39,7 +39,8 @@ impl ContextExt for Context<'_> {
     }
 
     fn loader<T: Send + Sync + 'static>(&self) -> Result<&DataLoader<T>, AppError> {
-        self.data::<DataLoader<T>>()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("a DataLoader is missing from the request")))
+        self.data::<DataLoader<T>>().map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("a DataLoader is missing from the request"))
+        })
     }
 }

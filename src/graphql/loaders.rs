@@ -58,11 +58,26 @@ impl Loaders {
     /// beyond it (a subscription re-reads every event).
     pub fn attach<R: WithData>(request: R, db: &DatabaseConnection) -> R {
         request
-            .with_data(DataLoader::new(CollectorByUser { db: db.clone() }, tokio::spawn))
-            .with_data(DataLoader::new(CollectorById { db: db.clone() }, tokio::spawn))
-            .with_data(DataLoader::new(LinesByOrder { db: db.clone() }, tokio::spawn))
-            .with_data(DataLoader::new(EventsByOrder { db: db.clone() }, tokio::spawn))
-            .with_data(DataLoader::new(PayoutByOrder { db: db.clone() }, tokio::spawn))
+            .with_data(DataLoader::new(
+                CollectorByUser { db: db.clone() },
+                tokio::spawn,
+            ))
+            .with_data(DataLoader::new(
+                CollectorById { db: db.clone() },
+                tokio::spawn,
+            ))
+            .with_data(DataLoader::new(
+                LinesByOrder { db: db.clone() },
+                tokio::spawn,
+            ))
+            .with_data(DataLoader::new(
+                EventsByOrder { db: db.clone() },
+                tokio::spawn,
+            ))
+            .with_data(DataLoader::new(
+                PayoutByOrder { db: db.clone() },
+                tokio::spawn,
+            ))
     }
 }
 

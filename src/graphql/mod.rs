@@ -36,6 +36,9 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<query::AuditEntryConnection>(
         "A page of audit entries (Relay connection); pass `pageInfo.endCursor` as `after` for the next.",
     )
+    .override_output_type_description::<query::CollectorConnection>(
+        "A page of collectors (Relay connection).",
+    )
     .override_output_type_description::<query::PickupOrderConnection>(
         "A page of pickup orders (Relay connection), newest first.",
     )

@@ -5,6 +5,7 @@
 pub mod account_events;
 pub mod auth;
 pub mod catalog;
+pub mod collectors;
 pub mod demo_seed;
 pub mod operators;
 pub mod orders;

@@ -8,6 +8,7 @@ mod auth;
 mod catalog;
 mod http_rules;
 mod limits;
+mod orders;
 mod probes;
 mod quotes;
 mod refresh;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod catalog;
+mod collectors;
 mod orders;
 mod quotes;
 
@@ -14,4 +15,5 @@ pub struct Mutation(
     quotes::QuoteMutation,
     catalog::CatalogMutation,
     orders::OrderMutation,
+    collectors::CollectorMutation,
 );

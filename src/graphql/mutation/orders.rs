@@ -7,7 +7,9 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::order::PickupOrder;
-use crate::graphql::types::order_input::{BookPickupInput, CompletePickupInput, InspectionInput, TimeWindowInput};
+use crate::graphql::types::order_input::{
+    BookPickupInput, CompletePickupInput, InspectionInput, TimeWindowInput,
+};
 use crate::services::orders::{self, Party};
 use crate::state::AppState;
 
@@ -39,72 +41,134 @@ fn state<'a>(ctx: &'a Context<'_>) -> Result<&'a AppState, AppError> {
 impl OrderMutation {
     /// Books a pickup from an ACTIVE quote (which becomes USED) in a time window with free
     /// capacity. With an `idempotencyKey`, a retry returns the first order.
-    async fn book_pickup(&self, ctx: &Context<'_>, input: BookPickupInput) -> async_graphql::Result<PickupOrder> {
+    async fn book_pickup(
+        &self,
+        ctx: &Context<'_>,
+        input: BookPickupInput,
+    ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let request = input.parse()?;
-        Ok(PickupOrder(orders::book_pickup(state, party, request).await?))
+        Ok(PickupOrder(
+            orders::book_pickup(state, party, request).await?,
+        ))
     }
 
     /// Cancels an order before the collector arrives (customer or operator); frees its slot.
-    async fn cancel_pickup(&self, ctx: &Context<'_>, order_id: ID, reason: String) -> async_graphql::Result<PickupOrder> {
+    async fn cancel_pickup(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        reason: String,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
-        Ok(PickupOrder(orders::cancel_pickup(state(ctx)?, party, id, reason).await?))
+        Ok(PickupOrder(
+            orders::cancel_pickup(state(ctx)?, party, id, reason).await?,
+        ))
     }
 
     /// Moves the window of an order not yet on its way, within capacity.
-    async fn reschedule_pickup(&self, ctx: &Context<'_>, order_id: ID, window: TimeWindowInput) -> async_graphql::Result<PickupOrder> {
+    async fn reschedule_pickup(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        window: TimeWindowInput,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(orders::reschedule_pickup(state(ctx)?, party, id, window.start, window.end).await?))
+        Ok(PickupOrder(
+            orders::reschedule_pickup(state(ctx)?, party, id, window.start, window.end).await?,
+        ))
     }
 
     /// The assigned collector sets off (EN_ROUTE).
-    async fn start_trip(&self, ctx: &Context<'_>, order_id: ID) -> async_graphql::Result<PickupOrder> {
+    async fn start_trip(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(orders::start_trip(state(ctx)?, party, id).await?))
+        Ok(PickupOrder(
+            orders::start_trip(state(ctx)?, party, id).await?,
+        ))
     }
 
     /// The assigned collector is at the door (ARRIVED).
-    async fn mark_arrived(&self, ctx: &Context<'_>, order_id: ID) -> async_graphql::Result<PickupOrder> {
+    async fn mark_arrived(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(orders::mark_arrived(state(ctx)?, party, id).await?))
+        Ok(PickupOrder(
+            orders::mark_arrived(state(ctx)?, party, id).await?,
+        ))
     }
 
     /// Records what the collector found; re-prices every line against the quote's own
     /// prices. Within tolerance the order is INSPECTED, otherwise AWAITING_CUSTOMER.
-    async fn record_inspection(&self, ctx: &Context<'_>, input: InspectionInput) -> async_graphql::Result<PickupOrder> {
+    async fn record_inspection(
+        &self,
+        ctx: &Context<'_>,
+        input: InspectionInput,
+    ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let (order_id, lines) = input.parse().map_err(|err| match err {
-            AppError::Validation { field, .. } if field == "input.orderId" => AppError::NotFound("pickup order"),
+            AppError::Validation { field, .. } if field == "input.orderId" => {
+                AppError::NotFound("pickup order")
+            }
             other => other,
         })?;
-        Ok(PickupOrder(orders::record_inspection(state, party, order_id, lines).await?))
+        Ok(PickupOrder(
+            orders::record_inspection(state, party, order_id, lines).await?,
+        ))
     }
 
     /// The customer accepts or rejects a final price outside tolerance.
-    async fn respond_to_final_offer(&self, ctx: &Context<'_>, order_id: ID, accept: bool) -> async_graphql::Result<PickupOrder> {
+    async fn respond_to_final_offer(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        accept: bool,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(orders::respond_to_final_offer(state(ctx)?, party, id, accept).await?))
+        Ok(PickupOrder(
+            orders::respond_to_final_offer(state(ctx)?, party, id, accept).await?,
+        ))
     }
 
     /// Completes an INSPECTED order with proof of pickup; creates its payout.
-    async fn complete_pickup(&self, ctx: &Context<'_>, input: CompletePickupInput) -> async_graphql::Result<PickupOrder> {
+    async fn complete_pickup(
+        &self,
+        ctx: &Context<'_>,
+        input: CompletePickupInput,
+    ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let (order_id, proof) = input.parse().map_err(|err| match err {
-            AppError::Validation { field, .. } if field == "input.orderId" => AppError::NotFound("pickup order"),
+            AppError::Validation { field, .. } if field == "input.orderId" => {
+                AppError::NotFound("pickup order")
+            }
             other => other,
         })?;
-        Ok(PickupOrder(orders::complete_pickup(state, party, order_id, proof).await?))
+        Ok(PickupOrder(
+            orders::complete_pickup(state, party, order_id, proof).await?,
+        ))
     }
 
     /// The pickup could not be done at the door (FAILED).
-    async fn report_failed_pickup(&self, ctx: &Context<'_>, order_id: ID, reason: String) -> async_graphql::Result<PickupOrder> {
+    async fn report_failed_pickup(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        reason: String,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
-        Ok(PickupOrder(orders::report_failed_pickup(state(ctx)?, party, id, reason).await?))
+        Ok(PickupOrder(
+            orders::report_failed_pickup(state(ctx)?, party, id, reason).await?,
+        ))
     }
 
     /// Rates the collector of a completed pickup, once (1 to 5 stars).
@@ -117,17 +181,29 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let comment = comment.map(|c| reason_text(c, "comment")).transpose()?;
-        Ok(PickupOrder(orders::rate_collector(state(ctx)?, party, id, stars, comment).await?))
+        Ok(PickupOrder(
+            orders::rate_collector(state(ctx)?, party, id, stars, comment).await?,
+        ))
     }
 
     /// Operators: gives an order to a verified collector, or with no collector sends it
     /// back to dispatch.
     #[graphql(guard = "RoleGuard::operator()")]
-    async fn reassign_order(&self, ctx: &Context<'_>, order_id: ID, collector_id: Option<ID>) -> async_graphql::Result<PickupOrder> {
+    async fn reassign_order(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        collector_id: Option<ID>,
+    ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let collector = collector_id
-            .map(|c| Uuid::parse_str(&c).map_err(|_| AppError::validation("collectorId", "is not a valid id")))
+            .map(|c| {
+                Uuid::parse_str(&c)
+                    .map_err(|_| AppError::validation("collectorId", "is not a valid id"))
+            })
             .transpose()?;
-        Ok(PickupOrder(orders::assign_collector(state(ctx)?, party, id, collector).await?))
+        Ok(PickupOrder(
+            orders::assign_collector(state(ctx)?, party, id, collector).await?,
+        ))
     }
 }

@@ -2,12 +2,14 @@
 
 mod account;
 mod catalog;
+mod collectors;
 mod orders;
 mod quotes;
 
 use async_graphql::MergedObject;
 
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
+pub use collectors::CollectorConnection;
 pub use orders::PickupOrderConnection;
 
 /// Every query.
@@ -17,4 +19,5 @@ pub struct Query(
     catalog::CatalogQuery,
     quotes::QuoteQuery,
     orders::OrderQuery,
+    collectors::CollectorQuery,
 );

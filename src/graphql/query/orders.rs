@@ -33,7 +33,11 @@ pub struct OrderQuery;
 #[Object]
 impl OrderQuery {
     /// One order: your own, your organisation's, one assigned to you, or any (operators).
-    async fn pickup_order(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<PickupOrder>> {
+    async fn pickup_order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<PickupOrder>> {
         let state = ctx.state()?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let Ok(id) = Uuid::parse_str(&id) else {
@@ -49,7 +53,6 @@ impl OrderQuery {
     /// Orders newest first: your own (households), your organisation's (business users),
     /// those assigned to you (collectors) or all (operators). `from`/`to` bound the
     /// pickup window's start. `first` is 1 to 100.
-    #[expect(clippy::too_many_arguments, reason = "GraphQL arguments")]
     async fn pickup_orders(
         &self,
         ctx: &Context<'_>,
@@ -89,7 +92,9 @@ impl OrderQuery {
         location: GeoPointInput,
         date: NaiveDate,
     ) -> async_graphql::Result<Vec<PickupSlot>> {
-        let point = location.parse().map_err(|e| AppError::validation("location", e.0))?;
+        let point = location
+            .parse()
+            .map_err(|e| AppError::validation("location", e.0))?;
         let slots = orders::available_windows(ctx.state()?, point, date).await?;
         Ok(slots
             .into_iter()

@@ -17,7 +17,11 @@ pub struct OrderSubscription;
 impl OrderSubscription {
     /// The order after each change, for whoever may see it (its customer and
     /// organisation, its collector, operators), from any instance.
-    async fn order_updated(&self, ctx: &Context<'_>, order_id: ID) -> async_graphql::Result<impl Stream<Item = PickupOrder> + use<>> {
+    async fn order_updated(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = PickupOrder> + use<>> {
         let state = ctx.state()?.clone();
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let id = Uuid::parse_str(&order_id).map_err(|_| AppError::NotFound("pickup order"))?;
@@ -28,7 +32,10 @@ impl OrderSubscription {
             async move {
                 // Re-read on every tick: the subscriber sees the committed order, and loses
                 // it if it may no longer see it (e.g. a collector taken off the order).
-                orders::find_order(&state, &party, id).await.ok().map(PickupOrder)
+                orders::find_order(&state, &party, id)
+                    .await
+                    .ok()
+                    .map(PickupOrder)
             }
         }))
     }

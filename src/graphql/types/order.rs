@@ -190,20 +190,32 @@ impl PickupOrder {
         Ok(found.map(|(profile, display_name)| CollectorPublic {
             id: ID(profile.id.to_string()),
             display_name,
-            vehicle: profile.vehicle.as_deref().and_then(|v| v.parse::<Vehicle>().ok()).map(Into::into),
+            vehicle: profile
+                .vehicle
+                .as_deref()
+                .and_then(|v| v.parse::<Vehicle>().ok())
+                .map(Into::into),
             rating: profile.rating,
         }))
     }
 
     /// The items, from the quote, with the inspection's findings.
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderLine>> {
-        let lines = ctx.loader::<LinesByOrder>()?.load_one(self.0.id).await?.unwrap_or_default();
+        let lines = ctx
+            .loader::<LinesByOrder>()?
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(lines.into_iter().map(OrderLine).collect())
     }
 
     /// Every transition, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
-        let events = ctx.loader::<EventsByOrder>()?.load_one(self.0.id).await?.unwrap_or_default();
+        let events = ctx
+            .loader::<EventsByOrder>()?
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(events.into_iter().map(OrderEvent).collect())
     }
 
@@ -224,7 +236,8 @@ impl PickupOrder {
 
     /// Proof of pickup, once completed.
     async fn proof(&self) -> Option<PickupProof> {
-        let photos: Vec<String> = serde_json::from_value(self.0.photo_refs.clone()).unwrap_or_default();
+        let photos: Vec<String> =
+            serde_json::from_value(self.0.photo_refs.clone()).unwrap_or_default();
         (self.0.signature_ref.is_some() || !photos.is_empty()).then(|| PickupProof {
             signature_ref: self.0.signature_ref.clone(),
             photo_refs: photos,
@@ -318,7 +331,9 @@ impl OrderLine {
             .inspection
             .as_ref()
             .and_then(|i| i.get("breakdown").cloned())
-            .and_then(|b| serde_json::from_value::<Vec<crate::domain::pricing::PriceComponent>>(b).ok())
+            .and_then(|b| {
+                serde_json::from_value::<Vec<crate::domain::pricing::PriceComponent>>(b).ok()
+            })
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)
@@ -338,7 +353,8 @@ impl OrderEvent {
     }
 
     /// The state before (null for creation).
-    async fn from_status(&self) -> Result<Option<OrderStatusGql>, AppError> {
+    #[graphql(name = "fromStatus")]
+    async fn previous_status(&self) -> Result<Option<OrderStatusGql>, AppError> {
         self.0.from_status.as_deref().map(parse_status).transpose()
     }
 
@@ -349,7 +365,11 @@ impl OrderEvent {
 
     /// Who did it (null for reloop itself).
     async fn actor_role(&self) -> Option<RoleGql> {
-        self.0.actor_role.as_deref().and_then(|r| r.parse::<Role>().ok()).map(Into::into)
+        self.0
+            .actor_role
+            .as_deref()
+            .and_then(|r| r.parse::<Role>().ok())
+            .map(Into::into)
     }
 
     /// Why.

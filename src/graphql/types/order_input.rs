@@ -64,16 +64,29 @@ impl BookPickupInput {
         let text = |raw: String, field: &str, max: usize| -> Result<String, AppError> {
             let value = raw.trim().to_owned();
             if value.is_empty() || value.chars().count() > max {
-                return Err(AppError::validation(field, format!("must be 1 to {max} characters")));
+                return Err(AppError::validation(
+                    field,
+                    format!("must be 1 to {max} characters"),
+                ));
             }
             Ok(value)
         };
-        let optional = |raw: Option<String>, field: &str, max: usize| -> Result<Option<String>, AppError> {
-            raw.map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .map(|v| if v.chars().count() > max { Err(AppError::validation(field, format!("must be at most {max} characters"))) } else { Ok(v) })
-                .transpose()
-        };
+        let optional =
+            |raw: Option<String>, field: &str, max: usize| -> Result<Option<String>, AppError> {
+                raw.map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+                    .map(|v| {
+                        if v.chars().count() > max {
+                            Err(AppError::validation(
+                                field,
+                                format!("must be at most {max} characters"),
+                            ))
+                        } else {
+                            Ok(v)
+                        }
+                    })
+                    .transpose()
+            };
         Ok(BookingRequest {
             quote_id,
             line1: text(self.address.line1, "input.address.line1", 200)?,
@@ -87,8 +100,10 @@ impl BookPickupInput {
                 .map_err(|e| AppError::validation("input.address.location", e.0))?,
             window_start: self.window.start,
             window_end: self.window.end,
-            contact_name: DisplayName::parse(&self.contact_name).map_err(|e| AppError::validation("input.contactName", e.0))?,
-            contact_phone: Phone::parse(&self.contact_phone).map_err(|e| AppError::validation("input.contactPhone", e.0))?,
+            contact_name: DisplayName::parse(&self.contact_name)
+                .map_err(|e| AppError::validation("input.contactName", e.0))?,
+            contact_phone: Phone::parse(&self.contact_phone)
+                .map_err(|e| AppError::validation("input.contactPhone", e.0))?,
             notes: optional(self.notes, "input.notes", 500)?,
             idempotency_key: optional(self.idempotency_key, "input.idempotencyKey", 100)?,
             external_reference: optional(self.external_reference, "input.externalReference", 100)?,
@@ -124,24 +139,22 @@ impl InspectionInput {
     /// The order id and the checked lines.
     pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>), AppError> {
         let order_id = parse_id(&self.order_id, "input.orderId")?;
-        let lines = self
-            .lines
-            .into_iter()
-            .enumerate()
-            .map(|(i, line)| {
-                Ok(InspectedLine {
-                    line_id: parse_id(&line.line_id, &format!("input.lines[{i}].lineId"))?,
-                    condition: line.condition.map(Into::into),
-                    weight_kg: line
-                        .weight_kg
-                        .map(parse_weight_kg)
-                        .transpose()
-                        .map_err(|e| AppError::validation(format!("input.lines[{i}].weightKg"), e.0))?,
-                    serial_number: line.serial_number,
-                    photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
+        let lines =
+            self.lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    Ok(InspectedLine {
+                        line_id: parse_id(&line.line_id, &format!("input.lines[{i}].lineId"))?,
+                        condition: line.condition.map(Into::into),
+                        weight_kg: line.weight_kg.map(parse_weight_kg).transpose().map_err(
+                            |e| AppError::validation(format!("input.lines[{i}].weightKg"), e.0),
+                        )?,
+                        serial_number: line.serial_number,
+                        photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
+                    })
                 })
-            })
-            .collect::<Result<_, AppError>>()?;
+                .collect::<Result<_, AppError>>()?;
         Ok((order_id, lines))
     }
 }
@@ -179,7 +192,10 @@ pub fn parse_id(raw: &ID, field: &str) -> Result<Uuid, AppError> {
 fn refs(raw: Option<Vec<String>>, field: &str) -> Result<Vec<String>, AppError> {
     let refs = raw.unwrap_or_default();
     if refs.len() > 20 || refs.iter().any(|r| r.trim().is_empty() || r.len() > 300) {
-        return Err(AppError::validation(field, "at most 20 references of 1 to 300 characters"));
+        return Err(AppError::validation(
+            field,
+            "at most 20 references of 1 to 300 characters",
+        ));
     }
     Ok(refs)
 }

@@ -44,7 +44,9 @@ impl Party {
                     .filter(collector::Column::UserId.eq(user_id))
                     .one(conn)
                     .await?
-                    .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".to_owned()))?;
+                    .ok_or_else(|| {
+                        AppError::Unauthenticated("the account no longer exists".to_owned())
+                    })?;
                 Ok(Self::Collector {
                     user_id,
                     collector_id: profile.id,
@@ -54,7 +56,9 @@ impl Party {
                 let account = user::Entity::find_by_id(user_id)
                     .one(conn)
                     .await?
-                    .ok_or_else(|| AppError::Unauthenticated("the account no longer exists".to_owned()))?;
+                    .ok_or_else(|| {
+                        AppError::Unauthenticated("the account no longer exists".to_owned())
+                    })?;
                 Ok(Self::Customer {
                     user_id,
                     organization_id: account.organization_id,
@@ -67,14 +71,18 @@ impl Party {
     /// The user acting.
     pub fn user_id(&self) -> Uuid {
         match *self {
-            Self::Customer { user_id, .. } | Self::Collector { user_id, .. } | Self::Operator { user_id } => user_id,
+            Self::Customer { user_id, .. }
+            | Self::Collector { user_id, .. }
+            | Self::Operator { user_id } => user_id,
         }
     }
 
     /// The role recorded in order events.
     pub fn role(&self, order: &pickup_order::Model) -> Role {
         match self {
-            Self::Customer { organization_id, .. } if order.organization_id.is_some() && *organization_id == order.organization_id => {
+            Self::Customer {
+                organization_id, ..
+            } if order.organization_id.is_some() && *organization_id == order.organization_id => {
                 Role::Business
             }
             Self::Customer { .. } => Role::Household,
@@ -96,7 +104,10 @@ impl Party {
     pub fn may_see(&self, order: &pickup_order::Model) -> bool {
         match *self {
             Self::Operator { .. } => true,
-            Self::Customer { user_id, organization_id } => {
+            Self::Customer {
+                user_id,
+                organization_id,
+            } => {
                 order.customer_user_id == Some(user_id)
                     || (organization_id.is_some() && order.organization_id == organization_id)
             }
@@ -106,7 +117,10 @@ impl Party {
 }
 
 /// `order` if `party` may see it; NOT_FOUND otherwise, exactly like a missing order.
-pub fn visible(order: Option<pickup_order::Model>, party: &Party) -> AppResult<pickup_order::Model> {
+pub fn visible(
+    order: Option<pickup_order::Model>,
+    party: &Party,
+) -> AppResult<pickup_order::Model> {
     match order {
         Some(order) if party.may_see(&order) => Ok(order),
         _ => Err(AppError::NotFound("pickup order")),

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use entity::{DbDecimal, order_line, pickup_order, quote, quote_line};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -70,13 +72,26 @@ impl BookingRequest {
 
 /// Books a pickup for a customer.
 #[tracing::instrument(skip_all, fields(quote_id = %request.quote_id))]
-pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest) -> AppResult<pickup_order::Model> {
-    let Party::Customer { user_id, organization_id } = party else {
+pub async fn book_pickup(
+    state: &AppState,
+    party: Party,
+    request: BookingRequest,
+) -> AppResult<pickup_order::Model> {
+    let Party::Customer {
+        user_id,
+        organization_id,
+    } = party
+    else {
         return Err(AppError::Forbidden);
     };
     let now = state.clock.now();
-    let window = TimeWindow::parse(request.window_start, request.window_end, now, &state.config.orders.window_rules)
-        .map_err(|e| AppError::validation("input.window", e.0))?;
+    let window = TimeWindow::parse(
+        request.window_start,
+        request.window_end,
+        now,
+        &state.config.orders.window_rules,
+    )
+    .map_err(|e| AppError::validation("input.window", e.0))?;
     let area = serving_area(state, request.location, "input.address.location").await?;
     let scope = format!("user:{user_id}");
     let hash = idempotency::request_hash(&request.canonical());
@@ -96,7 +111,9 @@ pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest
             drop(txn);
             return match idempotency::check(&state.db, &scope, key, &hash).await? {
                 KeyState::Replay(order) => Ok(*order),
-                KeyState::Fresh => Err(AppError::Conflict("the booking is being processed; retry".to_owned())),
+                KeyState::Fresh => Err(AppError::Conflict(
+                    "the booking is being processed; retry".to_owned(),
+                )),
             };
         }
     }
@@ -108,7 +125,11 @@ pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let certifications: BTreeSet<String> = lines
         .iter()
-        .filter_map(|line| line.item.pointer("/priced/category/code").and_then(|c| c.as_str()))
+        .filter_map(|line| {
+            line.item
+                .pointer("/priced/category/code")
+                .and_then(|c| c.as_str())
+        })
         .filter_map(|code| snapshot.category(code))
         .filter_map(|category| category.required_certification.clone())
         .collect();
@@ -152,7 +173,19 @@ pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest
     .insert(&txn)
     .await?;
     let role = party.role(&order);
-    transition::record_event(&txn, order.id, 1, None, OrderStatus::Requested, &None, None, Some(user_id), Some(role), now).await?;
+    transition::record_event(
+        &txn,
+        order.id,
+        1,
+        None,
+        OrderStatus::Requested,
+        &None,
+        None,
+        Some(user_id),
+        Some(role),
+        now,
+    )
+    .await?;
     insert_lines(&txn, order.id, &lines).await?;
     let mut start = Change::new(Transition::StartDispatch, Actor::System, None, None, now);
     start.reason = Some("booked".to_owned());
@@ -164,7 +197,12 @@ pub async fn book_pickup(state: &AppState, party: Party, request: BookingRequest
 
 /// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
 /// its owner. NOT_FOUND for someone else's quote, QUOTE_EXPIRED, CONFLICT when used.
-async fn use_quote(conn: &impl ConnectionTrait, quote_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> AppResult<quote::Model> {
+async fn use_quote(
+    conn: &impl ConnectionTrait,
+    quote_id: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<quote::Model> {
     let found = quote::Entity::find_by_id(quote_id).one(conn).await?;
     let quote = match found {
         Some(q) if q.owner_user_id.is_none() || q.owner_user_id == Some(user_id) => q,
@@ -176,11 +214,18 @@ async fn use_quote(conn: &impl ConnectionTrait, quote_id: Uuid, user_id: Uuid, n
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored quote status: {e}")))?;
     match QuoteStatus::at(stored, quote.valid_until, now) {
         QuoteStatus::Expired => return Err(AppError::QuoteExpired),
-        QuoteStatus::Used => return Err(AppError::Conflict("the quote was already booked".to_owned())),
+        QuoteStatus::Used => {
+            return Err(AppError::Conflict(
+                "the quote was already booked".to_owned(),
+            ));
+        }
         QuoteStatus::Active => {}
     }
     let used = quote::Entity::update_many()
-        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used.as_str()))
+        .col_expr(
+            quote::Column::Status,
+            Expr::value(QuoteStatus::Used.as_str()),
+        )
         .col_expr(quote::Column::UsedAt, Expr::value(now))
         .col_expr(quote::Column::OwnerUserId, Expr::value(user_id))
         .filter(quote::Column::Id.eq(quote.id))
@@ -189,7 +234,9 @@ async fn use_quote(conn: &impl ConnectionTrait, quote_id: Uuid, user_id: Uuid, n
         .exec(conn)
         .await?;
     if used.rows_affected != 1 {
-        return Err(AppError::Conflict("the quote was already booked".to_owned()));
+        return Err(AppError::Conflict(
+            "the quote was already booked".to_owned(),
+        ));
     }
     Ok(quote)
 }
@@ -209,7 +256,11 @@ async fn next_order_number(conn: &impl ConnectionTrait) -> AppResult<String> {
     Ok(order_number(value))
 }
 
-async fn insert_lines(conn: &impl ConnectionTrait, order_id: Uuid, lines: &[quote_line::Model]) -> AppResult<()> {
+async fn insert_lines(
+    conn: &impl ConnectionTrait,
+    order_id: Uuid,
+    lines: &[quote_line::Model],
+) -> AppResult<()> {
     let rows = lines.iter().map(|line| order_line::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(order_id),
@@ -220,7 +271,11 @@ async fn insert_lines(conn: &impl ConnectionTrait, order_id: Uuid, lines: &[quot
         final_amount: Set(None),
         condition: Set(None),
         weight_kg: Set(None),
-        serial_number: Set(line.item.pointer("/reference/serialNumber").and_then(|s| s.as_str()).map(str::to_owned)),
+        serial_number: Set(line
+            .item
+            .pointer("/reference/serialNumber")
+            .and_then(|s| s.as_str())
+            .map(str::to_owned)),
         photo_refs: Set(json!([])),
         item: Set(line.item.clone()),
         inspection: Set(None),

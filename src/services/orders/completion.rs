@@ -27,13 +27,30 @@ pub struct CompletionProof {
 /// Completes an INSPECTED order: stores the proof and creates a PENDING payout of the
 /// final amount, in one transaction.
 #[tracing::instrument(skip_all, fields(%order_id))]
-pub async fn complete_pickup(state: &AppState, party: Party, order_id: Uuid, proof: CompletionProof) -> AppResult<pickup_order::Model> {
+pub async fn complete_pickup(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    proof: CompletionProof,
+) -> AppResult<pickup_order::Model> {
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let mut change = Change::new(Transition::Complete, party.actor(), Some(party.user_id()), Some(party.role(&order)), now);
-    change.sets.push((pickup_order::Column::SignatureRef, Expr::value(proof.signature_ref.clone())));
-    change.sets.push((pickup_order::Column::PhotoRefs, Expr::value(json!(proof.photo_refs))));
+    let mut change = Change::new(
+        Transition::Complete,
+        party.actor(),
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        now,
+    );
+    change.sets.push((
+        pickup_order::Column::SignatureRef,
+        Expr::value(proof.signature_ref.clone()),
+    ));
+    change.sets.push((
+        pickup_order::Column::PhotoRefs,
+        Expr::value(json!(proof.photo_refs)),
+    ));
     let completed = transition::apply(&txn, &order, change).await?;
     let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
     payout::ActiveModel {
@@ -55,7 +72,13 @@ pub async fn complete_pickup(state: &AppState, party: Party, order_id: Uuid, pro
 
 /// The customer rates the collector of a COMPLETED order, once (1 to 5 stars).
 #[tracing::instrument(skip_all, fields(%order_id))]
-pub async fn rate_collector(state: &AppState, party: Party, order_id: Uuid, stars: i32, comment: Option<String>) -> AppResult<pickup_order::Model> {
+pub async fn rate_collector(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    stars: i32,
+    comment: Option<String>,
+) -> AppResult<pickup_order::Model> {
     let Party::Customer { user_id, .. } = party else {
         return Err(AppError::Forbidden);
     };
@@ -66,7 +89,9 @@ pub async fn rate_collector(state: &AppState, party: Party, order_id: Uuid, star
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
     if status_of(&order)? != OrderStatus::Completed {
-        return Err(AppError::InvalidState("only a completed pickup can be rated".to_owned()));
+        return Err(AppError::InvalidState(
+            "only a completed pickup can be rated".to_owned(),
+        ));
     }
     let collector_id = order
         .collector_id
@@ -84,7 +109,9 @@ pub async fn rate_collector(state: &AppState, party: Party, order_id: Uuid, star
     match rated {
         Ok(_) => {}
         Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::Conflict("this pickup was already rated".to_owned()));
+            return Err(AppError::Conflict(
+                "this pickup was already rated".to_owned(),
+            ));
         }
         Err(err) => return Err(err.into()),
     }
@@ -93,7 +120,8 @@ pub async fn rate_collector(state: &AppState, party: Party, order_id: Uuid, star
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order with an unknown collector")))?;
     let count = profile.rating_count + 1;
-    let mean = (profile.rating.unwrap_or(0.0) * f64::from(profile.rating_count) + f64::from(stars)) / f64::from(count);
+    let mean = (profile.rating.unwrap_or(0.0) * f64::from(profile.rating_count) + f64::from(stars))
+        / f64::from(count);
     let mut row: collector::ActiveModel = profile.into();
     row.rating = Set(Some(mean));
     row.rating_count = Set(count);

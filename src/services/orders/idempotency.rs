@@ -25,7 +25,12 @@ pub enum KeyState {
 }
 
 /// Looks `key` up in `scope`: fresh, a replay, or IDEMPOTENCY_MISMATCH.
-pub async fn check(conn: &impl ConnectionTrait, scope: &str, key: &str, hash: &str) -> AppResult<KeyState> {
+pub async fn check(
+    conn: &impl ConnectionTrait,
+    scope: &str,
+    key: &str,
+    hash: &str,
+) -> AppResult<KeyState> {
     let Some(found) = idempotency_key::Entity::find_by_id((scope.to_owned(), key.to_owned()))
         .one(conn)
         .await?
@@ -45,7 +50,14 @@ pub async fn check(conn: &impl ConnectionTrait, scope: &str, key: &str, hash: &s
 /// Claims `key` for `order_id` inside the booking transaction. False when a concurrent
 /// request claimed it first (PostgreSQL reports that as a unique violation once the
 /// other transaction commits); the caller then answers as for a replay.
-pub async fn claim(conn: &impl ConnectionTrait, scope: &str, key: &str, hash: &str, order_id: Uuid, now: DateTime<Utc>) -> AppResult<bool> {
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    scope: &str,
+    key: &str,
+    hash: &str,
+    order_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
     let inserted = idempotency_key::ActiveModel {
         scope: Set(scope.to_owned()),
         key: Set(key.to_owned()),

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use entity::{DbDecimal, order_line, pickup_order, quote};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -40,7 +42,12 @@ pub struct InspectedLine {
 
 /// Records the inspection of an ARRIVED order.
 #[tracing::instrument(skip_all, fields(%order_id))]
-pub async fn record_inspection(state: &AppState, party: Party, order_id: Uuid, inspected: Vec<InspectedLine>) -> AppResult<pickup_order::Model> {
+pub async fn record_inspection(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    inspected: Vec<InspectedLine>,
+) -> AppResult<pickup_order::Model> {
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
@@ -56,8 +63,11 @@ pub async fn record_inspection(state: &AppState, party: Party, order_id: Uuid, i
     let quote = quote::Entity::find_by_id(order.quote_id)
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {} without its quote", order.id)))?;
-    let evidence: QuoteEvidence = serde_json::from_value(quote.evidence.clone()).map_err(anyhow::Error::from)?;
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("order {} without its quote", order.id))
+        })?;
+    let evidence: QuoteEvidence =
+        serde_json::from_value(quote.evidence.clone()).map_err(anyhow::Error::from)?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order.id))
         .order_by_asc(order_line::Column::Position)
@@ -66,7 +76,10 @@ pub async fn record_inspection(state: &AppState, party: Party, order_id: Uuid, i
     let mut found: HashMap<Uuid, (usize, InspectedLine)> = HashMap::new();
     for (index, line) in inspected.into_iter().enumerate() {
         if !lines.iter().any(|l| l.id == line.line_id) {
-            return Err(AppError::validation(format!("input.lines[{index}].lineId"), "is not a line of this order"));
+            return Err(AppError::validation(
+                format!("input.lines[{index}].lineId"),
+                "is not a line of this order",
+            ));
         }
         found.insert(line.line_id, (index, line));
     }
@@ -79,8 +92,10 @@ pub async fn record_inspection(state: &AppState, party: Party, order_id: Uuid, i
             continue;
         };
         let field = |name: &str| format!("input.lines[{index}].{name}");
-        let mut item: PricingItem = serde_json::from_value(line.item.get("priced").cloned().unwrap_or_default())
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("order line {} evidence: {e}", line.id)))?;
+        let mut item: PricingItem = serde_json::from_value(
+            line.item.get("priced").cloned().unwrap_or_default(),
+        )
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("order line {} evidence: {e}", line.id)))?;
         if let Some(condition) = actual.condition {
             item.assessment = Some(Assessment::Condition(condition));
         }
@@ -115,12 +130,34 @@ pub async fn record_inspection(state: &AppState, party: Party, order_id: Uuid, i
         row.update(&txn).await?;
     }
     let final_payout = final_sum - order.logistics_fee.0;
-    let mut inspected_change = Change::new(Transition::InspectWithinTolerance, party.actor(), Some(party.user_id()), Some(party.role(&order)), now);
-    inspected_change.reason = Some(format!("final {final_payout} {} (quoted {})", order.currency, order.estimated_payout.0));
-    inspected_change.sets.push((pickup_order::Column::FinalPayout, Expr::value(DbDecimal(final_payout))));
+    let mut inspected_change = Change::new(
+        Transition::InspectWithinTolerance,
+        party.actor(),
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        now,
+    );
+    inspected_change.reason = Some(format!(
+        "final {final_payout} {} (quoted {})",
+        order.currency, order.estimated_payout.0
+    ));
+    inspected_change.sets.push((
+        pickup_order::Column::FinalPayout,
+        Expr::value(DbDecimal(final_payout)),
+    ));
     let mut order_after = transition::apply(&txn, &order, inspected_change).await?;
-    if !within_tolerance(order.estimated_payout.0, final_payout, state.config.orders.inspection_tolerance) {
-        let mut ask = Change::new(Transition::AskCustomer, party.actor(), Some(party.user_id()), Some(party.role(&order)), now);
+    if !within_tolerance(
+        order.estimated_payout.0,
+        final_payout,
+        state.config.orders.inspection_tolerance,
+    ) {
+        let mut ask = Change::new(
+            Transition::AskCustomer,
+            party.actor(),
+            Some(party.user_id()),
+            Some(party.role(&order)),
+            now,
+        );
         ask.reason = Some("the final price is outside the tolerance of the quote".to_owned());
         order_after = transition::apply(&txn, &order_after, ask).await?;
     }

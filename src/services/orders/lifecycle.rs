@@ -17,8 +17,15 @@ use crate::infra::db::WriteTxn;
 use crate::state::AppState;
 
 /// Reads `order_id` inside `txn` for `party`, NOT_FOUND when it may not see it.
-pub(super) async fn load(conn: &impl ConnectionTrait, party: &Party, order_id: Uuid) -> AppResult<pickup_order::Model> {
-    visible(pickup_order::Entity::find_by_id(order_id).one(conn).await?, party)
+pub(super) async fn load(
+    conn: &impl ConnectionTrait,
+    party: &Party,
+    order_id: Uuid,
+) -> AppResult<pickup_order::Model> {
+    visible(
+        pickup_order::Entity::find_by_id(order_id).one(conn).await?,
+        party,
+    )
 }
 
 /// Runs one transition by `party` and publishes it.
@@ -31,13 +38,23 @@ async fn step(
 ) -> AppResult<pickup_order::Model> {
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let mut change = Change::new(transition, party.actor(), Some(party.user_id()), Some(party.role(&order)), state.clock.now());
+    let mut change = Change::new(
+        transition,
+        party.actor(),
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        state.clock.now(),
+    );
     change.reason = reason;
     let order = transition::apply(&txn, &order, change).await?;
     finish(state, txn, order).await
 }
 
-async fn finish(state: &AppState, txn: WriteTxn, order: pickup_order::Model) -> AppResult<pickup_order::Model> {
+async fn finish(
+    state: &AppState,
+    txn: WriteTxn,
+    order: pickup_order::Model,
+) -> AppResult<pickup_order::Model> {
     txn.commit().await?;
     publish_order_update(state, order.id, order.version).await;
     Ok(order)
@@ -45,10 +62,21 @@ async fn finish(state: &AppState, txn: WriteTxn, order: pickup_order::Model) -> 
 
 /// Cancels before the collector arrives (customer, partner or operator); frees the slot.
 #[tracing::instrument(skip_all, fields(%order_id))]
-pub async fn cancel_pickup(state: &AppState, party: Party, order_id: Uuid, reason: String) -> AppResult<pickup_order::Model> {
+pub async fn cancel_pickup(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    reason: String,
+) -> AppResult<pickup_order::Model> {
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let mut change = Change::new(Transition::Cancel, party.actor(), Some(party.user_id()), Some(party.role(&order)), state.clock.now());
+    let mut change = Change::new(
+        Transition::Cancel,
+        party.actor(),
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        state.clock.now(),
+    );
     change.reason = Some(reason);
     let cancelled = transition::apply(&txn, &order, change).await?;
     release(&txn, order.service_area_id, order.slot_start).await?;
@@ -70,12 +98,15 @@ pub async fn reschedule_pickup(
     }
     let now = state.clock.now();
     let rules = state.config.orders.window_rules;
-    let window = TimeWindow::parse(start, end, now, &rules).map_err(|e| AppError::validation("window", e.0))?;
+    let window = TimeWindow::parse(start, end, now, &rules)
+        .map_err(|e| AppError::validation("window", e.0))?;
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
     let status = status_of(&order)?;
     if !status.reschedulable() {
-        return Err(AppError::InvalidState(format!("the order is {status}; it can no longer be rescheduled")));
+        return Err(AppError::InvalidState(format!(
+            "the order is {status}; it can no longer be rescheduled"
+        )));
     }
     let new_slot = window.slot_start(&rules);
     if new_slot != order.slot_start {
@@ -84,7 +115,12 @@ pub async fn reschedule_pickup(
             .service_areas
             .iter()
             .find(|a| a.id == order.service_area_id)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {} has an unknown service area", order.id)))?;
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "order {} has an unknown service area",
+                    order.id
+                ))
+            })?;
         reserve(&txn, area, new_slot).await?;
         release(&txn, order.service_area_id, order.slot_start).await?;
     }
@@ -92,18 +128,38 @@ pub async fn reschedule_pickup(
         .col_expr(pickup_order::Column::WindowStart, Expr::value(window.start))
         .col_expr(pickup_order::Column::WindowEnd, Expr::value(window.end))
         .col_expr(pickup_order::Column::SlotStart, Expr::value(new_slot))
-        .col_expr(pickup_order::Column::Version, Expr::value(order.version + 1))
+        .col_expr(
+            pickup_order::Column::Version,
+            Expr::value(order.version + 1),
+        )
         .col_expr(pickup_order::Column::UpdatedAt, Expr::value(now))
         .filter(pickup_order::Column::Id.eq(order.id))
         .filter(pickup_order::Column::Version.eq(order.version))
         .exec(&txn)
         .await?;
     if moved.rows_affected != 1 {
-        return Err(AppError::Conflict("the order changed meanwhile; read it again".to_owned()));
+        return Err(AppError::Conflict(
+            "the order changed meanwhile; read it again".to_owned(),
+        ));
     }
-    let reason = Some(format!("rescheduled to {} – {}", window.start.to_rfc3339(), window.end.to_rfc3339()));
-    transition::record_event(&txn, order.id, order.version + 1, Some(status), status, &reason, None, Some(party.user_id()), Some(party.role(&order)), now)
-        .await?;
+    let reason = Some(format!(
+        "rescheduled to {} – {}",
+        window.start.to_rfc3339(),
+        window.end.to_rfc3339()
+    ));
+    transition::record_event(
+        &txn,
+        order.id,
+        order.version + 1,
+        Some(status),
+        status,
+        &reason,
+        None,
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        now,
+    )
+    .await?;
     let mut order = pickup_order::Entity::find_by_id(order.id)
         .one(&txn)
         .await?
@@ -111,30 +167,51 @@ pub async fn reschedule_pickup(
     if status == OrderStatus::Assigned {
         let mut back = Change::new(Transition::Redispatch, Actor::System, None, None, now);
         back.reason = Some("rescheduled; needs a collector for the new window".to_owned());
-        back.sets.push((pickup_order::Column::CollectorId, Expr::value(Option::<Uuid>::None)));
+        back.sets.push((
+            pickup_order::Column::CollectorId,
+            Expr::value(Option::<Uuid>::None),
+        ));
         order = transition::apply(&txn, &order, back).await?;
     }
     finish(state, txn, order).await
 }
 
 /// The assigned collector sets off.
-pub async fn start_trip(state: &AppState, party: Party, order_id: Uuid) -> AppResult<pickup_order::Model> {
+pub async fn start_trip(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+) -> AppResult<pickup_order::Model> {
     step(state, party, order_id, Transition::StartTrip, None).await
 }
 
 /// The assigned collector is at the door.
-pub async fn mark_arrived(state: &AppState, party: Party, order_id: Uuid) -> AppResult<pickup_order::Model> {
+pub async fn mark_arrived(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+) -> AppResult<pickup_order::Model> {
     step(state, party, order_id, Transition::Arrive, None).await
 }
 
 /// The pickup could not be done at the door.
-pub async fn report_failed_pickup(state: &AppState, party: Party, order_id: Uuid, reason: String) -> AppResult<pickup_order::Model> {
+pub async fn report_failed_pickup(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    reason: String,
+) -> AppResult<pickup_order::Model> {
     step(state, party, order_id, Transition::Fail, Some(reason)).await
 }
 
 /// The customer accepts (back to INSPECTED) or rejects (CANCELLED) a final price outside
 /// tolerance.
-pub async fn respond_to_final_offer(state: &AppState, party: Party, order_id: Uuid, accept: bool) -> AppResult<pickup_order::Model> {
+pub async fn respond_to_final_offer(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    accept: bool,
+) -> AppResult<pickup_order::Model> {
     let (transition, reason) = if accept {
         (Transition::AcceptFinalOffer, "final offer accepted")
     } else {
@@ -146,7 +223,12 @@ pub async fn respond_to_final_offer(state: &AppState, party: Party, order_id: Uu
 /// Operator assignment: gives the order to `collector_id` (taking it from a previous
 /// collector first), or with None sends it back to dispatch.
 #[tracing::instrument(skip_all, fields(%order_id))]
-pub async fn assign_collector(state: &AppState, party: Party, order_id: Uuid, collector_id: Option<Uuid>) -> AppResult<pickup_order::Model> {
+pub async fn assign_collector(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    collector_id: Option<Uuid>,
+) -> AppResult<pickup_order::Model> {
     let Party::Operator { user_id } = party else {
         return Err(AppError::Forbidden);
     };
@@ -155,23 +237,51 @@ pub async fn assign_collector(state: &AppState, party: Party, order_id: Uuid, co
     let mut order = load(&txn, &party, order_id).await?;
     let role = Some(party.role(&order));
     if let Some(id) = collector_id {
-        let verified = collector::Entity::find_by_id(id).one(&txn).await?.is_some_and(|c| c.verified);
+        let verified = collector::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .is_some_and(|c| c.verified);
         if !verified {
-            return Err(AppError::validation("collectorId", "is not a verified collector"));
+            return Err(AppError::validation(
+                "collectorId",
+                "is not a verified collector",
+            ));
         }
     }
-    if matches!(status_of(&order)?, OrderStatus::Assigned | OrderStatus::EnRoute) {
-        let mut back = Change::new(Transition::Redispatch, Actor::Operator, Some(user_id), role, now);
+    if matches!(
+        status_of(&order)?,
+        OrderStatus::Assigned | OrderStatus::EnRoute
+    ) {
+        let mut back = Change::new(
+            Transition::Redispatch,
+            Actor::Operator,
+            Some(user_id),
+            role,
+            now,
+        );
         back.reason = Some("reassigned by an operator".to_owned());
-        back.sets.push((pickup_order::Column::CollectorId, Expr::value(Option::<Uuid>::None)));
+        back.sets.push((
+            pickup_order::Column::CollectorId,
+            Expr::value(Option::<Uuid>::None),
+        ));
         order = transition::apply(&txn, &order, back).await?;
     } else if collector_id.is_none() {
-        return Err(AppError::InvalidState("the order has no collector to take back".to_owned()));
+        return Err(AppError::InvalidState(
+            "the order has no collector to take back".to_owned(),
+        ));
     }
     if let Some(id) = collector_id {
-        let mut assign = Change::new(Transition::Assign, Actor::Operator, Some(user_id), role, now);
+        let mut assign = Change::new(
+            Transition::Assign,
+            Actor::Operator,
+            Some(user_id),
+            role,
+            now,
+        );
         assign.reason = Some("assigned by an operator".to_owned());
-        assign.sets.push((pickup_order::Column::CollectorId, Expr::value(id)));
+        assign
+            .sets
+            .push((pickup_order::Column::CollectorId, Expr::value(id)));
         order = transition::apply(&txn, &order, assign).await?;
     }
     finish(state, txn, order).await

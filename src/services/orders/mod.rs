@@ -18,7 +18,10 @@ pub use access::Party;
 pub use booking::{BookingRequest, book_pickup};
 pub use completion::{CompletionProof, complete_pickup, rate_collector};
 pub use inspection::{InspectedLine, record_inspection};
-pub use lifecycle::{assign_collector, cancel_pickup, mark_arrived, report_failed_pickup, reschedule_pickup, respond_to_final_offer, start_trip};
+pub use lifecycle::{
+    assign_collector, cancel_pickup, mark_arrived, report_failed_pickup, reschedule_pickup,
+    respond_to_final_offer, start_trip,
+};
 pub use read::{OrderFilter, find_order, list_orders};
 pub use slots::{SlotAvailability, available_windows};
 pub use updates::order_updates;

@@ -13,8 +13,15 @@ use crate::services::catalog::Page;
 use crate::state::AppState;
 
 /// The order `id` if `party` may see it, else NOT_FOUND.
-pub async fn find_order(state: &AppState, party: &Party, id: Uuid) -> AppResult<pickup_order::Model> {
-    visible(pickup_order::Entity::find_by_id(id).one(&state.db).await?, party)
+pub async fn find_order(
+    state: &AppState,
+    party: &Party,
+    id: Uuid,
+) -> AppResult<pickup_order::Model> {
+    visible(
+        pickup_order::Entity::find_by_id(id).one(&state.db).await?,
+        party,
+    )
 }
 
 /// Narrows a list.
@@ -42,9 +49,16 @@ pub async fn list_orders(
 ) -> AppResult<Page<pickup_order::Model>> {
     let mut query = pickup_order::Entity::find();
     query = match *party {
-        Party::Customer { organization_id: Some(org), .. } => query.filter(pickup_order::Column::OrganizationId.eq(org)),
-        Party::Customer { user_id, .. } => query.filter(pickup_order::Column::CustomerUserId.eq(user_id)),
-        Party::Collector { collector_id, .. } => query.filter(pickup_order::Column::CollectorId.eq(collector_id)),
+        Party::Customer {
+            organization_id: Some(org),
+            ..
+        } => query.filter(pickup_order::Column::OrganizationId.eq(org)),
+        Party::Customer { user_id, .. } => {
+            query.filter(pickup_order::Column::CustomerUserId.eq(user_id))
+        }
+        Party::Collector { collector_id, .. } => {
+            query.filter(pickup_order::Column::CollectorId.eq(collector_id))
+        }
         Party::Operator { .. } => query,
     };
     if let Some(status) = filter.status {
@@ -75,5 +89,8 @@ pub async fn list_orders(
         .await?;
     let has_next = rows.len() as u64 > take;
     rows.truncate(take as usize);
-    Ok(Page { items: rows, has_next })
+    Ok(Page {
+        items: rows,
+        has_next,
+    })
 }

@@ -10,7 +10,10 @@ use uuid::Uuid;
 use crate::error::AppResult;
 
 /// Lines of each order, in order.
-pub async fn lines_by_order(conn: &impl ConnectionTrait, order_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<order_line::Model>>> {
+pub async fn lines_by_order(
+    conn: &impl ConnectionTrait,
+    order_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<order_line::Model>>> {
     let rows = order_line::Entity::find()
         .filter(order_line::Column::OrderId.is_in(order_ids.iter().copied()))
         .order_by_asc(order_line::Column::Position)
@@ -20,7 +23,10 @@ pub async fn lines_by_order(conn: &impl ConnectionTrait, order_ids: &[Uuid]) -> 
 }
 
 /// Events of each order, oldest first.
-pub async fn events_by_order(conn: &impl ConnectionTrait, order_ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<order_event::Model>>> {
+pub async fn events_by_order(
+    conn: &impl ConnectionTrait,
+    order_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<order_event::Model>>> {
     let rows = order_event::Entity::find()
         .filter(order_event::Column::OrderId.is_in(order_ids.iter().copied()))
         .order_by_asc(order_event::Column::Sequence)
@@ -30,7 +36,10 @@ pub async fn events_by_order(conn: &impl ConnectionTrait, order_ids: &[Uuid]) ->
 }
 
 /// The payout of each completed order.
-pub async fn payouts_by_order(conn: &impl ConnectionTrait, order_ids: &[Uuid]) -> AppResult<HashMap<Uuid, payout::Model>> {
+pub async fn payouts_by_order(
+    conn: &impl ConnectionTrait,
+    order_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, payout::Model>> {
     let rows = payout::Entity::find()
         .filter(payout::Column::OrderId.is_in(order_ids.iter().copied()))
         .all(conn)

@@ -14,21 +14,31 @@ use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::state::AppState;
 
 /// Takes one place in the slot, or CONFLICT when it is full.
-pub async fn reserve(conn: &impl ConnectionTrait, area: &service_area::Model, slot_start: DateTime<Utc>) -> AppResult<()> {
+pub async fn reserve(
+    conn: &impl ConnectionTrait,
+    area: &service_area::Model,
+    slot_start: DateTime<Utc>,
+) -> AppResult<()> {
     slot_usage::Entity::insert(slot_usage::ActiveModel {
         service_area_id: Set(area.id),
         slot_start: Set(slot_start),
         used: Set(0),
     })
     .on_conflict(
-        OnConflict::columns([slot_usage::Column::ServiceAreaId, slot_usage::Column::SlotStart])
-            .do_nothing()
-            .to_owned(),
+        OnConflict::columns([
+            slot_usage::Column::ServiceAreaId,
+            slot_usage::Column::SlotStart,
+        ])
+        .do_nothing()
+        .to_owned(),
     )
     .exec_without_returning(conn)
     .await?;
     let taken = slot_usage::Entity::update_many()
-        .col_expr(slot_usage::Column::Used, Expr::col(slot_usage::Column::Used).add(1))
+        .col_expr(
+            slot_usage::Column::Used,
+            Expr::col(slot_usage::Column::Used).add(1),
+        )
         .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
         .filter(slot_usage::Column::SlotStart.eq(slot_start))
         .filter(slot_usage::Column::Used.lt(area.slot_capacity))
@@ -37,14 +47,23 @@ pub async fn reserve(conn: &impl ConnectionTrait, area: &service_area::Model, sl
     if taken.rows_affected == 1 {
         Ok(())
     } else {
-        Err(AppError::Conflict("that time slot is fully booked".to_owned()))
+        Err(AppError::Conflict(
+            "that time slot is fully booked".to_owned(),
+        ))
     }
 }
 
 /// Gives the place back (cancellation, reschedule).
-pub async fn release(conn: &impl ConnectionTrait, area_id: Uuid, slot_start: DateTime<Utc>) -> AppResult<()> {
+pub async fn release(
+    conn: &impl ConnectionTrait,
+    area_id: Uuid,
+    slot_start: DateTime<Utc>,
+) -> AppResult<()> {
     slot_usage::Entity::update_many()
-        .col_expr(slot_usage::Column::Used, Expr::col(slot_usage::Column::Used).sub(1))
+        .col_expr(
+            slot_usage::Column::Used,
+            Expr::col(slot_usage::Column::Used).sub(1),
+        )
         .filter(slot_usage::Column::ServiceAreaId.eq(area_id))
         .filter(slot_usage::Column::SlotStart.eq(slot_start))
         .filter(slot_usage::Column::Used.gt(0))
@@ -54,10 +73,16 @@ pub async fn release(conn: &impl ConnectionTrait, area_id: Uuid, slot_start: Dat
 }
 
 /// The service area serving `point`, or a VALIDATION error on `field`.
-pub async fn serving_area(state: &AppState, point: GeoPoint, field: &str) -> AppResult<service_area::Model> {
+pub async fn serving_area(
+    state: &AppState,
+    point: GeoPoint,
+    field: &str,
+) -> AppResult<service_area::Model> {
     let areas = list_service_areas(state).await?;
     match nearest_area(&areas, point) {
-        Some((area, outside_km)) if outside_km <= state.config.quotes.max_km_outside_area => Ok(area.clone()),
+        Some((area, outside_km)) if outside_km <= state.config.quotes.max_km_outside_area => {
+            Ok(area.clone())
+        }
         _ => Err(AppError::validation(field, "is outside the areas we serve")),
     }
 }
@@ -75,7 +100,11 @@ pub struct SlotAvailability {
 
 /// The slots of `date` (UTC) in the area serving `point` that are still in the future,
 /// with the places left in each.
-pub async fn available_windows(state: &AppState, point: GeoPoint, date: NaiveDate) -> AppResult<Vec<SlotAvailability>> {
+pub async fn available_windows(
+    state: &AppState,
+    point: GeoPoint,
+    date: NaiveDate,
+) -> AppResult<Vec<SlotAvailability>> {
     let area = serving_area(state, point, "location").await?;
     let rules = state.config.orders.window_rules;
     let day = date.and_time(rules.opens).and_utc();
@@ -90,7 +119,10 @@ pub async fn available_windows(state: &AppState, point: GeoPoint, date: NaiveDat
     let mut slots = Vec::new();
     let mut start = day;
     while start + rules.slot_length <= close && rules.slot_length > Duration::zero() {
-        let taken = used.iter().find(|u| u.slot_start == start).map_or(0, |u| u.used);
+        let taken = used
+            .iter()
+            .find(|u| u.slot_start == start)
+            .map_or(0, |u| u.used);
         if start > now {
             slots.push(SlotAvailability {
                 start,

@@ -35,7 +35,13 @@ pub struct Change {
 
 impl Change {
     /// A change with no location and no extra columns.
-    pub fn new(transition: Transition, actor: Actor, actor_user: Option<Uuid>, actor_role: Option<Role>, at: DateTime<Utc>) -> Self {
+    pub fn new(
+        transition: Transition,
+        actor: Actor,
+        actor_user: Option<Uuid>,
+        actor_role: Option<Role>,
+        at: DateTime<Utc>,
+    ) -> Self {
         Self {
             transition,
             actor,
@@ -58,14 +64,20 @@ pub fn status_of(order: &pickup_order::Model) -> AppResult<OrderStatus> {
 }
 
 /// Applies `change` to `order` (as read in this transaction) and returns the new row.
-pub async fn apply(conn: &impl ConnectionTrait, order: &pickup_order::Model, change: Change) -> AppResult<pickup_order::Model> {
+pub async fn apply(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    change: Change,
+) -> AppResult<pickup_order::Model> {
     let from = status_of(order)?;
-    let to = from.apply(change.transition, change.actor).map_err(|err| match err {
-        TransitionError::InvalidState { .. } => AppError::InvalidState(format!(
-            "the order is {from}; that is not possible now"
-        )),
-        TransitionError::NotAllowed { .. } => AppError::Forbidden,
-    })?;
+    let to = from
+        .apply(change.transition, change.actor)
+        .map_err(|err| match err {
+            TransitionError::InvalidState { .. } => {
+                AppError::InvalidState(format!("the order is {from}; that is not possible now"))
+            }
+            TransitionError::NotAllowed { .. } => AppError::Forbidden,
+        })?;
     let next_version = order.version + 1;
     let mut update = pickup_order::Entity::update_many()
         .col_expr(pickup_order::Column::Status, Expr::value(to.as_str()))
@@ -80,10 +92,23 @@ pub async fn apply(conn: &impl ConnectionTrait, order: &pickup_order::Model, cha
         .exec(conn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::Conflict("the order changed meanwhile; read it again".to_owned()));
+        return Err(AppError::Conflict(
+            "the order changed meanwhile; read it again".to_owned(),
+        ));
     }
-    record_event(conn, order.id, next_version, Some(from), to, &change.reason, change.location, change.actor_user, change.actor_role, change.at)
-        .await?;
+    record_event(
+        conn,
+        order.id,
+        next_version,
+        Some(from),
+        to,
+        &change.reason,
+        change.location,
+        change.actor_user,
+        change.actor_role,
+        change.at,
+    )
+    .await?;
     pickup_order::Entity::find_by_id(order.id)
         .one(conn)
         .await?
@@ -91,7 +116,10 @@ pub async fn apply(conn: &impl ConnectionTrait, order: &pickup_order::Model, cha
 }
 
 /// Appends event number `sequence` (the order's version after the change).
-#[expect(clippy::too_many_arguments, reason = "an event row is exactly these fields")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "an event row is exactly these fields"
+)]
 pub async fn record_event(
     conn: &impl ConnectionTrait,
     order_id: Uuid,

@@ -14,13 +14,20 @@ fn topic(order_id: Uuid) -> String {
 /// Announces that `order_id` changed (its new version). Best effort: the change is
 /// committed; subscribers re-read the order.
 pub async fn publish_order_update(state: &AppState, order_id: Uuid, version: i32) {
-    if let Err(err) = state.pubsub.publish(&topic(order_id), version.to_string()).await {
+    if let Err(err) = state
+        .pubsub
+        .publish(&topic(order_id), version.to_string())
+        .await
+    {
         tracing::warn!(error = ?err, %order_id, "publishing an order update failed");
     }
 }
 
 /// A tick for every change of `order_id` from now on.
-pub async fn order_updates(state: &AppState, order_id: Uuid) -> AppResult<impl Stream<Item = ()> + use<>> {
+pub async fn order_updates(
+    state: &AppState,
+    order_id: Uuid,
+) -> AppResult<impl Stream<Item = ()> + use<>> {
     let messages = state.pubsub.subscribe(&topic(order_id)).await?;
     Ok(messages.map(|_| ()))
 }

@@ -1,0 +1,60 @@
+//! `updateCollectorProfile`, `verifyCollector`.
+
+use async_graphql::{Context, ID, InputObject, Object};
+use rust_decimal::Decimal;
+
+use crate::error::AppError;
+use crate::graphql::context::ContextExt;
+use crate::graphql::guards::RoleGuard;
+use crate::graphql::types::collector::Collector;
+use crate::graphql::types::enums::{CertificationGql, VehicleGql};
+use crate::services::collectors::{self, Profile};
+
+/// What a collector can take.
+#[derive(InputObject)]
+pub struct CollectorProfileInput {
+    /// Vehicle.
+    pub vehicle: VehicleGql,
+    /// Load capacity, kg.
+    pub capacity_kg: Decimal,
+    /// Licences held.
+    pub certifications: Vec<CertificationGql>,
+}
+
+/// Collector profile mutations.
+#[derive(Default)]
+pub struct CollectorMutation;
+
+#[Object]
+impl CollectorMutation {
+    /// The calling collector describes their vehicle, capacity and licences.
+    async fn update_collector_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: CollectorProfileInput,
+    ) -> async_graphql::Result<Collector> {
+        let profile = Profile {
+            vehicle: input.vehicle.into(),
+            capacity_kg: input.capacity_kg,
+            certifications: input.certifications.into_iter().map(Into::into).collect(),
+        };
+        Ok(Collector(
+            collectors::update_profile(ctx.state()?, ctx.viewer(), profile).await?,
+        ))
+    }
+
+    /// Operators: marks a collector verified, so they can receive work.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn verify_collector(
+        &self,
+        ctx: &Context<'_>,
+        collector_id: ID,
+    ) -> async_graphql::Result<Collector> {
+        let operator = ctx.viewer().require_user()?.0;
+        let id =
+            uuid::Uuid::parse_str(&collector_id).map_err(|_| AppError::NotFound("collector"))?;
+        Ok(Collector(
+            collectors::verify(ctx.state()?, operator, id).await?,
+        ))
+    }
+}

@@ -1,0 +1,117 @@
+//! Collector profiles: the collector fills in vehicle and certifications; an operator
+//! verifies them (only verified collectors get work).
+
+use entity::{DbDecimal, collector};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{Certification, Role, Vehicle};
+use crate::error::{AppError, AppResult};
+use crate::services::Viewer;
+use crate::services::catalog::Page;
+use crate::services::catalog::audit;
+use crate::state::AppState;
+
+/// A collector's own description of what they can take.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    /// Vehicle.
+    pub vehicle: Vehicle,
+    /// Load capacity, kg (> 0).
+    pub capacity_kg: Decimal,
+    /// Licences held.
+    pub certifications: Vec<Certification>,
+}
+
+/// Updates the calling collector's profile.
+pub async fn update_profile(
+    state: &AppState,
+    viewer: Viewer,
+    profile: Profile,
+) -> AppResult<collector::Model> {
+    let user_id = viewer.require_role(&[Role::Collector])?;
+    if profile.capacity_kg <= Decimal::ZERO || profile.capacity_kg > Decimal::new(40_000, 0) {
+        return Err(AppError::validation(
+            "input.capacityKg",
+            "must be between 0 and 40000",
+        ));
+    }
+    let mut certifications: Vec<&str> = profile.certifications.iter().map(|c| c.as_str()).collect();
+    certifications.sort_unstable();
+    certifications.dedup();
+    let txn = state.begin_write().await?;
+    let found = collector::Entity::find()
+        .filter(collector::Column::UserId.eq(user_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("collector profile"))?;
+    let mut row: collector::ActiveModel = found.into();
+    row.vehicle = Set(Some(profile.vehicle.as_str().to_owned()));
+    row.capacity_kg = Set(Some(DbDecimal(profile.capacity_kg)));
+    row.certifications = Set(json!(certifications));
+    row.updated_at = Set(state.clock.now());
+    let saved = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// An operator verifies a collector (audited).
+pub async fn verify(
+    state: &AppState,
+    operator: Uuid,
+    collector_id: Uuid,
+) -> AppResult<collector::Model> {
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let found = collector::Entity::find_by_id(collector_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("collector"))?;
+    let mut row: collector::ActiveModel = found.into();
+    row.verified = Set(true);
+    row.updated_at = Set(now);
+    let saved = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        operator,
+        "collector.verify",
+        "collector",
+        &collector_id.to_string(),
+        json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Collectors by creation, optionally only (un)verified; offset-paginated for operators.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    verified: Option<bool>,
+    skip: u64,
+    take: u64,
+) -> AppResult<Page<collector::Model>> {
+    let mut query = collector::Entity::find();
+    if let Some(verified) = verified {
+        query = query.filter(collector::Column::Verified.eq(verified));
+    }
+    let mut rows = query
+        .order_by_asc(collector::Column::CreatedAt)
+        .order_by_asc(collector::Column::Id)
+        .offset(skip)
+        .limit(take + 1)
+        .all(conn)
+        .await?;
+    let has_next = rows.len() as u64 > take;
+    rows.truncate(take as usize);
+    Ok(Page {
+        items: rows,
+        has_next,
+    })
+}

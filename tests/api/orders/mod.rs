@@ -1,0 +1,6 @@
+//! Pickup orders through GraphQL.
+
+mod fixtures;
+
+mod booking;
+mod lifecycle;
