@@ -27,6 +27,9 @@
 //! | `RELOOP_TRUST_FORWARDED_FOR` | `false` | client address from `X-Forwarded-For` |
 //! | `RELOOP_INSPECTION_TOLERANCE_PCT` | `5` | inspected total may differ this much without consent |
 //! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length |
+//! | `RELOOP_DISPATCH_OFFERS_PER_BATCH` | `3` | offers sent per dispatch round |
+//! | `RELOOP_DISPATCH_OFFER_TTL_SECS` | `60` | how long an offer stays open |
+//! | `RELOOP_DISPATCH_SWEEP_MS` | `5000` | sweeper interval (expiry, re-dispatch) |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -72,6 +75,23 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Order rules.
     pub orders: OrderSettings,
+    /// Dispatch rules.
+    pub dispatch: DispatchSettings,
+}
+
+/// How orders are offered to collectors.
+#[derive(Clone, Debug)]
+pub struct DispatchSettings {
+    /// Offers per batch (K).
+    pub offers_per_batch: usize,
+    /// How long an offer stays open.
+    pub offer_ttl: Duration,
+    /// The first search radius, km (doubled up to the service area's limit).
+    pub start_radius_km: f64,
+    /// How often the sweeper expires offers and re-dispatches.
+    pub sweep_interval: Duration,
+    /// How often at most a collector's last position is written to the database.
+    pub location_write_interval: Duration,
 }
 
 /// How orders are booked and inspected.
@@ -184,6 +204,13 @@ impl Default for Config {
                 user_per_minute: 120,
             },
             trust_forwarded_for: false,
+            dispatch: DispatchSettings {
+                offers_per_batch: 3,
+                offer_ttl: Duration::from_secs(60),
+                start_radius_km: 0.5,
+                sweep_interval: Duration::from_secs(5),
+                location_write_interval: Duration::from_secs(30),
+            },
             orders: OrderSettings {
                 window_rules: crate::domain::order::WindowRules::default(),
                 inspection_tolerance: rust_decimal::Decimal::new(5, 2),
@@ -258,6 +285,15 @@ impl Config {
         }
         if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MAX_HOURS")? {
             config.orders.window_rules.max_length = chrono::Duration::hours(hours);
+        }
+        if let Some(n) = parsed("RELOOP_DISPATCH_OFFERS_PER_BATCH")? {
+            config.dispatch.offers_per_batch = n;
+        }
+        if let Some(secs) = parsed::<u64>("RELOOP_DISPATCH_OFFER_TTL_SECS")? {
+            config.dispatch.offer_ttl = Duration::from_secs(secs);
+        }
+        if let Some(ms) = parsed::<u64>("RELOOP_DISPATCH_SWEEP_MS")? {
+            config.dispatch.sweep_interval = Duration::from_millis(ms);
         }
         if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
             config.trust_forwarded_for = on;

@@ -27,7 +27,7 @@ use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::{db, secrets};
 use crate::services::catalog::cache::CatalogCache;
-use crate::services::{auth::AccessTokens, demo_seed};
+use crate::services::{auth::AccessTokens, demo_seed, dispatch};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -52,6 +52,13 @@ impl Application {
                 .await
                 .map_err(AppError::into_anyhow)?;
         }
+        // An in-process geo index starts empty: refill it from the last known positions.
+        let online = dispatch::load_geo_index(&state)
+            .await
+            .map_err(AppError::into_anyhow)?;
+        tracing::info!(online, "collectors loaded into the geo index");
+        // Expires offers left over from before a restart, then keeps sweeping.
+        dispatch::spawn_sweeper(state.clone());
         let listener = TcpListener::bind(&state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();

@@ -23,6 +23,16 @@ pub struct Model {
     /// Mean of the stars received; None until the first rating.
     pub rating: Option<f64>,
     pub rating_count: i32,
+    /// The service area the collector usually works in.
+    pub home_service_area_id: Option<Uuid>,
+    /// Last known position (written at most every few seconds; live positions are in
+    /// the geo index).
+    pub last_latitude: Option<f64>,
+    pub last_longitude: Option<f64>,
+    pub last_location_at: Option<DateTimeUtc>,
+    /// Offers received and accepted, for the acceptance rate.
+    pub offers_received: i32,
+    pub offers_accepted: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

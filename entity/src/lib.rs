@@ -12,6 +12,7 @@ pub mod counter;
 pub mod decimal;
 pub mod device_model;
 pub mod idempotency_key;
+pub mod job_offer;
 pub mod material_price;
 pub mod order_event;
 pub mod order_line;

@@ -45,6 +45,9 @@ pub struct Model {
     /// JSON array of certification names the items need.
     pub required_certifications: Json,
     pub collector_id: Option<Uuid>,
+    /// How many offer batches dispatch has sent; claiming the next round is a conditional
+    /// update, so two instances never send the same round.
+    pub dispatch_round: i32,
     /// Proof of pickup.
     pub signature_ref: Option<String>,
     /// JSON array of photo references (proof of pickup).

@@ -19,6 +19,7 @@ mod m20261121_000010_create_audit_log;
 mod m20261121_000011_create_pickup_orders;
 mod m20261121_000012_create_booking_support;
 mod m20261121_000013_create_payouts_and_ratings;
+mod m20261121_000014_create_job_offers;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_create_pickup_orders::Migration),
             Box::new(m20261121_000012_create_booking_support::Migration),
             Box::new(m20261121_000013_create_payouts_and_ratings::Migration),
+            Box::new(m20261121_000014_create_job_offers::Migration),
         ]
     }
 }

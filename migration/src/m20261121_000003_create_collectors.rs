@@ -2,7 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::columns::{decimal, timestamp, uuid_pk};
+use crate::columns::{decimal, timestamp, timestamp_null, uuid_pk};
 use crate::m20261121_000002_create_users::Users;
 
 #[derive(DeriveMigrationName)]
@@ -20,6 +20,12 @@ pub enum Collectors {
     Certifications,
     Rating,
     RatingCount,
+    HomeServiceAreaId,
+    LastLatitude,
+    LastLongitude,
+    LastLocationAt,
+    OffersReceived,
+    OffersAccepted,
     CreatedAt,
     UpdatedAt,
 }
@@ -52,6 +58,22 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Collectors::Rating).double().null())
                     .col(
                         ColumnDef::new(Collectors::RatingCount)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(ColumnDef::new(Collectors::HomeServiceAreaId).uuid().null())
+                    .col(ColumnDef::new(Collectors::LastLatitude).double().null())
+                    .col(ColumnDef::new(Collectors::LastLongitude).double().null())
+                    .col(timestamp_null(Collectors::LastLocationAt))
+                    .col(
+                        ColumnDef::new(Collectors::OffersReceived)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Collectors::OffersAccepted)
                             .integer()
                             .not_null()
                             .default(0),

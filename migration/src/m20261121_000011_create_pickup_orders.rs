@@ -39,6 +39,7 @@ enum PickupOrders {
     TotalWeightKg,
     RequiredCertifications,
     CollectorId,
+    DispatchRound,
     SignatureRef,
     PhotoRefs,
     CreatedAt,
@@ -151,6 +152,12 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(PickupOrders::CollectorId).uuid().null())
+                    .col(
+                        ColumnDef::new(PickupOrders::DispatchRound)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(ColumnDef::new(PickupOrders::SignatureRef).string().null())
                     .col(ColumnDef::new(PickupOrders::PhotoRefs).json().not_null())
                     .col(timestamp(PickupOrders::CreatedAt))

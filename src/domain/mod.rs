@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod collector;
+pub mod dispatch;
 pub mod geo;
 pub mod item;
 pub mod order;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod collectors;
 pub mod demo_seed;
+pub mod dispatch;
 pub mod operators;
 pub mod orders;
 pub mod quotes;

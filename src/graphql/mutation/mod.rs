@@ -3,6 +3,7 @@
 mod auth;
 mod catalog;
 mod collectors;
+mod dispatch;
 mod orders;
 mod quotes;
 
@@ -16,4 +17,5 @@ pub struct Mutation(
     catalog::CatalogMutation,
     orders::OrderMutation,
     collectors::CollectorMutation,
+    dispatch::DispatchMutation,
 );

@@ -49,7 +49,7 @@ impl OrderMutation {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let request = input.parse()?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::book_pickup(state, party, request).await?,
         ))
     }
@@ -63,7 +63,7 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::cancel_pickup(state(ctx)?, party, id, reason).await?,
         ))
     }
@@ -76,7 +76,7 @@ impl OrderMutation {
         window: TimeWindowInput,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::reschedule_pickup(state(ctx)?, party, id, window.start, window.end).await?,
         ))
     }
@@ -88,7 +88,7 @@ impl OrderMutation {
         order_id: ID,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::start_trip(state(ctx)?, party, id).await?,
         ))
     }
@@ -100,7 +100,7 @@ impl OrderMutation {
         order_id: ID,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::mark_arrived(state(ctx)?, party, id).await?,
         ))
     }
@@ -120,7 +120,7 @@ impl OrderMutation {
             }
             other => other,
         })?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::record_inspection(state, party, order_id, lines).await?,
         ))
     }
@@ -133,7 +133,7 @@ impl OrderMutation {
         accept: bool,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::respond_to_final_offer(state(ctx)?, party, id, accept).await?,
         ))
     }
@@ -152,7 +152,7 @@ impl OrderMutation {
             }
             other => other,
         })?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::complete_pickup(state, party, order_id, proof).await?,
         ))
     }
@@ -166,7 +166,7 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::report_failed_pickup(state(ctx)?, party, id, reason).await?,
         ))
     }
@@ -181,7 +181,7 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let comment = comment.map(|c| reason_text(c, "comment")).transpose()?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::rate_collector(state(ctx)?, party, id, stars, comment).await?,
         ))
     }
@@ -202,7 +202,7 @@ impl OrderMutation {
                     .map_err(|_| AppError::validation("collectorId", "is not a valid id"))
             })
             .transpose()?;
-        Ok(PickupOrder(
+        Ok(PickupOrder::new(
             orders::assign_collector(state(ctx)?, party, id, collector).await?,
         ))
     }

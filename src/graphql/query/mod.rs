@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod collectors;
+mod dispatch;
 mod orders;
 mod quotes;
 
@@ -20,4 +21,5 @@ pub struct Query(
     quotes::QuoteQuery,
     orders::OrderQuery,
     collectors::CollectorQuery,
+    dispatch::DispatchQuery,
 );

@@ -44,7 +44,7 @@ impl OrderQuery {
             return Ok(None);
         };
         match orders::find_order(state, &party, id).await {
-            Ok(order) => Ok(Some(PickupOrder(order))),
+            Ok(order) => Ok(Some(PickupOrder::new(order))),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(err) => Err(err.into()),
         }
@@ -80,7 +80,7 @@ impl OrderQuery {
         connection.edges.extend(
             page.items
                 .into_iter()
-                .map(|o| Edge::new(OpaqueCursor((o.created_at, o.id)), PickupOrder(o))),
+                .map(|o| Edge::new(OpaqueCursor((o.created_at, o.id)), PickupOrder::new(o))),
         );
         Ok(connection)
     }

@@ -35,7 +35,7 @@ impl OrderSubscription {
                 orders::find_order(&state, &party, id)
                     .await
                     .ok()
-                    .map(PickupOrder)
+                    .map(PickupOrder::new)
             }
         }))
     }

@@ -108,82 +108,130 @@ pub struct CollectorPublic {
     pub rating: Option<f64>,
 }
 
-/// A booked pickup.
-pub struct PickupOrder(pub pickup_order::Model);
+/// A booked pickup. Seen through a job offer by a collector who has not accepted it
+/// yet, it is `redacted`: no street address, contact or notes, and the position rounded
+/// to about a kilometre.
+pub struct PickupOrder {
+    order: pickup_order::Model,
+    redacted: bool,
+}
+
+impl PickupOrder {
+    /// The full order, for parties allowed to see it.
+    pub fn new(order: pickup_order::Model) -> Self {
+        Self {
+            order,
+            redacted: false,
+        }
+    }
+
+    /// The order as an offer shows it to a collector not (yet) assigned to it.
+    pub fn for_offer(order: pickup_order::Model, viewer_collector: uuid::Uuid) -> Self {
+        let redacted = order.collector_id != Some(viewer_collector);
+        Self { order, redacted }
+    }
+}
+
+/// Shown instead of details a collector sees only once assigned.
+const HIDDEN: &str = "(shown once you accept)";
 
 /// A booked pickup.
 #[Object]
 impl PickupOrder {
     /// The order id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.order.id.to_string())
     }
 
     /// Human number, e.g. `RL-000123`.
     async fn number(&self) -> &str {
-        &self.0.number
+        &self.order.number
     }
 
     /// Where the order is in its life.
     async fn status(&self) -> Result<OrderStatusGql, AppError> {
-        parse_status(&self.0.status)
+        parse_status(&self.order.status)
     }
 
     /// What the quote promised: the sum of the lines minus the logistics fee.
     async fn estimated_payout(&self) -> Decimal {
-        self.0.estimated_payout.0
+        self.order.estimated_payout.0
     }
 
     /// What the inspection found; set from INSPECTED on.
     async fn final_payout(&self) -> Option<Decimal> {
-        self.0.final_payout.map(|d| d.0)
+        self.order.final_payout.map(|d| d.0)
     }
 
     /// ISO 4217 currency of every amount.
     async fn currency(&self) -> &str {
-        &self.0.currency
+        &self.order.currency
     }
 
     /// The pickup window.
     async fn window(&self) -> TimeWindow {
         TimeWindow {
-            start: self.0.window_start,
-            end: self.0.window_end,
+            start: self.order.window_start,
+            end: self.order.window_end,
         }
     }
 
     /// Where to collect.
     async fn address(&self) -> Address {
+        if self.redacted {
+            return Address {
+                line1: HIDDEN.to_owned(),
+                line2: None,
+                city: self.order.city.clone(),
+                postal_code: None,
+                location: GeoPoint {
+                    latitude: (self.order.latitude * 100.0).round() / 100.0,
+                    longitude: (self.order.longitude * 100.0).round() / 100.0,
+                },
+            };
+        }
         Address {
-            line1: self.0.address_line1.clone(),
-            line2: self.0.address_line2.clone(),
-            city: self.0.city.clone(),
-            postal_code: self.0.postal_code.clone(),
+            line1: self.order.address_line1.clone(),
+            line2: self.order.address_line2.clone(),
+            city: self.order.city.clone(),
+            postal_code: self.order.postal_code.clone(),
             location: GeoPoint {
-                latitude: self.0.latitude,
-                longitude: self.0.longitude,
+                latitude: self.order.latitude,
+                longitude: self.order.longitude,
             },
         }
     }
 
     /// Who to ask for at the door.
     async fn contact_name(&self) -> &str {
-        &self.0.contact_name
+        if self.redacted {
+            HIDDEN
+        } else {
+            &self.order.contact_name
+        }
     }
 
     /// How to reach them.
     async fn contact_phone(&self) -> &str {
-        &self.0.contact_phone
+        if self.redacted {
+            HIDDEN
+        } else {
+            &self.order.contact_phone
+        }
     }
 
     /// Notes for the collector.
     async fn notes(&self) -> Option<&str> {
-        self.0.notes.as_deref()
+        if self.redacted {
+            None
+        } else {
+            self.order.notes.as_deref()
+        }
     }
 
     /// The assigned collector.
     async fn collector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CollectorPublic>> {
-        let Some(id) = self.0.collector_id else {
+        let Some(id) = self.order.collector_id else {
             return Ok(None);
         };
         let found = ctx.loader::<CollectorById>()?.load_one(id).await?;
@@ -203,7 +251,7 @@ impl PickupOrder {
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderLine>> {
         let lines = ctx
             .loader::<LinesByOrder>()?
-            .load_one(self.0.id)
+            .load_one(self.order.id)
             .await?
             .unwrap_or_default();
         Ok(lines.into_iter().map(OrderLine).collect())
@@ -213,7 +261,7 @@ impl PickupOrder {
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
         let events = ctx
             .loader::<EventsByOrder>()?
-            .load_one(self.0.id)
+            .load_one(self.order.id)
             .await?
             .unwrap_or_default();
         Ok(events.into_iter().map(OrderEvent).collect())
@@ -221,32 +269,35 @@ impl PickupOrder {
 
     /// Grows with every change; a stale version is refused.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.order.version
     }
 
     /// The quote this order was booked from.
     async fn quote_id(&self) -> ID {
-        ID(self.0.quote_id.to_string())
+        ID(self.order.quote_id.to_string())
     }
 
     /// The partner's own reference.
     async fn external_reference(&self) -> Option<&str> {
-        self.0.external_reference.as_deref()
+        self.order.external_reference.as_deref()
     }
 
     /// Proof of pickup, once completed.
     async fn proof(&self) -> Option<PickupProof> {
         let photos: Vec<String> =
-            serde_json::from_value(self.0.photo_refs.clone()).unwrap_or_default();
-        (self.0.signature_ref.is_some() || !photos.is_empty()).then(|| PickupProof {
-            signature_ref: self.0.signature_ref.clone(),
+            serde_json::from_value(self.order.photo_refs.clone()).unwrap_or_default();
+        (self.order.signature_ref.is_some() || !photos.is_empty()).then(|| PickupProof {
+            signature_ref: self.order.signature_ref.clone(),
             photo_refs: photos,
         })
     }
 
     /// The payout, once completed.
     async fn payout(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Payout>> {
-        let payout = ctx.loader::<PayoutByOrder>()?.load_one(self.0.id).await?;
+        let payout = ctx
+            .loader::<PayoutByOrder>()?
+            .load_one(self.order.id)
+            .await?;
         Ok(payout.map(|p| Payout {
             amount: p.amount.0,
             currency: p.currency,
@@ -257,12 +308,12 @@ impl PickupOrder {
 
     /// Total weight of the items, kg.
     async fn total_weight_kg(&self) -> Decimal {
-        self.0.total_weight_kg.0
+        self.order.total_weight_kg.0
     }
 
     /// When it was booked.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.order.created_at
     }
 }
 

@@ -110,6 +110,12 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
             certifications: Set(serde_json::json!([])),
             rating: Set(None),
             rating_count: Set(0),
+            home_service_area_id: Set(None),
+            last_latitude: Set(None),
+            last_longitude: Set(None),
+            last_location_at: Set(None),
+            offers_received: Set(0),
+            offers_accepted: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
         }

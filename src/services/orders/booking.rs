@@ -165,6 +165,7 @@ pub async fn book_pickup(
         total_weight_kg: Set(DbDecimal(total_weight)),
         required_certifications: Set(json!(certifications)),
         collector_id: Set(None),
+        dispatch_round: Set(0),
         signature_ref: Set(None),
         photo_refs: Set(json!([])),
         created_at: Set(now),
@@ -192,6 +193,10 @@ pub async fn book_pickup(
     let order = transition::apply(&txn, &order, start).await?;
     txn.commit().await?;
     publish_order_update(state, order.id, order.version).await;
+    // Dispatch right away; if it fails now, the sweeper picks the order up.
+    if let Err(err) = crate::services::dispatch::dispatch_order(state, order.id).await {
+        tracing::warn!(error = ?err.into_anyhow(), order_id = %order.id, "dispatch after booking failed");
+    }
     Ok(order)
 }
 

@@ -79,15 +79,16 @@ pub async fn rate_collector(
     stars: i32,
     comment: Option<String>,
 ) -> AppResult<pickup_order::Model> {
-    let Party::Customer { user_id, .. } = party else {
-        return Err(AppError::Forbidden);
-    };
     if !(1..=5).contains(&stars) {
         return Err(AppError::validation("stars", "must be between 1 and 5"));
     }
     let now = state.clock.now();
     let txn = state.begin_write().await?;
+    // Visibility first (NOT_FOUND), then the role (FORBIDDEN).
     let order = load(&txn, &party, order_id).await?;
+    let Party::Customer { user_id, .. } = party else {
+        return Err(AppError::Forbidden);
+    };
     if status_of(&order)? != OrderStatus::Completed {
         return Err(AppError::InvalidState(
             "only a completed pickup can be rated".to_owned(),

@@ -14,6 +14,8 @@ use super::updates::publish_order_update;
 use crate::domain::order::{Actor, OrderStatus, TimeWindow, Transition};
 use crate::error::{AppError, AppResult};
 use crate::infra::db::WriteTxn;
+use crate::services::dispatch::dispatch_order;
+use crate::services::dispatch::events::{OfferEventKind, notify_collector};
 use crate::state::AppState;
 
 /// Reads `order_id` inside `txn` for `party`, NOT_FOUND when it may not see it.
@@ -55,7 +57,20 @@ async fn finish(
     txn: WriteTxn,
     order: pickup_order::Model,
 ) -> AppResult<pickup_order::Model> {
+    finish_with(state, txn, order, Vec::new()).await
+}
+
+/// Commits, publishes the order update, and tells the holders of withdrawn offers.
+pub(super) async fn finish_with(
+    state: &AppState,
+    txn: WriteTxn,
+    order: pickup_order::Model,
+    withdrawn: Vec<(Uuid, Uuid)>,
+) -> AppResult<pickup_order::Model> {
     txn.commit().await?;
+    for (offer_id, collector_id) in withdrawn {
+        notify_collector(state, collector_id, OfferEventKind::Withdrawn, offer_id).await;
+    }
     publish_order_update(state, order.id, order.version).await;
     Ok(order)
 }
@@ -78,9 +93,9 @@ pub async fn cancel_pickup(
         state.clock.now(),
     );
     change.reason = Some(reason);
-    let cancelled = transition::apply(&txn, &order, change).await?;
+    let cancelled = transition::apply_with_effects(&txn, &order, change).await?;
     release(&txn, order.service_area_id, order.slot_start).await?;
-    finish(state, txn, cancelled).await
+    finish_with(state, txn, cancelled.order, cancelled.withdrawn).await
 }
 
 /// Moves the window of an order not yet on its way, within capacity. An assigned order
@@ -93,15 +108,16 @@ pub async fn reschedule_pickup(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> AppResult<pickup_order::Model> {
-    if matches!(party, Party::Collector { .. }) {
-        return Err(AppError::Forbidden);
-    }
     let now = state.clock.now();
     let rules = state.config.orders.window_rules;
     let window = TimeWindow::parse(start, end, now, &rules)
         .map_err(|e| AppError::validation("window", e.0))?;
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
+    // Visibility first (NOT_FOUND), then the role (FORBIDDEN): a stranger learns nothing.
+    if matches!(party, Party::Collector { .. }) {
+        return Err(AppError::Forbidden);
+    }
     let status = status_of(&order)?;
     if !status.reschedulable() {
         return Err(AppError::InvalidState(format!(
@@ -173,7 +189,44 @@ pub async fn reschedule_pickup(
         ));
         order = transition::apply(&txn, &order, back).await?;
     }
-    finish(state, txn, order).await
+    // Offers made for the old window no longer stand.
+    let withdrawn = transition::withdraw_pending_offers(&txn, order.id, now).await?;
+    let order = finish_with(state, txn, order, withdrawn).await?;
+    redispatch(state, &order).await;
+    Ok(order)
+}
+
+/// Sends a DISPATCHING order to dispatch again (best effort; the sweeper retries).
+async fn redispatch(state: &AppState, order: &pickup_order::Model) {
+    if order.status == OrderStatus::Dispatching.as_str()
+        && let Err(err) = dispatch_order(state, order.id).await
+    {
+        tracing::warn!(error = ?err.into_anyhow(), order_id = %order.id, "dispatch failed; the sweeper will retry");
+    }
+}
+
+/// Gives up on an order nobody took (UNFULFILLED) and frees its slot; the customer is
+/// told through `orderUpdated`. A no-op when the order has moved on meanwhile.
+pub async fn give_up(state: &AppState, order_id: Uuid, reason: &str) -> AppResult<()> {
+    let txn = state.begin_write().await?;
+    let Some(order) = pickup_order::Entity::find_by_id(order_id).one(&txn).await? else {
+        return Ok(());
+    };
+    if status_of(&order)? != OrderStatus::Dispatching {
+        return Ok(());
+    }
+    let mut change = Change::new(
+        Transition::GiveUp,
+        Actor::System,
+        None,
+        None,
+        state.clock.now(),
+    );
+    change.reason = Some(reason.to_owned());
+    let applied = transition::apply_with_effects(&txn, &order, change).await?;
+    release(&txn, order.service_area_id, order.slot_start).await?;
+    finish_with(state, txn, applied.order, applied.withdrawn).await?;
+    Ok(())
 }
 
 /// The assigned collector sets off.

@@ -11,17 +11,17 @@ mod lifecycle;
 mod read;
 pub mod relations;
 mod slots;
-mod transition;
-mod updates;
+pub mod transition;
+pub mod updates;
 
 pub use access::Party;
 pub use booking::{BookingRequest, book_pickup};
 pub use completion::{CompletionProof, complete_pickup, rate_collector};
 pub use inspection::{InspectedLine, record_inspection};
 pub use lifecycle::{
-    assign_collector, cancel_pickup, mark_arrived, report_failed_pickup, reschedule_pickup,
-    respond_to_final_offer, start_trip,
+    assign_collector, cancel_pickup, give_up, mark_arrived, report_failed_pickup,
+    reschedule_pickup, respond_to_final_offer, start_trip,
 };
 pub use read::{OrderFilter, find_order, list_orders};
 pub use slots::{SlotAvailability, available_windows};
-pub use updates::order_updates;
+pub use updates::{order_updates, publish_order_update};

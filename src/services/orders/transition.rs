@@ -3,12 +3,13 @@
 //! the caller's transaction; the caller publishes after commit.
 
 use chrono::{DateTime, Utc};
-use entity::{order_event, pickup_order};
+use entity::{job_offer, order_event, pickup_order};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::domain::Role;
+use crate::domain::dispatch::OfferStatus;
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::{Actor, OrderStatus, Transition, TransitionError};
 use crate::error::{AppError, AppResult};
@@ -63,12 +64,30 @@ pub fn status_of(order: &pickup_order::Model) -> AppResult<OrderStatus> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored order status: {e}")))
 }
 
+/// The outcome of a transition.
+pub struct Applied {
+    /// The order after the change.
+    pub order: pickup_order::Model,
+    /// Offers withdrawn because the order left dispatch: (offer, collector).
+    pub withdrawn: Vec<(Uuid, Uuid)>,
+}
+
 /// Applies `change` to `order` (as read in this transaction) and returns the new row.
 pub async fn apply(
     conn: &impl ConnectionTrait,
     order: &pickup_order::Model,
     change: Change,
 ) -> AppResult<pickup_order::Model> {
+    Ok(apply_with_effects(conn, order, change).await?.order)
+}
+
+/// [`apply`], also returning the offers it withdrew: leaving DISPATCHING withdraws every
+/// offer still pending, so the caller can tell their holders after commit.
+pub async fn apply_with_effects(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    change: Change,
+) -> AppResult<Applied> {
     let from = status_of(order)?;
     let to = from
         .apply(change.transition, change.actor)
@@ -109,10 +128,46 @@ pub async fn apply(
         change.at,
     )
     .await?;
-    pickup_order::Entity::find_by_id(order.id)
+    let withdrawn = if from == OrderStatus::Dispatching && to != OrderStatus::Dispatching {
+        withdraw_pending_offers(conn, order.id, change.at).await?
+    } else {
+        Vec::new()
+    };
+    let order = pickup_order::Entity::find_by_id(order.id)
         .one(conn)
         .await?
-        .ok_or(AppError::NotFound("pickup order"))
+        .ok_or(AppError::NotFound("pickup order"))?;
+    Ok(Applied { order, withdrawn })
+}
+
+/// Marks the order's PENDING offers WITHDRAWN; returns (offer, collector) of each.
+pub async fn withdraw_pending_offers(
+    conn: &impl ConnectionTrait,
+    order_id: Uuid,
+    at: DateTime<Utc>,
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let pending = job_offer::Entity::find()
+        .filter(job_offer::Column::OrderId.eq(order_id))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .all(conn)
+        .await?;
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    job_offer::Entity::update_many()
+        .col_expr(
+            job_offer::Column::Status,
+            Expr::value(OfferStatus::Withdrawn.as_str()),
+        )
+        .col_expr(job_offer::Column::RespondedAt, Expr::value(at))
+        .filter(job_offer::Column::OrderId.eq(order_id))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(pending
+        .into_iter()
+        .map(|o| (o.id, o.collector_id))
+        .collect())
 }
 
 /// Appends event number `sequence` (the order's version after the change).

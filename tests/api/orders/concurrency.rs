@@ -25,7 +25,11 @@ async fn customers_with_quotes(app: &TestApp, count: usize) -> Vec<(Account, Str
 
 /// The places left tomorrow in Shanghai in the slot starting at `hour`.
 async fn remaining_places(app: &TestApp, hour: u32) -> i64 {
-    let slot_start: DateTime<Utc> = window(hour)["start"].as_str().expect("start").parse().expect("a time");
+    let slot_start: DateTime<Utc> = window(hour)["start"]
+        .as_str()
+        .expect("start")
+        .parse()
+        .expect("a time");
     let response = app
         .gql(
             None,
@@ -38,7 +42,12 @@ async fn remaining_places(app: &TestApp, hour: u32) -> i64 {
         .unwrap_or_else(|| panic!("slots: {response}"));
     slots
         .iter()
-        .find(|slot| slot["start"].as_str().and_then(|s| s.parse::<DateTime<Utc>>().ok()) == Some(slot_start))
+        .find(|slot| {
+            slot["start"]
+                .as_str()
+                .and_then(|s| s.parse::<DateTime<Utc>>().ok())
+                == Some(slot_start)
+        })
         .and_then(|slot| slot["remainingCapacity"].as_i64())
         .unwrap_or_else(|| panic!("no slot at {slot_start}: {response}"))
 }
@@ -58,7 +67,11 @@ async fn ten_concurrent_bookings_of_a_three_place_slot_make_exactly_three_orders
 
     let mutation = book_pickup_mutation();
     let responses = join_all(customers.iter().map(|(customer, quote)| {
-        app.gql(Some(&customer.access), &mutation, json!({"input": booking_input(quote, 2)}))
+        app.gql(
+            Some(&customer.access),
+            &mutation,
+            json!({"input": booking_input(quote, 2)}),
+        )
     }))
     .await;
 
@@ -68,7 +81,10 @@ async fn ten_concurrent_bookings_of_a_three_place_slot_make_exactly_three_orders
         .filter(|(_, response)| response["data"]["bookPickup"].is_object())
         .map(|((customer, _), response)| (customer, &response["data"]["bookPickup"]))
         .collect();
-    let conflicts = responses.iter().filter(|r| error_code(r) == Some("CONFLICT")).count();
+    let conflicts = responses
+        .iter()
+        .filter(|r| error_code(r) == Some("CONFLICT"))
+        .count();
     assert_eq!(booked.len(), 3, "{responses:#?}");
     assert_eq!(conflicts, 7, "every refusal is CONFLICT: {responses:#?}");
     assert_eq!(remaining_places(&app, 2).await, 0);
@@ -81,7 +97,10 @@ async fn ten_concurrent_bookings_of_a_three_place_slot_make_exactly_three_orders
             json!({"id": order["id"]}),
         )
         .await;
-    assert_eq!(cancelled["data"]["cancelPickup"]["status"], "CANCELLED", "{cancelled}");
+    assert_eq!(
+        cancelled["data"]["cancelPickup"]["status"], "CANCELLED",
+        "{cancelled}"
+    );
     assert_eq!(remaining_places(&app, 2).await, 1);
 }
 
@@ -95,22 +114,43 @@ async fn fifty_concurrent_retries_with_one_idempotency_key_make_one_order() {
 
     let mutation = book_pickup_mutation();
     let variables = json!({"input": input});
-    let responses = join_all((0..50).map(|_| app.gql(Some(&customer.access), &mutation, variables.clone()))).await;
+    let responses =
+        join_all((0..50).map(|_| app.gql(Some(&customer.access), &mutation, variables.clone())))
+            .await;
 
-    let errors: Vec<&Value> = responses.iter().filter(|r| !r["errors"].is_null()).collect();
+    let errors: Vec<&Value> = responses
+        .iter()
+        .filter(|r| !r["errors"].is_null())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let ids: HashSet<&str> = responses
         .iter()
         .map(|r| r["data"]["bookPickup"]["id"].as_str().expect("an order id"))
         .collect();
-    assert_eq!(ids.len(), 1, "every retry answers with the first order: {ids:?}");
-    let stored = pickup_order::Entity::find().count(&app.state.db).await.expect("count orders");
+    assert_eq!(
+        ids.len(),
+        1,
+        "every retry answers with the first order: {ids:?}"
+    );
+    let stored = pickup_order::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count orders");
     assert_eq!(stored, 1);
 
     input["notes"] = json!("Knock, do not ring");
-    let reused = app.gql(Some(&customer.access), &mutation, json!({"input": input})).await;
-    assert_eq!(error_code(&reused), Some("IDEMPOTENCY_MISMATCH"), "{reused}");
-    let stored = pickup_order::Entity::find().count(&app.state.db).await.expect("count orders");
+    let reused = app
+        .gql(Some(&customer.access), &mutation, json!({"input": input}))
+        .await;
+    assert_eq!(
+        error_code(&reused),
+        Some("IDEMPOTENCY_MISMATCH"),
+        "{reused}"
+    );
+    let stored = pickup_order::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count orders");
     assert_eq!(stored, 1);
 }
 
@@ -121,18 +161,33 @@ async fn order_numbers_stay_unique_when_twenty_customers_book_at_once() {
     let hours = [0, 2, 4, 6, 8, 10];
 
     let mutation = book_pickup_mutation();
-    let responses = join_all(customers.iter().zip(hours.iter().cycle()).map(|((customer, quote), hour)| {
-        app.gql(Some(&customer.access), &mutation, json!({"input": booking_input(quote, *hour)}))
-    }))
+    let responses = join_all(customers.iter().zip(hours.iter().cycle()).map(
+        |((customer, quote), hour)| {
+            app.gql(
+                Some(&customer.access),
+                &mutation,
+                json!({"input": booking_input(quote, *hour)}),
+            )
+        },
+    ))
     .await;
 
     let numbers: Vec<&str> = responses
         .iter()
-        .map(|r| r["data"]["bookPickup"]["number"].as_str().unwrap_or_else(|| panic!("booking failed: {r}")))
+        .map(|r| {
+            r["data"]["bookPickup"]["number"]
+                .as_str()
+                .unwrap_or_else(|| panic!("booking failed: {r}"))
+        })
         .collect();
     for number in &numbers {
-        let digits = number.strip_prefix("RL-").unwrap_or_else(|| panic!("{number} lacks RL-"));
-        assert!(digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()), "{number} is not RL-NNNNNN");
+        let digits = number
+            .strip_prefix("RL-")
+            .unwrap_or_else(|| panic!("{number} lacks RL-"));
+        assert!(
+            digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{number} is not RL-NNNNNN"
+        );
     }
     let distinct: HashSet<&str> = numbers.iter().copied().collect();
     assert_eq!(distinct.len(), 20, "{numbers:?}");

@@ -2,5 +2,8 @@
 
 mod fixtures;
 
+mod authorization;
 mod booking;
+mod concurrency;
 mod lifecycle;
+mod subscriptions;

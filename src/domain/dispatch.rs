@@ -1,0 +1,112 @@
+//! Dispatch rules: how far to look for collectors and how to rank them.
+//!
+//! The ranking score (higher is better, 0 to 1):
+//!
+//! ```text
+//! score = 0.50 × (1 − distance / search limit)     nearer is better
+//!       + 0.20 × rating / 5                         (3.5 stars assumed before the first rating)
+//!       + 0.20 × acceptance rate                    (0.8 assumed before 5 offers)
+//!       + 0.10 × (1 − min(active orders, 3) / 3)    less loaded is better
+//! ```
+//! Ties go to the nearer collector.
+
+/// The facts one candidate is ranked on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CandidateFacts {
+    /// Distance to the pickup, km.
+    pub distance_km: f64,
+    /// Mean stars, if rated.
+    pub rating: Option<f64>,
+    /// Offers received so far.
+    pub offers_received: i32,
+    /// Offers accepted so far.
+    pub offers_accepted: i32,
+    /// Orders currently assigned and not finished.
+    pub active_orders: i32,
+}
+
+/// The radii a search tries: `start`, doubling, capped at `limit` (which is always tried).
+pub fn search_radii(start_km: f64, limit_km: f64) -> Vec<f64> {
+    let mut radii = Vec::new();
+    let mut radius = start_km.max(0.1);
+    while radius < limit_km {
+        radii.push(radius);
+        radius *= 2.0;
+    }
+    radii.push(limit_km);
+    radii
+}
+
+/// The candidate's score within a search limited to `limit_km`.
+pub fn score(facts: &CandidateFacts, limit_km: f64) -> f64 {
+    let nearness = 1.0 - (facts.distance_km / limit_km.max(0.001)).clamp(0.0, 1.0);
+    let rating = facts.rating.unwrap_or(3.5).clamp(0.0, 5.0) / 5.0;
+    let acceptance = if facts.offers_received >= 5 {
+        f64::from(facts.offers_accepted) / f64::from(facts.offers_received)
+    } else {
+        0.8
+    };
+    let load = 1.0 - f64::from(facts.active_orders.clamp(0, 3)) / 3.0;
+    0.5 * nearness + 0.2 * rating + 0.2 * acceptance.clamp(0.0, 1.0) + 0.1 * load
+}
+
+crate::domain::string_enum! {
+    /// Where a job offer is in its life.
+    OfferStatus {
+        /// Waiting for the collector's answer.
+        Pending => "PENDING",
+        /// The collector took the order.
+        Accepted => "ACCEPTED",
+        /// The collector said no.
+        Declined => "DECLINED",
+        /// Nobody answered in time.
+        Expired => "EXPIRED",
+        /// Another collector was faster, or the order went away.
+        Withdrawn => "WITHDRAWN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(distance_km: f64) -> CandidateFacts {
+        CandidateFacts {
+            distance_km,
+            rating: Some(4.0),
+            offers_received: 10,
+            offers_accepted: 8,
+            active_orders: 0,
+        }
+    }
+
+    #[test]
+    fn radii_double_from_half_a_kilometre_up_to_the_limit() {
+        assert_eq!(
+            search_radii(0.5, 20.0),
+            vec![0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 20.0]
+        );
+        assert_eq!(search_radii(0.5, 0.5), vec![0.5]);
+    }
+
+    #[test]
+    fn nearer_better_rated_more_reliable_and_less_loaded_collectors_rank_higher() {
+        assert!(score(&facts(1.0), 20.0) > score(&facts(5.0), 20.0));
+        let poorly_rated = CandidateFacts {
+            rating: Some(2.0),
+            ..facts(1.0)
+        };
+        assert!(score(&facts(1.0), 20.0) > score(&poorly_rated, 20.0));
+        let flaky = CandidateFacts {
+            offers_accepted: 1,
+            ..facts(1.0)
+        };
+        assert!(score(&facts(1.0), 20.0) > score(&flaky, 20.0));
+        let busy = CandidateFacts {
+            active_orders: 3,
+            ..facts(1.0)
+        };
+        assert!(score(&facts(1.0), 20.0) > score(&busy, 20.0));
+        assert!((0.0..=1.0).contains(&score(&facts(0.0), 20.0)));
+    }
+}

@@ -1,0 +1,247 @@
+//! Matching: find eligible collectors near an order, nearest radius first, rank them, and
+//! offer the order to the best K. Each round is claimed with a conditional update of the
+//! order's `dispatch_round`, so two instances never send the same round twice.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::Duration;
+use entity::{collector, job_offer, pickup_order};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::events::{OfferEventKind, notify_collector};
+use crate::domain::CollectorStatus;
+use crate::domain::dispatch::{CandidateFacts, OfferStatus, score, search_radii};
+use crate::domain::geo::GeoPoint;
+use crate::domain::order::OrderStatus;
+use crate::error::AppResult;
+use crate::services::orders::give_up;
+use crate::state::AppState;
+
+/// One eligible collector and how they rank.
+struct Candidate {
+    collector_id: Uuid,
+    distance_km: f64,
+    score: f64,
+}
+
+/// Sends the next batch of offers for a DISPATCHING order that has none pending. Returns
+/// how many offers were sent. Gives the order up (UNFULFILLED) when its window has closed,
+/// or when every collector in range has had an offer and nobody took it.
+#[tracing::instrument(skip_all, fields(%order_id))]
+pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize> {
+    let now = state.clock.now();
+    let Some(order) = pickup_order::Entity::find_by_id(order_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    if order.status != OrderStatus::Dispatching.as_str() {
+        return Ok(0);
+    }
+    if order.window_end <= now {
+        give_up(
+            state,
+            order_id,
+            "no collector accepted before the window closed",
+        )
+        .await?;
+        return Ok(0);
+    }
+    let offers = job_offer::Entity::find()
+        .filter(job_offer::Column::OrderId.eq(order_id))
+        .all(&state.db)
+        .await?;
+    if offers
+        .iter()
+        .any(|o| o.status == OfferStatus::Pending.as_str())
+    {
+        return Ok(0);
+    }
+    let offered: HashSet<Uuid> = offers.iter().map(|o| o.collector_id).collect();
+    let snapshot = state.catalog.snapshot(&state.db).await?;
+    let limit_km = snapshot
+        .service_areas
+        .iter()
+        .find(|a| a.id == order.service_area_id)
+        .map_or(20.0, |a| a.max_dispatch_radius_km);
+    let chosen = find_candidates(state, &order, &offered, limit_km).await?;
+    if chosen.is_empty() {
+        if !offered.is_empty() {
+            give_up(
+                state,
+                order_id,
+                "every collector in range was offered the order and nobody accepted",
+            )
+            .await?;
+        }
+        return Ok(0);
+    }
+
+    let txn = state.begin_write().await?;
+    let claimed = pickup_order::Entity::update_many()
+        .col_expr(
+            pickup_order::Column::DispatchRound,
+            Expr::col(pickup_order::Column::DispatchRound).add(1),
+        )
+        .filter(pickup_order::Column::Id.eq(order_id))
+        .filter(pickup_order::Column::DispatchRound.eq(order.dispatch_round))
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(0);
+    }
+    let ttl = Duration::from_std(state.config.dispatch.offer_ttl).map_err(anyhow::Error::from)?;
+    let mut sent = Vec::with_capacity(chosen.len());
+    for candidate in &chosen {
+        let offer = job_offer::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            order_id: Set(order_id),
+            collector_id: Set(candidate.collector_id),
+            status: Set(OfferStatus::Pending.as_str().to_owned()),
+            round: Set(order.dispatch_round + 1),
+            distance_km: Set(candidate.distance_km),
+            score: Set(candidate.score),
+            created_at: Set(now),
+            expires_at: Set(now + ttl),
+            responded_at: Set(None),
+            reason: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        collector::Entity::update_many()
+            .col_expr(
+                collector::Column::OffersReceived,
+                Expr::col(collector::Column::OffersReceived).add(1),
+            )
+            .filter(collector::Column::Id.eq(candidate.collector_id))
+            .exec(&txn)
+            .await?;
+        sent.push((candidate.collector_id, offer.id));
+    }
+    txn.commit().await?;
+    for (collector_id, offer_id) in &sent {
+        notify_collector(state, *collector_id, OfferEventKind::Offered, *offer_id).await;
+    }
+    tracing::info!(
+        offers = sent.len(),
+        round = order.dispatch_round + 1,
+        "order offered"
+    );
+    Ok(sent.len())
+}
+
+/// The best K eligible collectors not yet offered this order: the radius starts small and
+/// doubles up to the limit until K are found, so the work follows the candidates, not the
+/// number of collectors in the city.
+async fn find_candidates(
+    state: &AppState,
+    order: &pickup_order::Model,
+    offered: &HashSet<Uuid>,
+    limit_km: f64,
+) -> AppResult<Vec<Candidate>> {
+    let wanted = state.config.dispatch.offers_per_batch.max(1);
+    let centre = GeoPoint {
+        latitude: order.latitude,
+        longitude: order.longitude,
+    };
+    let required: BTreeSet<String> =
+        serde_json::from_value(order.required_certifications.clone()).unwrap_or_default();
+    let mut eligible = Vec::new();
+    for radius in search_radii(state.config.dispatch.start_radius_km, limit_km) {
+        let fetch = (wanted + offered.len()) * 4 + 16;
+        let near: Vec<_> = state
+            .geo
+            .search(centre, radius, fetch)
+            .await?
+            .into_iter()
+            .filter(|n| !offered.contains(&n.id))
+            .collect();
+        eligible = eligible_candidates(&state.db, order, &required, &near, limit_km).await?;
+        if eligible.len() >= wanted {
+            break;
+        }
+    }
+    eligible.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.distance_km.total_cmp(&b.distance_km))
+    });
+    eligible.truncate(wanted);
+    Ok(eligible)
+}
+
+/// Keeps the verified, online collectors that hold every required certification, can carry
+/// the weight and have no assigned order whose window overlaps this one; two queries.
+async fn eligible_candidates(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    required: &BTreeSet<String>,
+    near: &[crate::infra::geo::Nearby],
+    limit_km: f64,
+) -> AppResult<Vec<Candidate>> {
+    if near.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = near.iter().map(|n| n.id).collect();
+    let profiles = collector::Entity::find()
+        .filter(collector::Column::Id.is_in(ids.iter().copied()))
+        .filter(collector::Column::Verified.eq(true))
+        .filter(collector::Column::Status.eq(CollectorStatus::Available.as_str()))
+        .all(conn)
+        .await?;
+    let occupying = [
+        OrderStatus::Assigned,
+        OrderStatus::EnRoute,
+        OrderStatus::Arrived,
+        OrderStatus::Inspected,
+        OrderStatus::AwaitingCustomer,
+    ];
+    let busy = pickup_order::Entity::find()
+        .filter(pickup_order::Column::CollectorId.is_in(ids.iter().copied()))
+        .filter(pickup_order::Column::Status.is_in(occupying.iter().map(|s| s.as_str())))
+        .all(conn)
+        .await?;
+    let mut load: HashMap<Uuid, i32> = HashMap::new();
+    let mut overlapping: HashSet<Uuid> = HashSet::new();
+    for assigned in &busy {
+        let Some(collector_id) = assigned.collector_id else {
+            continue;
+        };
+        *load.entry(collector_id).or_default() += 1;
+        if assigned.window_start < order.window_end && order.window_start < assigned.window_end {
+            overlapping.insert(collector_id);
+        }
+    }
+    let distance: HashMap<Uuid, f64> = near.iter().map(|n| (n.id, n.distance_km)).collect();
+    let weight = order.total_weight_kg.0;
+    Ok(profiles
+        .into_iter()
+        .filter(|p| !overlapping.contains(&p.id))
+        .filter(|p| p.capacity_kg.is_some_and(|c| c.0 >= weight) || weight == Decimal::ZERO)
+        .filter(|p| {
+            let held: BTreeSet<String> =
+                serde_json::from_value(p.certifications.clone()).unwrap_or_default();
+            required.is_subset(&held)
+        })
+        .map(|p| {
+            let distance_km = distance.get(&p.id).copied().unwrap_or(limit_km);
+            let facts = CandidateFacts {
+                distance_km,
+                rating: p.rating,
+                offers_received: p.offers_received,
+                offers_accepted: p.offers_accepted,
+                active_orders: load.get(&p.id).copied().unwrap_or(0),
+            };
+            Candidate {
+                collector_id: p.id,
+                distance_km,
+                score: score(&facts, limit_km),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,16 @@
+//! Dispatch: collectors going online and reporting positions, matching orders to nearby
+//! eligible collectors in batches of offers, first accept wins, and a sweeper that expires
+//! offers and re-dispatches (safe with several instances).
+
+mod availability;
+mod board;
+pub mod events;
+mod matching;
+mod offers;
+mod sweeper;
+
+pub use availability::{load_geo_index, report_location, set_availability};
+pub use board::{DispatchBoard, dispatch_board};
+pub use matching::dispatch_order;
+pub use offers::{accept_offer, decline_offer, find_offer_for, my_offers, withdraw_pending};
+pub use sweeper::{spawn_sweeper, sweep};

@@ -1,0 +1,201 @@
+//! Answering offers: the first accept wins atomically; declines move dispatch on.
+
+use entity::{collector, job_offer, pickup_order};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::events::{OfferEventKind, notify_collector};
+use super::matching::dispatch_order;
+use crate::domain::dispatch::OfferStatus;
+use crate::domain::order::{Actor, OrderStatus, Transition};
+use crate::error::{AppError, AppResult};
+use crate::services::orders::transition::{self, Change};
+use crate::services::orders::{Party, publish_order_update};
+use crate::state::AppState;
+
+fn collector_of(party: &Party) -> AppResult<Uuid> {
+    match party {
+        Party::Collector { collector_id, .. } => Ok(*collector_id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The offer `offer_id` if it was made to `party` (NOT_FOUND otherwise).
+pub async fn find_offer_for(
+    state: &AppState,
+    party: &Party,
+    offer_id: Uuid,
+) -> AppResult<job_offer::Model> {
+    let collector_id = collector_of(party)?;
+    match job_offer::Entity::find_by_id(offer_id)
+        .one(&state.db)
+        .await?
+    {
+        Some(offer) if offer.collector_id == collector_id => Ok(offer),
+        _ => Err(AppError::NotFound("job offer")),
+    }
+}
+
+/// The calling collector's open offers, soonest expiry first.
+pub async fn my_offers(state: &AppState, party: &Party) -> AppResult<Vec<job_offer::Model>> {
+    let collector_id = collector_of(party)?;
+    Ok(job_offer::Entity::find()
+        .filter(job_offer::Column::CollectorId.eq(collector_id))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::ExpiresAt.gt(state.clock.now()))
+        .order_by_asc(job_offer::Column::ExpiresAt)
+        .all(&state.db)
+        .await?)
+}
+
+/// Accepts an offer. Exactly one accept per order wins: the order moves DISPATCHING →
+/// ASSIGNED with a conditional update on its version, inside the same transaction that
+/// marks this offer ACCEPTED and withdraws the others. A late accept gets
+/// ALREADY_ASSIGNED (someone else won) or OFFER_EXPIRED.
+#[tracing::instrument(skip_all, fields(%offer_id))]
+pub async fn accept_offer(
+    state: &AppState,
+    party: Party,
+    offer_id: Uuid,
+) -> AppResult<pickup_order::Model> {
+    let collector_id = collector_of(&party)?;
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
+        Some(offer) if offer.collector_id == collector_id => offer,
+        _ => return Err(AppError::NotFound("job offer")),
+    };
+    match offer.status.parse::<OfferStatus>() {
+        Ok(OfferStatus::Pending) if offer.expires_at > now => {}
+        Ok(OfferStatus::Pending | OfferStatus::Expired) => return Err(AppError::OfferExpired),
+        Ok(OfferStatus::Withdrawn) => return Err(AppError::AlreadyAssigned),
+        Ok(OfferStatus::Accepted) => {
+            return Err(AppError::Conflict(
+                "you already accepted this offer".to_owned(),
+            ));
+        }
+        Ok(OfferStatus::Declined) => {
+            return Err(AppError::InvalidState("you declined this offer".to_owned()));
+        }
+        Err(e) => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "stored offer status: {e}"
+            )));
+        }
+    }
+    let order = pickup_order::Entity::find_by_id(offer.order_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("pickup order"))?;
+    if order.status != OrderStatus::Dispatching.as_str() {
+        return Err(AppError::AlreadyAssigned);
+    }
+    // Lock order: the order row first (conditional update), then offer rows. Every
+    // writer of an order's offers goes through the order first or touches one offer row
+    // only, so two accepts cannot deadlock: the loser waits on the order row, then finds
+    // the version moved on.
+    let mut change = Change::new(
+        Transition::Assign,
+        Actor::Collector,
+        Some(party.user_id()),
+        Some(party.role(&order)),
+        now,
+    );
+    change.reason = Some("offer accepted".to_owned());
+    change
+        .sets
+        .push((pickup_order::Column::CollectorId, Expr::value(collector_id)));
+    let applied = match transition::apply_with_effects(&txn, &order, change).await {
+        Ok(applied) => applied,
+        // Another accept committed first (the version moved on): this one lost.
+        Err(AppError::Conflict(_) | AppError::InvalidState(_)) => {
+            return Err(AppError::AlreadyAssigned);
+        }
+        Err(err) => return Err(err),
+    };
+    // Leaving dispatch withdrew every pending offer, this one included: it becomes the
+    // accepted one. If it was no longer pending (expired by the sweeper meanwhile), the
+    // whole transaction is dropped.
+    let marked = job_offer::Entity::update_many()
+        .col_expr(
+            job_offer::Column::Status,
+            Expr::value(OfferStatus::Accepted.as_str()),
+        )
+        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
+        .filter(job_offer::Column::Id.eq(offer.id))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Withdrawn.as_str()))
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        return Err(AppError::OfferExpired);
+    }
+    collector::Entity::update_many()
+        .col_expr(
+            collector::Column::OffersAccepted,
+            Expr::col(collector::Column::OffersAccepted).add(1),
+        )
+        .filter(collector::Column::Id.eq(collector_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    for (withdrawn_offer, holder) in applied.withdrawn.iter().filter(|(id, _)| *id != offer.id) {
+        notify_collector(state, *holder, OfferEventKind::Withdrawn, *withdrawn_offer).await;
+    }
+    publish_order_update(state, applied.order.id, applied.order.version).await;
+    Ok(applied.order)
+}
+
+/// Declines an offer; when it was the order's last open one, the next batch goes out now.
+#[tracing::instrument(skip_all, fields(%offer_id))]
+pub async fn decline_offer(
+    state: &AppState,
+    party: Party,
+    offer_id: Uuid,
+    reason: Option<String>,
+) -> AppResult<job_offer::Model> {
+    let collector_id = collector_of(&party)?;
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
+        Some(offer) if offer.collector_id == collector_id => offer,
+        _ => return Err(AppError::NotFound("job offer")),
+    };
+    if offer.status != OfferStatus::Pending.as_str() || offer.expires_at <= now {
+        return Err(AppError::InvalidState(format!(
+            "the offer is {}",
+            offer.status.to_lowercase()
+        )));
+    }
+    job_offer::Entity::update_many()
+        .col_expr(
+            job_offer::Column::Status,
+            Expr::value(OfferStatus::Declined.as_str()),
+        )
+        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
+        .col_expr(job_offer::Column::Reason, Expr::value(reason))
+        .filter(job_offer::Column::Id.eq(offer.id))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .exec(&txn)
+        .await?;
+    let declined = job_offer::Entity::find_by_id(offer.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("job offer"))?;
+    txn.commit().await?;
+    if let Err(err) = dispatch_order(state, offer.order_id).await {
+        tracing::warn!(error = ?err.into_anyhow(), order_id = %offer.order_id, "dispatch after a decline failed");
+    }
+    Ok(declined)
+}
+
+/// Withdraws every open offer of an order (used by operators' tools); returns how many.
+pub async fn withdraw_pending(state: &AppState, order_id: Uuid) -> AppResult<usize> {
+    let txn = state.begin_write().await?;
+    let withdrawn = transition::withdraw_pending_offers(&txn, order_id, state.clock.now()).await?;
+    txn.commit().await?;
+    for (offer_id, collector_id) in &withdrawn {
+        notify_collector(state, *collector_id, OfferEventKind::Withdrawn, *offer_id).await;
+    }
+    Ok(withdrawn.len())
+}
