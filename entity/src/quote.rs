@@ -12,6 +12,8 @@ pub struct Model {
     pub id: Uuid,
     /// None for an anonymous quote: whoever holds the id may read it until it is booked.
     pub owner_user_id: Option<Uuid>,
+    /// Set for quotes requested with a partner's API key.
+    pub owner_partner_id: Option<Uuid>,
     pub status: String,
     pub currency: String,
     pub valid_until: DateTimeUtc,

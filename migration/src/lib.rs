@@ -20,6 +20,8 @@ mod m20261121_000011_create_pickup_orders;
 mod m20261121_000012_create_booking_support;
 mod m20261121_000013_create_payouts_and_ratings;
 mod m20261121_000014_create_job_offers;
+mod m20261121_000015_create_partners;
+mod m20261121_000016_create_webhooks;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_create_booking_support::Migration),
             Box::new(m20261121_000013_create_payouts_and_ratings::Migration),
             Box::new(m20261121_000014_create_job_offers::Migration),
+            Box::new(m20261121_000015_create_partners::Migration),
+            Box::new(m20261121_000016_create_webhooks::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ enum Quotes {
     Table,
     Id,
     OwnerUserId,
+    OwnerPartnerId,
     Status,
     Currency,
     ValidUntil,
@@ -50,6 +51,7 @@ impl MigrationTrait for Migration {
                     .if_not_exists()
                     .col(uuid_pk(Quotes::Id))
                     .col(ColumnDef::new(Quotes::OwnerUserId).uuid().null())
+                    .col(ColumnDef::new(Quotes::OwnerPartnerId).uuid().null())
                     .col(ColumnDef::new(Quotes::Status).string().not_null())
                     .col(ColumnDef::new(Quotes::Currency).string().not_null())
                     .col(timestamp(Quotes::ValidUntil))

@@ -101,6 +101,9 @@ pub async fn book_pickup(
         return Ok(*order);
     }
 
+    // Read before the transaction: a snapshot reload needs a pooled connection, and must
+    // never wait for one while this transaction holds another.
+    let snapshot = state.catalog.snapshot(&state.db).await?;
     let order_id = Uuid::new_v4();
     let txn = state.begin_write().await?;
     if let Some(key) = &request.idempotency_key {
@@ -122,7 +125,6 @@ pub async fn book_pickup(
     reserve(&txn, &area, slot_start).await?;
     let number = next_order_number(&txn).await?;
     let lines = lines_of(&txn, quote.id).await?;
-    let snapshot = state.catalog.snapshot(&state.db).await?;
     let certifications: BTreeSet<String> = lines
         .iter()
         .filter_map(|line| {

@@ -112,6 +112,8 @@ pub async fn reschedule_pickup(
     let rules = state.config.orders.window_rules;
     let window = TimeWindow::parse(start, end, now, &rules)
         .map_err(|e| AppError::validation("window", e.0))?;
+    // Read before the transaction (see booking): never wait for a connection inside one.
+    let snapshot = state.catalog.snapshot(&state.db).await?;
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
     // Visibility first (NOT_FOUND), then the role (FORBIDDEN): a stranger learns nothing.
@@ -126,7 +128,6 @@ pub async fn reschedule_pickup(
     }
     let new_slot = window.slot_start(&rules);
     if new_slot != order.slot_start {
-        let snapshot = state.catalog.snapshot(&state.db).await?;
         let area = snapshot
             .service_areas
             .iter()

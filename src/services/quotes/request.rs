@@ -34,6 +34,9 @@ pub enum Requester {
     },
     /// A signed-in user, who owns the quote.
     User(Uuid),
+    /// A partner's API key: the partner owns the quote; its budget is the key's
+    /// cost-based rate limit, not this per-caller one.
+    Partner(Uuid),
 }
 
 /// Prices `request` and stores it as an ACTIVE quote. Bad input is a VALIDATION error
@@ -94,9 +97,10 @@ pub async fn request_quote(
 
     let validity = Duration::from_std(state.config.quotes.validity).map_err(anyhow::Error::from)?;
     let quote_id = Uuid::new_v4();
-    let owner = match requester {
-        Requester::User(id) => Some(id),
-        Requester::Anonymous { .. } => None,
+    let (owner, owner_partner) = match requester {
+        Requester::User(id) => (Some(id), None),
+        Requester::Partner(id) => (None, Some(id)),
+        Requester::Anonymous { .. } => (None, None),
     };
     let evidence = QuoteEvidence {
         table,
@@ -106,6 +110,7 @@ pub async fn request_quote(
     let quote_row = quote::ActiveModel {
         id: Set(quote_id),
         owner_user_id: Set(owner),
+        owner_partner_id: Set(owner_partner),
         status: Set(QuoteStatus::Active.as_str().to_owned()),
         currency: Set(evidence.table.currency.clone()),
         valid_until: Set(now + validity),
@@ -171,6 +176,7 @@ async fn throttle(state: &AppState, requester: &Requester) -> AppResult<()> {
             (format!("quote:ip:{client}"), settings.anonymous_per_minute)
         }
         Requester::User(id) => (format!("quote:user:{id}"), settings.user_per_minute),
+        Requester::Partner(_) => return Ok(()),
     };
     let per_minute = f64::from(per_minute);
     let policy = BucketPolicy {

@@ -1,0 +1,322 @@
+//! Candidate-search latency of the geo index (benchmark, not a test).
+//!
+//! ```sh
+//! cargo run --release --example bench_geo
+//! REDIS_URL=redis://127.0.0.1:6379 cargo run --release --example bench_geo   # also RedisGeoIndex
+//! ```
+//!
+//! For N = 1k, 10k, 100k and 1M collectors placed uniformly at random in one 40 × 40 km
+//! city (centred on Shanghai, 31.23 N 121.47 E), times one *dispatch search* as
+//! `services/dispatch/matching.rs` does it for a fresh order: for each radius of
+//! `search_radii(0.5, 20.0)` (0.5, 1, 2, 4, 8, 16, 20 km) call `GeoIndex::search(pickup,
+//! radius, 28)` (28 = (K + 0 already offered) × 4 + 16 with K = 3) and stop as soon as it
+//! answers ≥ K collectors. Every collector counts as eligible here, so this is the geo part
+//! of matching only (the eligibility queries against the database are not included).
+//!
+//! The search goes through `&dyn GeoIndex` and `.await`, as the dispatcher calls it, inside a
+//! current-thread Tokio runtime; `Instant` is read around each whole dispatch search. The
+//! pickups are the same for every N (fixed seed), and a warm-up precedes the timed samples.
+//!
+//! Environment (all optional):
+//!   SAMPLES=10000         timed dispatch searches per N (in-process index)
+//!   WARMUP=2000           untimed searches before them
+//!   SIZES=1000,10000,100000,1000000
+//!   REDIS_URL=redis://…   also run `RedisGeoIndex` (key prefix `bench-geo:<uuid>:`, loaded
+//!                         with GEOADD in pipelined batches, deleted afterwards)
+//!   REDIS_SAMPLES=2000    timed searches per N against Redis
+//!   REDIS_WARMUP=200
+
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reloop::domain::dispatch::search_radii;
+use reloop::domain::geo::{EARTH_RADIUS_KM, GeoPoint};
+use reloop::infra::geo::{GeoIndex, InMemoryGeoIndex, RedisGeoIndex};
+use reloop::infra::redis_conn::RedisConn;
+use uuid::Uuid;
+
+/// Shanghai, People's Square.
+const CENTRE: GeoPoint = GeoPoint {
+    latitude: 31.23,
+    longitude: 121.47,
+};
+/// Half the side of the square city, km.
+const HALF_SIDE_KM: f64 = 20.0;
+/// Offers per batch (the default `RELOOP_DISPATCH_OFFERS_PER_BATCH`).
+const K: usize = 3;
+/// What the dispatcher asks for on a fresh order: (K + 0 offered) × 4 + 16.
+const FETCH: usize = K * 4 + 16;
+/// The issue's target for the p99 at 100k collectors.
+const TARGET_P99_100K: Duration = Duration::from_millis(2);
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// A uniformly random point of the city square (flat approximation, fine at 20 km).
+fn random_point(rng: &mut StdRng) -> GeoPoint {
+    let north = rng.random_range(-HALF_SIDE_KM..HALF_SIDE_KM);
+    let east = rng.random_range(-HALF_SIDE_KM..HALF_SIDE_KM);
+    let km_per_degree = EARTH_RADIUS_KM.to_radians();
+    GeoPoint {
+        latitude: CENTRE.latitude + north / km_per_degree,
+        longitude: CENTRE.longitude + east / (km_per_degree * CENTRE.latitude.to_radians().cos()),
+    }
+}
+
+fn collectors(n: usize, seed: u64) -> Vec<(Uuid, GeoPoint)> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| (Uuid::from_u128(rng.random()), random_point(&mut rng)))
+        .collect()
+}
+
+/// What one dispatch search did.
+struct Outcome {
+    calls: usize,
+    found: usize,
+}
+
+/// The dispatcher's widening search for one pickup.
+async fn dispatch_search(index: &dyn GeoIndex, radii: &[f64], pickup: GeoPoint) -> Outcome {
+    let mut calls = 0;
+    let mut found = 0;
+    for &radius in radii {
+        calls += 1;
+        let hits = index
+            .search(pickup, radius, FETCH)
+            .await
+            .expect("geo search");
+        found = hits.len();
+        if found >= K {
+            break;
+        }
+    }
+    Outcome { calls, found }
+}
+
+/// Timings of the timed samples, sorted, and what the searches did.
+struct Run {
+    sorted: Vec<Duration>,
+    mean_calls: f64,
+    short: usize,
+}
+
+impl Run {
+    fn quantile(&self, q: f64) -> Duration {
+        let n = self.sorted.len();
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        self.sorted[rank - 1]
+    }
+    fn max(&self) -> Duration {
+        *self.sorted.last().expect("samples")
+    }
+    fn mean(&self) -> Duration {
+        self.sorted.iter().sum::<Duration>() / self.sorted.len() as u32
+    }
+}
+
+async fn measure(index: &dyn GeoIndex, pickups: &[GeoPoint], warmup: usize, samples: usize) -> Run {
+    let radii = search_radii(0.5, 20.0);
+    for pickup in pickups.iter().cycle().skip(samples).take(warmup) {
+        dispatch_search(index, &radii, *pickup).await;
+    }
+    let mut times = Vec::with_capacity(samples);
+    let (mut calls, mut short) = (0usize, 0usize);
+    for pickup in &pickups[..samples] {
+        let started = Instant::now();
+        let outcome = dispatch_search(index, &radii, *pickup).await;
+        times.push(started.elapsed());
+        calls += outcome.calls;
+        if outcome.found < K {
+            short += 1;
+        }
+    }
+    times.sort_unstable();
+    Run {
+        sorted: times,
+        mean_calls: calls as f64 / samples as f64,
+        short,
+    }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn label(n: usize) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
+
+fn print_row(n: usize, setup: Duration, run: &Run) {
+    println!(
+        "  N = {:>5}  p50 {:>10}  p99 {:>10}  max {:>10}  mean {:>10}  calls/search {:.2}  <{K} found {}  (load {:.2} s)",
+        label(n),
+        us(run.quantile(0.50)),
+        us(run.quantile(0.99)),
+        us(run.max()),
+        us(run.mean()),
+        run.mean_calls,
+        run.short,
+        setup.as_secs_f64(),
+    );
+}
+
+fn print_summary(name: &str, results: &[(usize, Run)]) {
+    let p99 = |n: usize| {
+        results
+            .iter()
+            .find(|(m, _)| *m == n)
+            .map(|(_, r)| r.quantile(0.99))
+    };
+    println!("  --- {name}");
+    if let (Some(small), Some(large)) = (p99(1_000), p99(1_000_000)) {
+        let ratio = large.as_secs_f64() / small.as_secs_f64();
+        println!(
+            "  p99(1M) / p99(1k) = {} / {} = {ratio:.2}  (target ≤ 2: {})",
+            us(large),
+            us(small),
+            if ratio <= 2.0 { "met" } else { "NOT met" }
+        );
+    }
+    if let Some(p) = p99(100_000) {
+        println!(
+            "  p99 at 100k = {}  (target < 2 ms: {})",
+            us(p),
+            if p < TARGET_P99_100K {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+    }
+}
+
+async fn redis_load(
+    conn: &RedisConn,
+    key: &str,
+    points: &[(Uuid, GeoPoint)],
+) -> anyhow::Result<()> {
+    const BATCH: usize = 10_000;
+    const PIPELINE: usize = 4;
+    let mut manager = conn.manager();
+    for group in points.chunks(BATCH * PIPELINE) {
+        let mut pipe = redis::pipe();
+        for batch in group.chunks(BATCH) {
+            let cmd = pipe.cmd("GEOADD").arg(key);
+            for (id, at) in batch {
+                cmd.arg(at.longitude).arg(at.latitude).arg(id.to_string());
+            }
+            cmd.ignore();
+        }
+        let () = pipe.query_async(&mut manager).await?;
+    }
+    let stored: usize = redis::cmd("ZCARD")
+        .arg(key)
+        .query_async(&mut manager)
+        .await?;
+    anyhow::ensure!(
+        stored == points.len(),
+        "Redis holds {stored} of {} members",
+        points.len()
+    );
+    Ok(())
+}
+
+async fn redis_del(conn: &RedisConn, key: &str) -> anyhow::Result<()> {
+    let _: i64 = redis::cmd("DEL")
+        .arg(key)
+        .query_async(&mut conn.manager())
+        .await?;
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let sizes: Vec<usize> = std::env::var("SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000, 1_000_000]);
+    let samples = env_usize("SAMPLES", 10_000);
+    let warmup = env_usize("WARMUP", 2_000);
+    let redis_samples = env_usize("REDIS_SAMPLES", 2_000);
+    let redis_warmup = env_usize("REDIS_WARMUP", 200);
+    let redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
+
+    let pickups: Vec<GeoPoint> = {
+        let mut rng = StdRng::seed_from_u64(7);
+        (0..samples.max(redis_samples) + warmup.max(redis_warmup))
+            .map(|_| random_point(&mut rng))
+            .collect()
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "dispatch search: radii {:?} km, limit {FETCH}, stop at ≥ {K}; city 40 × 40 km around {:.2}, {:.2}; {} cores",
+        search_radii(0.5, 20.0),
+        CENTRE.latitude,
+        CENTRE.longitude,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+
+    println!(
+        "InMemoryGeoIndex (R-tree, bulk-loaded): {warmup} warm-up + {samples} timed searches per N"
+    );
+    let mut memory_results = Vec::new();
+    for &n in &sizes {
+        let points = collectors(n, n as u64);
+        let started = Instant::now();
+        let index = InMemoryGeoIndex::from_points(points)?;
+        let setup = started.elapsed();
+        let run = rt.block_on(measure(&index, &pickups, warmup, samples));
+        print_row(n, setup, &run);
+        memory_results.push((n, run));
+    }
+    print_summary("InMemoryGeoIndex", &memory_results);
+
+    let Some(url) = redis_url else {
+        println!("RedisGeoIndex: skipped (set REDIS_URL to run it)");
+        return Ok(());
+    };
+    rt.block_on(async {
+        let prefix = format!("bench-geo:{}:", Uuid::new_v4().simple());
+        let conn = RedisConn::connect(&url, &prefix, Duration::from_secs(5), Duration::from_secs(30)).await?;
+        let key = conn.key("geo:collectors");
+        println!(
+            "RedisGeoIndex (GEOSEARCH over loopback, key {key}): {redis_warmup} warm-up + {redis_samples} timed searches per N"
+        );
+        let index = RedisGeoIndex::new(&conn);
+        let mut results = Vec::new();
+        let mut outcome = Ok(());
+        for &n in &sizes {
+            let points = collectors(n, n as u64);
+            let started = Instant::now();
+            let loaded = async {
+                redis_del(&conn, &key).await?;
+                redis_load(&conn, &key, &points).await
+            }
+            .await;
+            if let Err(err) = loaded {
+                outcome = Err(err);
+                break;
+            }
+            let setup = started.elapsed();
+            let run = measure(&index, &pickups, redis_warmup, redis_samples).await;
+            print_row(n, setup, &run);
+            results.push((n, run));
+        }
+        redis_del(&conn, &key).await?;
+        outcome?;
+        print_summary("RedisGeoIndex", &results);
+        anyhow::Ok(())
+    })?;
+    Ok(())
+}
