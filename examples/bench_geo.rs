@@ -231,6 +231,28 @@ async fn redis_load(
     Ok(())
 }
 
+/// Redis's own count and total µs of GEOSEARCH calls (INFO commandstats), to take differences.
+async fn geosearch_stats(conn: &RedisConn) -> anyhow::Result<(u64, u64)> {
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut conn.manager())
+        .await?;
+    let Some(line) = info.lines().find(|l| l.starts_with("cmdstat_geosearch:")) else {
+        return Ok((0, 0));
+    };
+    let field = |name: &str| {
+        line.split([':', ','])
+            .find_map(|kv| {
+                kv.strip_prefix(name)?
+                    .strip_prefix('=')?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    Ok((field("calls"), field("usec")))
+}
+
 async fn redis_del(conn: &RedisConn, key: &str) -> anyhow::Result<()> {
     let _: i64 = redis::cmd("DEL")
         .arg(key)
@@ -309,8 +331,18 @@ fn main() -> anyhow::Result<()> {
                 break;
             }
             let setup = started.elapsed();
+            let before = geosearch_stats(&conn).await?;
             let run = measure(&index, &pickups, redis_warmup, redis_samples).await;
+            let after = geosearch_stats(&conn).await?;
             print_row(n, setup, &run);
+            let calls = after.0.saturating_sub(before.0);
+            if calls > 0 {
+                println!(
+                    "             inside Redis (INFO commandstats): {:.1} µs per GEOSEARCH, {:.1} µs per dispatch search",
+                    after.1.saturating_sub(before.1) as f64 / calls as f64,
+                    after.1.saturating_sub(before.1) as f64 / (redis_warmup + redis_samples) as f64,
+                );
+            }
             results.push((n, run));
         }
         redis_del(&conn, &key).await?;

@@ -30,6 +30,10 @@
 //! | `RELOOP_DISPATCH_OFFERS_PER_BATCH` | `3` | offers sent per dispatch round |
 //! | `RELOOP_DISPATCH_OFFER_TTL_SECS` | `60` | how long an offer stays open |
 //! | `RELOOP_DISPATCH_SWEEP_MS` | `5000` | sweeper interval (expiry, re-dispatch) |
+//! | `RELOOP_WEBHOOK_ALLOW_PRIVATE` | `false` | allow http and private/loopback webhook URLs (tests) |
+//! | `RELOOP_WEBHOOK_RETRY_BASE_MS` | `5000` | first webhook retry delay (doubling, full jitter, 8 h cap) |
+//! | `RELOOP_WEBHOOK_MAX_ATTEMPTS` | `30` | attempts before a delivery is given up (≈ 3 days) |
+//! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -77,6 +81,33 @@ pub struct Config {
     pub orders: OrderSettings,
     /// Dispatch rules.
     pub dispatch: DispatchSettings,
+    /// Partner API rules.
+    pub partners: PartnerSettings,
+}
+
+/// Partner API keys, rate limits and webhooks.
+#[derive(Clone, Debug)]
+pub struct PartnerSettings {
+    /// Default cost-bucket capacity of a new partner (points).
+    pub rate_capacity: f64,
+    /// Default refill of a new partner (points per second).
+    pub rate_refill_per_sec: f64,
+    /// The same bucket for anonymous quote requests, per client address.
+    pub anonymous_quote_capacity: f64,
+    /// See `anonymous_quote_capacity`.
+    pub anonymous_quote_refill_per_sec: f64,
+    /// Allow http and private, loopback and link-local webhook targets (tests only).
+    pub webhook_allow_private: bool,
+    /// First retry delay.
+    pub webhook_retry_base: Duration,
+    /// Longest retry delay.
+    pub webhook_retry_cap: Duration,
+    /// Attempts before a delivery is given up (about three days with the defaults).
+    pub webhook_max_attempts: u32,
+    /// How often the delivery worker looks for due deliveries.
+    pub webhook_poll_interval: Duration,
+    /// Per-attempt timeout.
+    pub webhook_timeout: Duration,
 }
 
 /// How orders are offered to collectors.
@@ -204,6 +235,18 @@ impl Default for Config {
                 user_per_minute: 120,
             },
             trust_forwarded_for: false,
+            partners: PartnerSettings {
+                rate_capacity: 1000.0,
+                rate_refill_per_sec: 50.0,
+                anonymous_quote_capacity: 1000.0,
+                anonymous_quote_refill_per_sec: 50.0,
+                webhook_allow_private: false,
+                webhook_retry_base: Duration::from_secs(5),
+                webhook_retry_cap: Duration::from_secs(8 * 3600),
+                webhook_max_attempts: 30,
+                webhook_poll_interval: Duration::from_millis(500),
+                webhook_timeout: Duration::from_secs(15),
+            },
             dispatch: DispatchSettings {
                 offers_per_batch: 3,
                 offer_ttl: Duration::from_secs(60),
@@ -294,6 +337,21 @@ impl Config {
         }
         if let Some(ms) = parsed::<u64>("RELOOP_DISPATCH_SWEEP_MS")? {
             config.dispatch.sweep_interval = Duration::from_millis(ms);
+        }
+        if let Some(on) = parsed("RELOOP_WEBHOOK_ALLOW_PRIVATE")? {
+            config.partners.webhook_allow_private = on;
+        }
+        if let Some(ms) = parsed::<u64>("RELOOP_WEBHOOK_RETRY_BASE_MS")? {
+            config.partners.webhook_retry_base = Duration::from_millis(ms);
+        }
+        if let Some(n) = parsed("RELOOP_WEBHOOK_MAX_ATTEMPTS")? {
+            config.partners.webhook_max_attempts = n;
+        }
+        if let Some(n) = parsed("RELOOP_PARTNER_RATE_CAPACITY")? {
+            config.partners.rate_capacity = n;
+        }
+        if let Some(n) = parsed("RELOOP_PARTNER_RATE_REFILL_PER_SEC")? {
+            config.partners.rate_refill_per_sec = n;
         }
         if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
             config.trust_forwarded_for = on;

@@ -27,7 +27,7 @@ use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::{db, secrets};
 use crate::services::catalog::cache::CatalogCache;
-use crate::services::{auth::AccessTokens, demo_seed, dispatch};
+use crate::services::{auth::AccessTokens, demo_seed, dispatch, partners};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -59,6 +59,8 @@ impl Application {
         tracing::info!(online, "collectors loaded into the geo index");
         // Expires offers left over from before a restart, then keeps sweeping.
         dispatch::spawn_sweeper(state.clone());
+        // Sends webhooks left in the outbox (also those from before a restart).
+        partners::delivery::spawn_delivery_worker(state.clone());
         let listener = TcpListener::bind(&state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();

@@ -4,6 +4,7 @@
 //! crate converts them into domain and API types, so columns such as password hashes
 //! never reach a response by accident.
 
+pub mod api_key;
 pub mod audit_entry;
 pub mod category;
 pub mod collector;
@@ -17,6 +18,7 @@ pub mod material_price;
 pub mod order_event;
 pub mod order_line;
 pub mod organization;
+pub mod partner;
 pub mod payout;
 pub mod pickup_order;
 pub mod quote;
@@ -25,5 +27,9 @@ pub mod refresh_token;
 pub mod service_area;
 pub mod slot_usage;
 pub mod user;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_event;
 
 pub use decimal::DbDecimal;

@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod geo;
 pub mod item;
 pub mod order;
+pub mod partner;
 pub mod pricing;
 pub mod quote;
 pub mod role;

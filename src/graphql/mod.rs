@@ -5,6 +5,7 @@
 //! call a service.
 
 pub mod context;
+pub mod cost;
 pub mod guards;
 pub mod loaders;
 pub mod mutation;
@@ -39,6 +40,9 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<query::CollectorConnection>(
         "A page of collectors (Relay connection).",
     )
+    .override_output_type_description::<query::WebhookDeliveryConnection>(
+        "A page of webhook deliveries (Relay connection), newest first.",
+    )
     .override_output_type_description::<query::PickupOrderConnection>(
         "A page of pickup orders (Relay connection), newest first.",
     )
@@ -51,6 +55,7 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
 pub fn build_schema(state: AppState, limits: &GraphqlSettings) -> AppSchema {
     let mut schema = builder()
         .data(state)
+        .extension(cost::CostLimit)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)

@@ -17,7 +17,11 @@ use super::auth::viewer_from_authorization;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
 use crate::graphql::context::ClientAddress;
+use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
+use crate::infra::rate_limit::BucketPolicy;
+use crate::services::{Viewer, partners};
+use crate::state::AppState;
 
 /// `POST /graphql` with a JSON body.
 pub async fn graphql_post(
@@ -84,17 +88,13 @@ pub async fn graphql_get(
 
 /// Authenticates, executes and answers one request, recording its metrics.
 async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> HttpResponse {
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = match viewer_from_authorization(&app.state, authorization) {
-        Ok(viewer) => viewer,
-        Err(err) => {
+    let (viewer, key_budget) = match authenticate(req, &app.state).await {
+        Ok(found) => found,
+        Err(message) => {
             return HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
                 .json(json!({"errors": [{
-                    "message": err.to_string(),
+                    "message": message,
                     "extensions": {"code": "UNAUTHENTICATED"}
                 }]}));
         }
@@ -104,10 +104,12 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
         .parsed_query()
         .ok()
         .and_then(|doc| selected_operation(doc, name.as_deref()));
-    let request = Loaders::attach(
-        request.data(viewer).data(client_address(req, &app.state)),
-        &app.state.db,
-    );
+    let client = client_address(req, &app.state);
+    let mut request = request.data(viewer);
+    if let Some(budget) = cost_budget(viewer, key_budget, operation.as_ref(), &client, &app.state) {
+        request = request.data(budget);
+    }
+    let request = Loaders::attach(request.data(client), &app.state.db);
 
     let started = Instant::now();
     let response = app.schema.execute(request).await;
@@ -124,9 +126,61 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
     respond(req, &response, request_error)
 }
 
+/// The viewer of a request: an `X-Api-Key` partner, a bearer-token user, or anonymous.
+/// Err (401) for a key or token that is presented but not valid.
+async fn authenticate(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<(Viewer, Option<BucketPolicy>), String> {
+    if let Some(key) = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return match partners::authenticate_key(state, key).await {
+            Ok(Some(auth)) => Ok((auth.viewer, Some(auth.budget))),
+            Ok(None) => Err("unknown or revoked API key".to_owned()),
+            Err(err) => {
+                tracing::error!(error = ?err.into_anyhow(), "API key lookup failed");
+                Err("the API key could not be checked".to_owned())
+            }
+        };
+    }
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    viewer_from_authorization(state, authorization)
+        .map(|viewer| (viewer, None))
+        .map_err(|err| err.to_string())
+}
+
+/// The cost bucket a request draws on: the API key's, or the client address's for an
+/// anonymous quote request; None for everything else.
+fn cost_budget(
+    viewer: Viewer,
+    key_budget: Option<BucketPolicy>,
+    operation: Option<&(OperationType, String)>,
+    client: &ClientAddress,
+    state: &AppState,
+) -> Option<CostBudget> {
+    match (viewer, key_budget) {
+        (Viewer::Partner { key_id, .. }, Some(policy)) => Some(CostBudget {
+            key: format!("cost:key:{key_id}"),
+            policy,
+        }),
+        (Viewer::Anonymous, _) if matches!(operation, Some((OperationType::Mutation, field)) if field == "requestQuote") => {
+            Some(CostBudget {
+                key: format!("cost:ip:{}", client.0),
+                policy: BucketPolicy {
+                    capacity: state.config.partners.anonymous_quote_capacity,
+                    refill_per_sec: state.config.partners.anonymous_quote_refill_per_sec,
+                },
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The client's address: the peer, or the first `X-Forwarded-For` hop when the server
 /// is configured to trust its proxy.
-fn client_address(req: &HttpRequest, state: &crate::state::AppState) -> ClientAddress {
+fn client_address(req: &HttpRequest, state: &AppState) -> ClientAddress {
     let forwarded = state
         .config
         .trust_forwarded_for

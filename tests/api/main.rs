@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod catalog;
+mod dispatch;
 mod http_rules;
 mod limits;
 mod orders;

@@ -5,9 +5,12 @@ mod catalog;
 mod collectors;
 mod dispatch;
 mod orders;
+mod partners;
 mod quotes;
 
 use async_graphql::MergedObject;
+
+pub(crate) use partners::webhook_manager;
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
@@ -18,4 +21,5 @@ pub struct Mutation(
     orders::OrderMutation,
     collectors::CollectorMutation,
     dispatch::DispatchMutation,
+    partners::PartnerMutation,
 );

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use uuid::Uuid;
 
+use crate::domain::partner::ApiScope;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
@@ -46,6 +47,7 @@ impl OrderMutation {
         ctx: &Context<'_>,
         input: BookPickupInput,
     ) -> async_graphql::Result<PickupOrder> {
+        ctx.viewer().require_scope(ApiScope::OrdersWrite)?;
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let request = input.parse()?;
@@ -61,6 +63,7 @@ impl OrderMutation {
         order_id: ID,
         reason: String,
     ) -> async_graphql::Result<PickupOrder> {
+        ctx.viewer().require_scope(ApiScope::OrdersWrite)?;
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
         Ok(PickupOrder::new(
@@ -75,6 +78,7 @@ impl OrderMutation {
         order_id: ID,
         window: TimeWindowInput,
     ) -> async_graphql::Result<PickupOrder> {
+        ctx.viewer().require_scope(ApiScope::OrdersWrite)?;
         let (party, id) = actor(ctx, &order_id).await?;
         Ok(PickupOrder::new(
             orders::reschedule_pickup(state(ctx)?, party, id, window.start, window.end).await?,

@@ -5,6 +5,7 @@ mod catalog;
 mod collectors;
 mod dispatch;
 mod orders;
+mod partners;
 mod quotes;
 
 use async_graphql::MergedObject;
@@ -12,6 +13,7 @@ use async_graphql::MergedObject;
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
 pub use orders::PickupOrderConnection;
+pub use partners::WebhookDeliveryConnection;
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -22,4 +24,5 @@ pub struct Query(
     orders::OrderQuery,
     collectors::CollectorQuery,
     dispatch::DispatchQuery,
+    partners::PartnerQuery,
 );

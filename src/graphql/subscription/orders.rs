@@ -22,6 +22,8 @@ impl OrderSubscription {
         ctx: &Context<'_>,
         order_id: ID,
     ) -> async_graphql::Result<impl Stream<Item = PickupOrder> + use<>> {
+        ctx.viewer()
+            .require_scope(crate::domain::partner::ApiScope::OrdersRead)?;
         let state = ctx.state()?.clone();
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let id = Uuid::parse_str(&order_id).map_err(|_| AppError::NotFound("pickup order"))?;

@@ -12,6 +12,7 @@ pub mod enums;
 pub mod geo;
 pub mod order;
 pub mod order_input;
+pub mod partner;
 pub mod pricing;
 pub mod quote;
 pub mod quote_input;

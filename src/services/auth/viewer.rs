@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::domain::Role;
+use crate::domain::partner::{ApiScope, Scopes};
 use crate::error::{AppError, AppResult};
 
 /// The authenticated party of a request.
@@ -18,6 +19,15 @@ pub enum Viewer {
         /// The user's role at the time the token was issued.
         role: Role,
     },
+    /// A partner system, through one of its API keys.
+    Partner {
+        /// The partner.
+        partner_id: Uuid,
+        /// The key used (rate limits are per key).
+        key_id: Uuid,
+        /// What the key may do.
+        scopes: Scopes,
+    },
 }
 
 impl Viewer {
@@ -26,6 +36,15 @@ impl Viewer {
         match *self {
             Self::User { id, role } => Ok((id, role)),
             Self::Anonymous => Err(AppError::Unauthenticated("sign in first".to_owned())),
+            Self::Partner { .. } => Err(AppError::Forbidden),
+        }
+    }
+
+    /// For a partner key: FORBIDDEN unless it holds `scope`. Users are not scoped.
+    pub fn require_scope(&self, scope: ApiScope) -> AppResult<()> {
+        match self {
+            Self::Partner { scopes, .. } if !scopes.contains(scope) => Err(AppError::Forbidden),
+            _ => Ok(()),
         }
     }
 
@@ -44,6 +63,7 @@ impl Viewer {
     pub fn role(&self) -> Option<Role> {
         match self {
             Self::User { role, .. } => Some(*role),
+            Self::Partner { .. } => Some(Role::Partner),
             Self::Anonymous => None,
         }
     }

@@ -98,7 +98,7 @@ pub async fn accept_offer(
     let mut change = Change::new(
         Transition::Assign,
         Actor::Collector,
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         now,
     );

@@ -31,11 +31,19 @@ pub enum Party {
         /// The user.
         user_id: Uuid,
     },
+    /// A partner system (API key), acting for its customers.
+    Partner {
+        /// The partner.
+        partner_id: Uuid,
+    },
 }
 
 impl Party {
     /// Resolves the viewer; UNAUTHENTICATED when anonymous.
     pub async fn of(conn: &impl ConnectionTrait, viewer: Viewer) -> AppResult<Self> {
+        if let Viewer::Partner { partner_id, .. } = viewer {
+            return Ok(Self::Partner { partner_id });
+        }
         let (user_id, role) = viewer.require_user()?;
         match role {
             Role::Operator => Ok(Self::Operator { user_id }),
@@ -68,12 +76,13 @@ impl Party {
         }
     }
 
-    /// The user acting.
-    pub fn user_id(&self) -> Uuid {
+    /// The user acting (None for a partner system).
+    pub fn actor_user(&self) -> Option<Uuid> {
         match *self {
             Self::Customer { user_id, .. }
             | Self::Collector { user_id, .. }
-            | Self::Operator { user_id } => user_id,
+            | Self::Operator { user_id } => Some(user_id),
+            Self::Partner { .. } => None,
         }
     }
 
@@ -88,15 +97,17 @@ impl Party {
             Self::Customer { .. } => Role::Household,
             Self::Collector { .. } => Role::Collector,
             Self::Operator { .. } => Role::Operator,
+            Self::Partner { .. } => Role::Partner,
         }
     }
 
-    /// The state machine's actor for this party on `order`.
+    /// The state machine's actor for this party.
     pub fn actor(&self) -> Actor {
         match self {
             Self::Customer { .. } => Actor::Customer,
             Self::Collector { .. } => Actor::Collector,
             Self::Operator { .. } => Actor::Operator,
+            Self::Partner { .. } => Actor::Partner,
         }
     }
 
@@ -112,6 +123,7 @@ impl Party {
                     || (organization_id.is_some() && order.organization_id == organization_id)
             }
             Self::Collector { collector_id, .. } => order.collector_id == Some(collector_id),
+            Self::Partner { partner_id } => order.partner_id == Some(partner_id),
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::domain::order::{Actor, OrderStatus, TimeWindow, Transition, order_num
 use crate::domain::quote::QuoteStatus;
 use crate::domain::{DisplayName, Phone};
 use crate::error::{AppError, AppResult};
+use crate::infra::db::is_unique_violation;
 use crate::services::quotes::lines_of;
 use crate::state::AppState;
 
@@ -77,13 +78,7 @@ pub async fn book_pickup(
     party: Party,
     request: BookingRequest,
 ) -> AppResult<pickup_order::Model> {
-    let Party::Customer {
-        user_id,
-        organization_id,
-    } = party
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let booker = Booker::of(party)?;
     let now = state.clock.now();
     let window = TimeWindow::parse(
         request.window_start,
@@ -93,7 +88,7 @@ pub async fn book_pickup(
     )
     .map_err(|e| AppError::validation("input.window", e.0))?;
     let area = serving_area(state, request.location, "input.address.location").await?;
-    let scope = format!("user:{user_id}");
+    let scope = booker.idempotency_scope();
     let hash = idempotency::request_hash(&request.canonical());
     if let Some(key) = &request.idempotency_key
         && let KeyState::Replay(order) = idempotency::check(&state.db, &scope, key, &hash).await?
@@ -120,7 +115,7 @@ pub async fn book_pickup(
             };
         }
     }
-    let quote = use_quote(&txn, request.quote_id, user_id, now).await?;
+    let quote = use_quote(&txn, request.quote_id, booker, now).await?;
     let slot_start = window.slot_start(&state.config.orders.window_rules);
     reserve(&txn, &area, slot_start).await?;
     let number = next_order_number(&txn).await?;
@@ -141,9 +136,9 @@ pub async fn book_pickup(
         id: Set(order_id),
         number: Set(number),
         quote_id: Set(quote.id),
-        customer_user_id: Set(Some(user_id)),
-        organization_id: Set(organization_id),
-        partner_id: Set(None),
+        customer_user_id: Set(booker.user_id()),
+        organization_id: Set(booker.organization_id()),
+        partner_id: Set(booker.partner_id()),
         external_reference: Set(request.external_reference.clone()),
         status: Set(OrderStatus::Requested.as_str().to_owned()),
         version: Set(1),
@@ -174,7 +169,16 @@ pub async fn book_pickup(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let order = match order {
+        Ok(order) => order,
+        Err(err) if is_unique_violation(&err) => {
+            return Err(AppError::Conflict(
+                "this externalReference is already used by another order".to_owned(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let role = party.role(&order);
     transition::record_event(
         &txn,
@@ -184,7 +188,7 @@ pub async fn book_pickup(
         OrderStatus::Requested,
         &None,
         None,
-        Some(user_id),
+        booker.user_id(),
         Some(role),
         now,
     )
@@ -202,17 +206,84 @@ pub async fn book_pickup(
     Ok(order)
 }
 
+/// Who books: a customer for themselves, or a partner for one of its customers.
+#[derive(Clone, Copy, Debug)]
+enum Booker {
+    Customer {
+        user_id: Uuid,
+        organization_id: Option<Uuid>,
+    },
+    Partner {
+        partner_id: Uuid,
+    },
+}
+
+impl Booker {
+    fn of(party: Party) -> AppResult<Self> {
+        match party {
+            Party::Customer {
+                user_id,
+                organization_id,
+            } => Ok(Self::Customer {
+                user_id,
+                organization_id,
+            }),
+            Party::Partner { partner_id } => Ok(Self::Partner { partner_id }),
+            Party::Collector { .. } | Party::Operator { .. } => Err(AppError::Forbidden),
+        }
+    }
+
+    fn user_id(self) -> Option<Uuid> {
+        match self {
+            Self::Customer { user_id, .. } => Some(user_id),
+            Self::Partner { .. } => None,
+        }
+    }
+
+    fn organization_id(self) -> Option<Uuid> {
+        match self {
+            Self::Customer {
+                organization_id, ..
+            } => organization_id,
+            Self::Partner { .. } => None,
+        }
+    }
+
+    fn partner_id(self) -> Option<Uuid> {
+        match self {
+            Self::Partner { partner_id } => Some(partner_id),
+            Self::Customer { .. } => None,
+        }
+    }
+
+    fn idempotency_scope(self) -> String {
+        match self {
+            Self::Customer { user_id, .. } => format!("user:{user_id}"),
+            Self::Partner { partner_id } => format!("partner:{partner_id}"),
+        }
+    }
+
+    /// Whether this booker may book `quote`: its own, or one nobody owns yet.
+    fn may_book(self, quote: &quote::Model) -> bool {
+        match (quote.owner_user_id, quote.owner_partner_id) {
+            (None, None) => true,
+            (Some(owner), _) => self.user_id() == Some(owner),
+            (None, Some(owner)) => self.partner_id() == Some(owner),
+        }
+    }
+}
+
 /// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
 /// its owner. NOT_FOUND for someone else's quote, QUOTE_EXPIRED, CONFLICT when used.
 async fn use_quote(
     conn: &impl ConnectionTrait,
     quote_id: Uuid,
-    user_id: Uuid,
+    booker: Booker,
     now: DateTime<Utc>,
 ) -> AppResult<quote::Model> {
     let found = quote::Entity::find_by_id(quote_id).one(conn).await?;
     let quote = match found {
-        Some(q) if q.owner_user_id.is_none() || q.owner_user_id == Some(user_id) => q,
+        Some(q) if booker.may_book(&q) => q,
         _ => return Err(AppError::NotFound("quote")),
     };
     let stored: QuoteStatus = quote
@@ -228,13 +299,21 @@ async fn use_quote(
         }
         QuoteStatus::Active => {}
     }
-    let used = quote::Entity::update_many()
+    let mut mark = quote::Entity::update_many()
         .col_expr(
             quote::Column::Status,
             Expr::value(QuoteStatus::Used.as_str()),
         )
-        .col_expr(quote::Column::UsedAt, Expr::value(now))
-        .col_expr(quote::Column::OwnerUserId, Expr::value(user_id))
+        .col_expr(quote::Column::UsedAt, Expr::value(now));
+    mark = match booker {
+        Booker::Customer { user_id, .. } => {
+            mark.col_expr(quote::Column::OwnerUserId, Expr::value(user_id))
+        }
+        Booker::Partner { partner_id } => {
+            mark.col_expr(quote::Column::OwnerPartnerId, Expr::value(partner_id))
+        }
+    };
+    let used = mark
         .filter(quote::Column::Id.eq(quote.id))
         .filter(quote::Column::Status.eq(QuoteStatus::Active.as_str()))
         .filter(quote::Column::ValidUntil.gt(now))

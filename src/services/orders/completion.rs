@@ -11,8 +11,10 @@ use super::lifecycle::load;
 use super::transition::{self, Change, status_of};
 use super::updates::publish_order_update;
 use crate::domain::order::{OrderStatus, Transition};
+use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
+use crate::services::partners::outbox;
 use crate::state::AppState;
 
 /// Proof of pickup.
@@ -39,7 +41,7 @@ pub async fn complete_pickup(
     let mut change = Change::new(
         Transition::Complete,
         party.actor(),
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         now,
     );
@@ -65,6 +67,11 @@ pub async fn complete_pickup(
     }
     .insert(&txn)
     .await?;
+    if let Some(partner_id) = completed.partner_id {
+        let data = json!({"orderId": completed.id, "number": completed.number, "externalReference": completed.external_reference,
+                          "amount": amount.0.to_string(), "currency": completed.currency, "status": "PENDING"});
+        outbox::enqueue(&txn, partner_id, WebhookEventType::Payout, data, now).await?;
+    }
     txn.commit().await?;
     publish_order_update(state, completed.id, completed.version).await;
     Ok(completed)

@@ -133,7 +133,7 @@ pub async fn record_inspection(
     let mut inspected_change = Change::new(
         Transition::InspectWithinTolerance,
         party.actor(),
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         now,
     );
@@ -154,7 +154,7 @@ pub async fn record_inspection(
         let mut ask = Change::new(
             Transition::AskCustomer,
             party.actor(),
-            Some(party.user_id()),
+            party.actor_user(),
             Some(party.role(&order)),
             now,
         );

@@ -43,7 +43,7 @@ async fn step(
     let mut change = Change::new(
         transition,
         party.actor(),
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         state.clock.now(),
     );
@@ -88,7 +88,7 @@ pub async fn cancel_pickup(
     let mut change = Change::new(
         Transition::Cancel,
         party.actor(),
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         state.clock.now(),
     );
@@ -172,7 +172,7 @@ pub async fn reschedule_pickup(
         status,
         &reason,
         None,
-        Some(party.user_id()),
+        party.actor_user(),
         Some(party.role(&order)),
         now,
     )

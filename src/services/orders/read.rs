@@ -59,6 +59,9 @@ pub async fn list_orders(
         Party::Collector { collector_id, .. } => {
             query.filter(pickup_order::Column::CollectorId.eq(collector_id))
         }
+        Party::Partner { partner_id } => {
+            query.filter(pickup_order::Column::PartnerId.eq(partner_id))
+        }
         Party::Operator { .. } => query,
     };
     if let Some(status) = filter.status {

@@ -12,7 +12,9 @@ use crate::domain::Role;
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::{Actor, OrderStatus, Transition, TransitionError};
+use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
+use crate::services::partners::outbox;
 
 /// One requested change.
 pub struct Change {
@@ -128,6 +130,19 @@ pub async fn apply_with_effects(
         change.at,
     )
     .await?;
+    if let Some(partner_id) = order.partner_id {
+        notify_partner(
+            conn,
+            order,
+            partner_id,
+            from,
+            to,
+            &change.reason,
+            next_version,
+            change.at,
+        )
+        .await?;
+    }
     let withdrawn = if from == OrderStatus::Dispatching && to != OrderStatus::Dispatching {
         withdraw_pending_offers(conn, order.id, change.at).await?
     } else {
@@ -138,6 +153,39 @@ pub async fn apply_with_effects(
         .await?
         .ok_or(AppError::NotFound("pickup order"))?;
     Ok(Applied { order, withdrawn })
+}
+
+/// Writes the partner's webhook events for a transition into the outbox, in the same
+/// transaction: every status change, and the dispatch outcome when there is one.
+#[expect(clippy::too_many_arguments, reason = "the facts of one transition")]
+async fn notify_partner(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    partner_id: Uuid,
+    from: OrderStatus,
+    to: OrderStatus,
+    reason: &Option<String>,
+    version: i32,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let data = serde_json::json!({
+        "orderId": order.id, "number": order.number, "externalReference": order.external_reference,
+        "fromStatus": from.as_str(), "toStatus": to.as_str(), "version": version, "reason": reason, "at": at,
+    });
+    outbox::enqueue(
+        conn,
+        partner_id,
+        WebhookEventType::OrderStatusChanged,
+        data.clone(),
+        at,
+    )
+    .await?;
+    if from == OrderStatus::Dispatching
+        && matches!(to, OrderStatus::Assigned | OrderStatus::Unfulfilled)
+    {
+        outbox::enqueue(conn, partner_id, WebhookEventType::OfferOutcome, data, at).await?;
+    }
+    Ok(())
 }
 
 /// Marks the order's PENDING offers WITHDRAWN; returns (offer, collector) of each.

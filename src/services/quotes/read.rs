@@ -54,17 +54,19 @@ pub async fn find_quote(state: &AppState, viewer: Viewer, id: Uuid) -> AppResult
 }
 
 fn may_read(quote: &quote::Model, viewer: Viewer) -> bool {
-    match (quote.owner_user_id, viewer) {
-        (None, _) => true,
+    match (quote.owner_user_id, quote.owner_partner_id, viewer) {
+        (None, None, _) => true,
         (
-            Some(_),
+            _,
+            _,
             Viewer::User {
                 role: Role::Operator,
                 ..
             },
         ) => true,
-        (Some(owner), Viewer::User { id, .. }) => owner == id,
-        (Some(_), Viewer::Anonymous) => false,
+        (Some(owner), _, Viewer::User { id, .. }) => owner == id,
+        (_, Some(owner), Viewer::Partner { partner_id, .. }) => owner == partner_id,
+        _ => false,
     }
 }
 

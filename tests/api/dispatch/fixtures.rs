@@ -27,6 +27,8 @@ pub const OFFER_FIELDS: &str =
 pub const LINE1: &str = "88 Century Avenue";
 /// The contact phone every booking uses.
 pub const PHONE: &str = "+86 138 0013 8000";
+/// [`PHONE`] as stored (normalised).
+pub const PHONE_NORMALISED: &str = "+8613800138000";
 
 /// A two-hour window `days` days from now (UTC) starting at `hour`:00.
 pub fn window_on(days: i64, hour: u32) -> Value {
@@ -56,8 +58,7 @@ pub async fn quote_of(app: &TestApp, customer: &Account, items: &str) -> String 
 }
 
 /// Items that need no special certification beyond data destruction, about 6 kg.
-pub const LIGHT_ITEMS: &str =
-    "[{categoryCode: \"LAPTOP\", condition: GOOD}, {categoryCode: \"SMALL_APPLIANCE\", weightKg: \"4\"}]";
+pub const LIGHT_ITEMS: &str = "[{categoryCode: \"LAPTOP\", condition: GOOD}, {categoryCode: \"SMALL_APPLIANCE\", weightKg: \"4\"}]";
 
 /// The `bookPickup` input for `quote_id` in `window`, at the Shanghai pickup point.
 pub fn booking_input(quote_id: &str, window: Value) -> Value {
@@ -123,7 +124,11 @@ pub struct Collector {
 }
 
 /// Registers a collector with `profile`, verified by `operator` when given.
-pub async fn collector_with(app: &TestApp, operator: Option<&Account>, profile: Profile) -> Collector {
+pub async fn collector_with(
+    app: &TestApp,
+    operator: Option<&Account>,
+    profile: Profile,
+) -> Collector {
     let account = app.register("COLLECTOR").await;
     let saved = app
         .gql(

@@ -1,0 +1,305 @@
+//! A crash in the middle of an accept storm: the server process is killed with SIGKILL
+//! while collectors accept offers and customers book, then restarted on the same
+//! database. Nothing is half done: no order has two accepted offers, every assigned
+//! order's collector holds its accepted offer, and the restarted sweeper expires every
+//! overdue offer. Runs on PostgreSQL + Redis when the run has them, else on a SQLite file.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use entity::{job_offer, pickup_order};
+use futures_util::future::join_all;
+use sea_orm::{Database, EntityTrait};
+use serde_json::{Value, json};
+
+use super::fixtures::{FULL, LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
+use super::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
+use crate::helpers::Account;
+
+const COLLECTORS: usize = 12;
+const CUSTOMERS: usize = 4;
+const ORDERS_PER_CUSTOMER: usize = 10;
+const SWEEP: Duration = Duration::from_millis(200);
+
+/// What the storm saw before the crash.
+#[derive(Default)]
+struct Seen {
+    accepted: AtomicUsize,
+    booked: AtomicUsize,
+    /// Answers that were a 5xx or carried INTERNAL.
+    broken: Mutex<Vec<String>>,
+}
+
+impl Seen {
+    fn check(&self, status: u16, body: &Value) {
+        let internal = body["errors"]
+            .as_array()
+            .is_some_and(|errors| errors.iter().any(|e| e["extensions"]["code"] == "INTERNAL"));
+        if status >= 500 || internal {
+            self.broken
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(format!("HTTP {status}: {body}"));
+        }
+    }
+}
+
+async fn ready_collector(server: &Server, operator: &Account, i: usize) -> Account {
+    let collector = server.register("COLLECTOR").await;
+    let profile = server
+        .gql(
+            Some(&collector.access),
+            &format!(
+                "mutation {{ updateCollectorProfile(input: {{vehicle: {}, capacityKg: \"{}\", certifications: {}}}) {{ id }} }}",
+                FULL.vehicle, FULL.capacity_kg, FULL.certifications
+            ),
+            json!({}),
+        )
+        .await;
+    let id = profile["data"]["updateCollectorProfile"]["id"].clone();
+    let verified = server
+        .gql(
+            Some(&operator.access),
+            "mutation($id: ID!) { verifyCollector(collectorId: $id) { verified } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(
+        verified["data"]["verifyCollector"]["verified"], true,
+        "{verified}"
+    );
+    let online = server
+        .gql(
+            Some(&collector.access),
+            "mutation($lat: Float!, $lon: Float!) { setAvailability(online: true, location: {latitude: $lat, longitude: $lon}) { status } }",
+            json!({"lat": SHANGHAI.0 + 0.0005 * i as f64, "lon": SHANGHAI.1}),
+        )
+        .await;
+    assert_eq!(
+        online["data"]["setAvailability"]["status"], "AVAILABLE",
+        "{online}"
+    );
+    collector
+}
+
+/// Accepts every offer `collector` holds, again and again, until stopped or the server
+/// stops answering.
+async fn accept_everything(server: &Server, collector: &Account, stop: &AtomicBool, seen: &Seen) {
+    while !stop.load(Ordering::SeqCst) {
+        let Ok((status, body)) = server
+            .try_gql(Some(&collector.access), "{ myJobOffers { id } }", json!({}))
+            .await
+        else {
+            return;
+        };
+        seen.check(status, &body);
+        let offers = body["data"]["myJobOffers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let answers = join_all(offers.iter().map(|offer| {
+            server.try_gql(
+                Some(&collector.access),
+                "mutation($id: ID!) { acceptJobOffer(offerId: $id) { id status } }",
+                json!({"id": offer["id"]}),
+            )
+        }))
+        .await;
+        for (status, body) in answers.into_iter().flatten() {
+            seen.check(status, &body);
+            if body["data"]["acceptJobOffer"]["status"] == "ASSIGNED" {
+                seen.accepted.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Books `ORDERS_PER_CUSTOMER` orders for customer number `c`, until the server stops
+/// answering.
+async fn book_orders(server: &Server, customer: &Account, c: usize, seen: &Seen) {
+    for j in 0..ORDERS_PER_CUSTOMER {
+        let k = j * CUSTOMERS + c;
+        let window = window_on(
+            1 + i64::try_from(k / 60).expect("small"),
+            2 * u32::try_from((k / 10) % 6).expect("small"),
+        );
+        let Ok((status, quote)) = server
+            .try_gql(
+                Some(&customer.access),
+                &format!("mutation {{ requestQuote(input: {{items: {LIGHT_ITEMS}}}) {{ id }} }}"),
+                json!({}),
+            )
+            .await
+        else {
+            return;
+        };
+        seen.check(status, &quote);
+        let Some(quote_id) = quote["data"]["requestQuote"]["id"].as_str() else {
+            continue;
+        };
+        let Ok((status, booked)) = server
+            .try_gql(
+                Some(&customer.access),
+                "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id } }",
+                json!({"input": booking_input(quote_id, window)}),
+            )
+            .await
+        else {
+            return;
+        };
+        seen.check(status, &booked);
+        if booked["data"]["bookPickup"].is_object() {
+            seen.booked.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consistent() {
+    let data_dir = tempfile::tempdir().expect("dir");
+    let mut deployment = Deployment {
+        database_url: None,
+        redis_url: None,
+        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+        extra: vec![
+            ("RELOOP_DISPATCH_SWEEP_MS", SWEEP.as_millis().to_string()),
+            ("RELOOP_DISPATCH_OFFER_TTL_SECS", "2".to_owned()),
+            ("RELOOP_DISPATCH_OFFERS_PER_BATCH", "4".to_owned()),
+            ("RELOOP_QUOTES_PER_MINUTE_USER", "10000".to_owned()),
+        ],
+    };
+    if let Some((admin_url, redis_url)) = postgres_and_redis() {
+        deployment.database_url = Some(fresh_postgres_database(&admin_url).await);
+        deployment.redis_url = Some(redis_url);
+    }
+    let database_url = deployment.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rw",
+            data_dir.path().join("reloop.db").display()
+        )
+    });
+
+    let mut server = deployment.start(data_dir.path()).await;
+    let operator_email = deployment.create_operator(data_dir.path()).await;
+    let operator = server.login(&operator_email).await;
+    let collectors: Vec<Account> =
+        join_all((0..COLLECTORS).map(|i| ready_collector(&server, &operator, i))).await;
+    let customers: Vec<Account> =
+        join_all((0..CUSTOMERS).map(|_| server.register("HOUSEHOLD"))).await;
+
+    // Storm: collectors accept whatever they are offered while customers book; the
+    // process dies in the middle.
+    let stop = AtomicBool::new(false);
+    let seen = Seen::default();
+    let pid = server.pid().expect("running");
+    let killer = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while tokio::time::Instant::now() < deadline
+            && (seen.accepted.load(Ordering::SeqCst) < 5
+                || seen.booked.load(Ordering::SeqCst) < CUSTOMERS * ORDERS_PER_CUSTOMER / 2)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let killed = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        stop.store(true, Ordering::SeqCst);
+    };
+    tokio::join!(
+        killer,
+        join_all(
+            collectors
+                .iter()
+                .map(|c| accept_everything(&server, c, &stop, &seen))
+        ),
+        join_all(
+            customers
+                .iter()
+                .enumerate()
+                .map(|(c, customer)| book_orders(&server, customer, c, &seen))
+        ),
+    );
+    server.kill().await;
+    let accepted_before = seen.accepted.load(Ordering::SeqCst);
+    let booked_before = seen.booked.load(Ordering::SeqCst);
+    eprintln!("killed after {booked_before} bookings and {accepted_before} accepts");
+    assert!(accepted_before >= 1, "the storm accepted nothing");
+    let broken = seen
+        .broken
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    assert!(broken.is_empty(), "{broken:#?}");
+
+    // Restart on the same database and let the sweeper catch up.
+    let restarted = deployment.start(data_dir.path()).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let db = Database::connect(&database_url).await.expect("connect");
+    let offers = job_offer::Entity::find().all(&db).await.expect("offers");
+    let checked_at = chrono::Utc::now();
+    let orders: HashMap<uuid::Uuid, pickup_order::Model> = pickup_order::Entity::find()
+        .all(&db)
+        .await
+        .expect("orders")
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    assert!(!offers.is_empty() && !orders.is_empty());
+    let mut accepted: HashMap<uuid::Uuid, Vec<&job_offer::Model>> = HashMap::new();
+    let allowance =
+        chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1);
+    for offer in &offers {
+        match offer.status.as_str() {
+            "ACCEPTED" => accepted.entry(offer.order_id).or_default().push(offer),
+            "PENDING" => {
+                assert!(
+                    offer.expires_at + allowance >= checked_at,
+                    "an overdue offer was not expired after the restart: {offer:?} (checked at {checked_at})"
+                );
+                assert_eq!(
+                    orders[&offer.order_id].status, "DISPATCHING",
+                    "a pending offer for an order out of dispatch: {offer:?}"
+                );
+            }
+            _ => {}
+        }
+    }
+    for (order_id, held) in &accepted {
+        assert_eq!(
+            held.len(),
+            1,
+            "order {order_id} has two accepted offers: {held:?}"
+        );
+    }
+    let mut assigned = 0;
+    for order in orders.values() {
+        let held = accepted.get(&order.id);
+        if order.status == "ASSIGNED" {
+            assigned += 1;
+            let offer = held
+                .and_then(|h| h.first())
+                .unwrap_or_else(|| panic!("assigned without an accepted offer: {order:?}"));
+            assert_eq!(order.collector_id, Some(offer.collector_id), "{order:?}");
+        } else {
+            assert!(
+                held.is_none(),
+                "an accepted offer for an order that is {}: {held:?}",
+                order.status
+            );
+        }
+    }
+    assert!(assigned >= 1);
+    eprintln!(
+        "{} orders ({assigned} assigned), {} offers checked",
+        orders.len(),
+        offers.len()
+    );
+    db.close().await.ok();
+    drop(restarted);
+}

@@ -1,0 +1,307 @@
+//! Real `reloop` server processes for the multi-instance and crash tests, with a small
+//! GraphQL client over HTTP and `graphql-transport-ws` that works with any of them.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use uuid::Uuid;
+
+use crate::helpers::{Account, PASSWORD, REGISTER, TEST_JWT_SECRET, account_from};
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The PostgreSQL admin URL and the Redis URL, when this run has both.
+pub fn postgres_and_redis() -> Option<(String, String)> {
+    Some((
+        env("RELOOP_TEST_DATABASE_URL")?,
+        env("RELOOP_TEST_REDIS_URL")?,
+    ))
+}
+
+/// Creates an empty database next to the one in `admin_url` and returns its URL.
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
+    let name = format!("reloop_test_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create the test database");
+    admin.close().await.ok();
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("a database URL has a path");
+    format!("{base}/{name}")
+}
+
+/// A port free on 127.0.0.1 right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The settings every process of one deployment shares.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// `DATABASE_URL`, None for the SQLite file in the data folder.
+    pub database_url: Option<String>,
+    /// `REDIS_URL`, None for in-process adapters.
+    pub redis_url: Option<String>,
+    /// `RELOOP_REDIS_PREFIX`, unique per deployment.
+    pub redis_prefix: String,
+    /// Further `RELOOP_*` settings.
+    pub extra: Vec<(&'static str, String)>,
+}
+
+impl Deployment {
+    fn command(&self, data_dir: &Path) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_reloop"));
+        command
+            .env_remove("DATABASE_URL")
+            .env_remove("REDIS_URL")
+            .env("RELOOP_DATA_DIR", data_dir)
+            .env("RELOOP_JWT_SECRET", TEST_JWT_SECRET)
+            .env("RELOOP_REDIS_PREFIX", &self.redis_prefix)
+            .env("RELOOP_WORKERS", "2")
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true);
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        if let Some(url) = &self.redis_url {
+            command.env("REDIS_URL", url);
+        }
+        for (name, value) in &self.extra {
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// Starts `reloop serve` with its data in `data_dir`; waits until `/health` answers.
+    pub async fn start(&self, data_dir: &Path) -> Server {
+        let port = free_port();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(data_dir.join("server.log"))
+            .expect("log file");
+        let child = self
+            .command(data_dir)
+            .arg("serve")
+            .env("RELOOP_BIND", format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start reloop");
+        let server = Server {
+            child,
+            port,
+            address: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::builder()
+                .pool_idle_timeout(Duration::from_secs(1))
+                .build()
+                .expect("client"),
+        };
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let up = server
+                .http
+                .get(format!("{}/health", server.address))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if up {
+                return server;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "reloop did not start; see {}",
+                data_dir.join("server.log").display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs `reloop create-operator` and returns the email (password [`PASSWORD`]).
+    pub async fn create_operator(&self, data_dir: &Path) -> String {
+        let email = format!("ops-{}@example.com", Uuid::new_v4().simple());
+        let output = self
+            .command(data_dir)
+            .args(["create-operator", "--email", &email, "--password", PASSWORD])
+            .output()
+            .await
+            .expect("run create-operator");
+        assert!(
+            output.status.success(),
+            "create-operator: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        email
+    }
+}
+
+/// One running server process (killed when dropped).
+pub struct Server {
+    child: Child,
+    /// The listening port.
+    pub port: u16,
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+}
+
+impl Server {
+    /// The process id (None once it has been reaped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub async fn kill(&mut self) {
+        self.child.start_kill().ok();
+        self.child.wait().await.ok();
+    }
+
+    /// Posts a GraphQL request; returns the HTTP status and the body (Err when the
+    /// server did not answer).
+    pub async fn try_gql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Result<(u16, Value), reqwest::Error> {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .timeout(Duration::from_secs(30))
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let body = response.json().await?;
+        Ok((status, body))
+    }
+
+    /// Posts a GraphQL request that must get an answer; returns the body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self
+            .try_gql(token, query, variables)
+            .await
+            .expect("the server answers");
+        assert!(status < 500, "HTTP {status}: {body}");
+        body
+    }
+
+    /// Registers a user with `role`.
+    pub async fn register(&self, role: &str) -> Account {
+        let email = format!("{}@example.com", Uuid::new_v4().simple());
+        let input =
+            json!({"email": email, "password": PASSWORD, "displayName": "Test User", "role": role});
+        let response = self.gql(None, REGISTER, json!({"input": input})).await;
+        account_from(&response["data"]["register"], &email)
+            .unwrap_or_else(|| panic!("register failed: {response}"))
+    }
+
+    /// Signs in `email`.
+    pub async fn login(&self, email: &str) -> Account {
+        let response = self
+            .gql(
+                None,
+                crate::helpers::LOGIN,
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        account_from(&response["data"]["login"], email)
+            .unwrap_or_else(|| panic!("login failed: {response}"))
+    }
+
+    /// A `graphql-transport-ws` socket signed in with `token`, acknowledged.
+    pub async fn ws(&self, token: &str) -> Ws {
+        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
+            .into_client_request()
+            .expect("ws request");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().expect("header"),
+        );
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("ws connect");
+        let mut ws = Ws { socket };
+        ws.send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
+            .await;
+        let ack = ws.next_json().await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        ws
+    }
+}
+
+/// A minimal `graphql-transport-ws` client.
+pub struct Ws {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    async fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .expect("ws send");
+    }
+
+    /// Subscribes `query` as "1" and gives the server time to attach it.
+    pub async fn subscribe(&mut self, query: &str) {
+        self.send(json!({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+            .await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    /// The next JSON message within 15 s (pings answered).
+    pub async fn next_json(&mut self) -> Value {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(15), self.socket.next())
+                .await
+                .expect("a WebSocket message within 15 s");
+            match frame {
+                Some(Ok(Message::Text(text))) => {
+                    let message: Value = serde_json::from_str(&text).expect("JSON");
+                    if message["type"] == "ping" {
+                        self.send(json!({"type": "pong"})).await;
+                        continue;
+                    }
+                    return message;
+                }
+                Some(Ok(Message::Close(frame))) => panic!("socket closed: {frame:?}"),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => panic!("socket error: {e}"),
+                None => panic!("socket ended"),
+            }
+        }
+    }
+
+    /// The next `next` message's data.
+    pub async fn next_data(&mut self) -> Value {
+        let message = self.next_json().await;
+        assert_eq!(message["type"], "next", "{message}");
+        assert!(message["payload"]["errors"].is_null(), "{message}");
+        message["payload"]["data"].clone()
+    }
+}
