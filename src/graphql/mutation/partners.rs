@@ -87,6 +87,24 @@ impl PartnerMutation {
         )
     }
 
+    /// Operators: sets a partner's cost budget (bucket size and refill per second).
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn set_partner_rate_limit(
+        &self,
+        ctx: &Context<'_>,
+        partner_id: ID,
+        capacity: f64,
+        refill_per_sec: f64,
+    ) -> async_graphql::Result<Partner> {
+        let operator = ctx.viewer().require_user()?.0;
+        let id = id(&partner_id, "partner")?;
+        Ok(
+            partners::keys::set_rate_limit(ctx.state()?, operator, id, capacity, refill_per_sec)
+                .await?
+                .into(),
+        )
+    }
+
     /// Registers an endpoint for the calling partner (https; the signing secret is in the
     /// answer, only here).
     async fn register_webhook(

@@ -216,3 +216,47 @@ pub async fn authenticate_key(state: &AppState, secret: &str) -> AppResult<Optio
         },
     }))
 }
+
+/// Changes a partner's cost budget (operators, audited); applies to its next requests.
+pub async fn set_rate_limit(
+    state: &AppState,
+    operator: Uuid,
+    partner_id: Uuid,
+    capacity: f64,
+    refill_per_sec: f64,
+) -> AppResult<partner::Model> {
+    if !(1.0..=1_000_000.0).contains(&capacity) {
+        return Err(AppError::validation(
+            "capacity",
+            "must be between 1 and 1000000",
+        ));
+    }
+    if !(0.01..=100_000.0).contains(&refill_per_sec) {
+        return Err(AppError::validation(
+            "refillPerSec",
+            "must be between 0.01 and 100000",
+        ));
+    }
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let found = partner::Entity::find_by_id(partner_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("partner"))?;
+    let mut row: partner::ActiveModel = found.into();
+    row.rate_capacity = Set(capacity);
+    row.rate_refill_per_sec = Set(refill_per_sec);
+    let saved = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        operator,
+        "partner.rate_limit",
+        "partner",
+        &partner_id.to_string(),
+        json!({"capacity": capacity, "refillPerSec": refill_per_sec}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
