@@ -50,6 +50,11 @@ loader!(
     PayoutByOrder, payout::Model, relations::payouts_by_order
 );
 
+loader!(
+    /// Whether each collector (by id) is at a pickup now (derives BUSY).
+    WorkingCollector, bool, relations::working_collectors
+);
+
 /// Every loader one request needs; attach with [`Loaders::attach`].
 pub struct Loaders;
 

@@ -1,12 +1,14 @@
 //! `Collector`: a collector's profile and availability.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use entity::collector;
 use rust_decimal::Decimal;
 
 use super::enums::{CertificationGql, CollectorStatusGql, VehicleGql};
 use crate::domain::{Certification, CollectorStatus, Vehicle};
 use crate::error::AppError;
+use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::WorkingCollector;
 
 /// A collector profile.
 pub struct Collector(pub collector::Model);
@@ -24,13 +26,23 @@ impl Collector {
         self.0.verified
     }
 
-    /// OFFLINE, AVAILABLE or BUSY.
-    async fn status(&self) -> Result<CollectorStatusGql, AppError> {
-        self.0
+    /// OFFLINE, AVAILABLE or BUSY (online and at a pickup right now; derived).
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CollectorStatusGql> {
+        let stored = self
+            .0
             .status
             .parse::<CollectorStatus>()
-            .map(Into::into)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))?;
+        if stored == CollectorStatus::Available
+            && ctx
+                .loader::<WorkingCollector>()?
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(false)
+        {
+            return Ok(CollectorStatus::Busy.into());
+        }
+        Ok(stored.into())
     }
 
     /// The vehicle, once the profile is filled in.

@@ -18,6 +18,7 @@ use crate::domain::CollectorStatus;
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::OrderStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::services::orders::Party;
 use crate::state::AppState;
 
@@ -42,6 +43,11 @@ pub async fn set_availability(
 ) -> AppResult<collector::Model> {
     let collector_id = collector_of(party)?;
     let now = state.clock.now();
+    // Read before the transaction: never wait for a pooled connection inside one.
+    let areas = list_service_areas(state).await?;
+    let nearest = location
+        .and_then(|point| nearest_area(&areas, point))
+        .map(|(area, _)| area.id);
     let txn = state.begin_write().await?;
     let profile = collector::Entity::find_by_id(collector_id)
         .one(&txn)
@@ -60,7 +66,12 @@ pub async fn set_availability(
             "is required to go online the first time",
         ));
     }
+    let home_unset = profile.home_service_area_id.is_none();
     let mut row: collector::ActiveModel = profile.into();
+    // The first area a collector works in becomes their home area.
+    if let (true, Some(area)) = (home_unset, nearest) {
+        row.home_service_area_id = Set(Some(area));
+    }
     row.status = Set(if online {
         CollectorStatus::Available
     } else {

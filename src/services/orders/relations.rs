@@ -79,3 +79,28 @@ fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
     }
     grouped
 }
+
+/// Collectors (by id) that are at work right now: on the way to or at a pickup.
+pub async fn working_collectors(
+    conn: &impl ConnectionTrait,
+    collector_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, bool>> {
+    use crate::domain::order::OrderStatus;
+    use entity::pickup_order;
+    let working = [
+        OrderStatus::EnRoute,
+        OrderStatus::Arrived,
+        OrderStatus::Inspected,
+        OrderStatus::AwaitingCustomer,
+    ];
+    let rows = pickup_order::Entity::find()
+        .filter(pickup_order::Column::CollectorId.is_in(collector_ids.iter().copied()))
+        .filter(pickup_order::Column::Status.is_in(working.iter().map(|s| s.as_str())))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|o| o.collector_id)
+        .map(|id| (id, true))
+        .collect())
+}

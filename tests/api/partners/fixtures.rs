@@ -1,0 +1,433 @@
+//! Shared set-up for the partner tests: partners with keys, requests as a key, partner
+//! bookings, a webhook receiver on loopback and polling with a deadline.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{Account, TestApp, spawn_app_with};
+
+/// Shanghai, inside the demo service area.
+pub const SHANGHAI: (f64, f64) = (31.2304, 121.4737);
+
+/// The order fields the partner tests look at.
+pub const ORDER_FIELDS: &str = "id number status version externalReference
+    address { line1 city } events { fromStatus toStatus reason }";
+
+/// The delivery fields the tests look at.
+pub const DELIVERY_FIELDS: &str =
+    "id webhookId messageId status attempts lastStatusCode lastError createdAt deliveredAt";
+
+/// An app whose webhook worker may call loopback receivers, retries after 50 ms and
+/// polls every 50 ms.
+pub async fn webhook_app() -> TestApp {
+    spawn_app_with(|c| {
+        c.partners.webhook_allow_private = true;
+        c.partners.webhook_retry_base = Duration::from_millis(50);
+        c.partners.webhook_poll_interval = Duration::from_millis(50);
+    })
+    .await
+}
+
+/// A partner and one of its keys.
+#[derive(Clone, Debug)]
+pub struct PartnerKey {
+    /// The partner id.
+    pub partner_id: String,
+    /// The key id.
+    pub key_id: String,
+    /// The secret, sent as `X-Api-Key`.
+    pub secret: String,
+}
+
+/// The scopes that allow everything.
+pub const ALL_SCOPES: &[&str] = &["QUOTES_WRITE", "ORDERS_WRITE", "ORDERS_READ", "WEBHOOKS_MANAGE"];
+
+/// Creates a partner (as `operator`) and returns its id.
+pub async fn create_partner(app: &TestApp, operator: &Account) -> String {
+    let response = app
+        .gql(
+            Some(&operator.access),
+            "mutation($n: String!) { createPartner(name: $n) { id name rateCapacity rateRefillPerSec } }",
+            json!({"n": format!("Partner {}", Uuid::new_v4().simple())}),
+        )
+        .await;
+    response["data"]["createPartner"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("createPartner: {response}"))
+        .to_owned()
+}
+
+/// The `issueApiKey` mutation with the whole answer.
+pub const ISSUE_KEY: &str = "mutation($p: ID!, $n: String!, $s: [ApiScope!]!) {
+    issueApiKey(partnerId: $p, name: $n, scopes: $s) {
+      secret apiKey { id partnerId name prefix scopes createdAt revokedAt } } }";
+
+/// Issues a key with `scopes` for `partner_id`.
+pub async fn issue_key(
+    app: &TestApp,
+    operator: &Account,
+    partner_id: &str,
+    scopes: &[&str],
+) -> PartnerKey {
+    let response = app
+        .gql(
+            Some(&operator.access),
+            ISSUE_KEY,
+            json!({"p": partner_id, "n": "integration", "s": scopes}),
+        )
+        .await;
+    let issued = &response["data"]["issueApiKey"];
+    PartnerKey {
+        partner_id: partner_id.to_owned(),
+        key_id: issued["apiKey"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("issueApiKey: {response}"))
+            .to_owned(),
+        secret: issued["secret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("issueApiKey: {response}"))
+            .to_owned(),
+    }
+}
+
+/// A new partner with a key holding `scopes`.
+pub async fn partner(app: &TestApp, operator: &Account, scopes: &[&str]) -> PartnerKey {
+    let partner_id = create_partner(app, operator).await;
+    issue_key(app, operator, &partner_id, scopes).await
+}
+
+/// Posts a GraphQL request with `X-Api-Key: key`; returns the HTTP status and the body.
+pub async fn as_key_status(app: &TestApp, key: &str, query: &str, variables: Value) -> (u16, Value) {
+    let response = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .header("X-Api-Key", key)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("a JSON response"))
+}
+
+/// Posts a GraphQL request with `X-Api-Key: key`; returns the body.
+pub async fn as_key(app: &TestApp, key: &str, query: &str, variables: Value) -> Value {
+    as_key_status(app, key, query, variables).await.1
+}
+
+/// The quote request the partner tests send: a laptop and a small appliance by weight.
+pub const QUOTE: &str = "mutation { requestQuote(input: {items: [{categoryCode: \"LAPTOP\", condition: GOOD},
+    {categoryCode: \"SMALL_APPLIANCE\", weightKg: \"4\"}]}) { id total } }";
+
+/// A quote requested with `key`.
+pub async fn partner_quote(app: &TestApp, key: &str) -> String {
+    let response = as_key(app, key, QUOTE, json!({})).await;
+    response["data"]["requestQuote"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("partner quote: {response}"))
+        .to_owned()
+}
+
+/// A window tomorrow (UTC) at `hour`:00 for two hours, inside service hours.
+pub fn window(hour: u32) -> Value {
+    let day = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let start = day.and_hms_opt(hour, 0, 0).expect("valid").and_utc();
+    json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(2)).to_rfc3339()})
+}
+
+/// The `bookPickup` input of a partner booking for its customer: contact and address
+/// in the input, and the partner's own reference.
+pub fn booking_input(quote_id: &str, hour: u32, external_reference: &str) -> Value {
+    json!({
+        "quoteId": quote_id,
+        "address": {"line1": "88 Century Avenue", "city": "Shanghai", "postalCode": "200120",
+                    "location": {"latitude": SHANGHAI.0, "longitude": SHANGHAI.1}},
+        "window": window(hour),
+        "contactName": "Zhang Min",
+        "contactPhone": "+86 139 0000 1111",
+        "notes": "Booked through a partner",
+        "externalReference": external_reference,
+    })
+}
+
+/// `bookPickup` returning [`ORDER_FIELDS`].
+pub fn book_mutation() -> String {
+    format!("mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {ORDER_FIELDS} }} }}")
+}
+
+/// Books a fresh quote with `key` under `external_reference`; returns the whole answer.
+pub async fn try_book(app: &TestApp, key: &str, external_reference: &str) -> Value {
+    let quote = partner_quote(app, key).await;
+    as_key(
+        app,
+        key,
+        &book_mutation(),
+        json!({"input": booking_input(&quote, 2, external_reference)}),
+    )
+    .await
+}
+
+/// Books with `key` and returns the order, failing on errors.
+pub async fn book(app: &TestApp, key: &str, external_reference: &str) -> Value {
+    let response = try_book(app, key, external_reference).await;
+    let order = response["data"]["bookPickup"].clone();
+    assert!(order.is_object(), "partner booking failed: {response}");
+    order
+}
+
+/// Cancels `order_id` with `key`; returns the whole answer.
+pub async fn cancel(app: &TestApp, key: &str, order_id: &str) -> Value {
+    as_key(
+        app,
+        key,
+        &format!(
+            "mutation($id: ID!) {{ cancelPickup(orderId: $id, reason: \"customer changed plans\") {{ {ORDER_FIELDS} }} }}"
+        ),
+        json!({"id": order_id}),
+    )
+    .await
+}
+
+/// Registers an endpoint for ORDER_STATUS_CHANGED at `url`; returns (id, signing secret).
+pub async fn register_webhook(app: &TestApp, key: &str, url: &str) -> (String, String) {
+    let response = as_key(
+        app,
+        key,
+        "mutation($u: String!) { registerWebhook(url: $u, events: [ORDER_STATUS_CHANGED], description: \"tests\") {
+            signingSecret webhook { id url events description enabled disabledReason createdAt } } }",
+        json!({"u": url}),
+    )
+    .await;
+    let registered = &response["data"]["registerWebhook"];
+    (
+        registered["webhook"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("registerWebhook: {response}"))
+            .to_owned(),
+        registered["signingSecret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("registerWebhook: {response}"))
+            .to_owned(),
+    )
+}
+
+/// The partner's deliveries, newest first (at most 100).
+pub async fn deliveries(app: &TestApp, key: &str) -> Vec<Value> {
+    let response = as_key(
+        app,
+        key,
+        &format!("{{ webhookDeliveries(first: 100) {{ nodes {{ {DELIVERY_FIELDS} }} }} }}"),
+        json!({}),
+    )
+    .await;
+    response["data"]["webhookDeliveries"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("webhookDeliveries: {response}"))
+        .clone()
+}
+
+/// The partner's endpoints.
+pub async fn webhooks(app: &TestApp, key: &str) -> Vec<Value> {
+    let response = as_key(
+        app,
+        key,
+        "{ webhooks { id url events description enabled disabledReason } }",
+        json!({}),
+    )
+    .await;
+    response["data"]["webhooks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("webhooks: {response}"))
+        .clone()
+}
+
+/// The HMAC key of a `whsec_…` signing secret.
+pub fn signing_key(secret: &str) -> Vec<u8> {
+    let b64 = secret
+        .strip_prefix("whsec_")
+        .unwrap_or_else(|| panic!("not a whsec_ secret: {secret}"));
+    STANDARD.decode(b64).expect("base64 after whsec_")
+}
+
+/// Polls `probe` every 50 ms until it gives Some, failing after `limit`.
+pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// `webhook-id`.
+    pub id: String,
+    /// `webhook-timestamp`.
+    pub timestamp: String,
+    /// `webhook-signature`.
+    pub signature: String,
+    /// `content-type`.
+    pub content_type: String,
+    /// The raw body.
+    pub body: String,
+    /// The status it was answered with.
+    pub answered: u16,
+}
+
+impl Received {
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).expect("a JSON webhook body")
+    }
+
+    /// Whether the signature verifies with `secret` (`whsec_…`).
+    pub fn verifies(&self, secret: &str) -> bool {
+        let timestamp: i64 = self.timestamp.parse().expect("a numeric webhook-timestamp");
+        reloop::domain::partner::verify(
+            &signing_key(secret),
+            &self.id,
+            timestamp,
+            &self.body,
+            &self.signature,
+        )
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    received: Mutex<Vec<Received>>,
+    /// Statuses to answer with, in order; 200 once they run out.
+    script: Mutex<VecDeque<u16>>,
+}
+
+/// A webhook receiver on 127.0.0.1 that records every request and answers with a
+/// programmable sequence of statuses. Stopped when dropped.
+pub struct Receiver {
+    shared: Arc<Shared>,
+    handle: actix_web::dev::ServerHandle,
+    /// The listening port.
+    pub port: u16,
+}
+
+async fn receive(req: HttpRequest, body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status = shared
+        .script
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .pop_front()
+        .unwrap_or(200);
+    shared
+        .received
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Received {
+            id: header("webhook-id"),
+            timestamp: header("webhook-timestamp"),
+            signature: header("webhook-signature"),
+            content_type: header("content-type"),
+            body: String::from_utf8_lossy(&body).into_owned(),
+            answered: status,
+        });
+    HttpResponse::build(StatusCode::from_u16(status).expect("a valid status")).finish()
+}
+
+impl Receiver {
+    /// Starts a receiver on a free port answering `script` first, then 200.
+    pub async fn start(script: &[u16]) -> Self {
+        Self::start_on(0, script).await
+    }
+
+    /// Starts a receiver on `port` (0: any free port).
+    pub async fn start_on(port: u16, script: &[u16]) -> Self {
+        let shared = Arc::new(Shared::default());
+        shared
+            .script
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(script.iter().copied());
+        let data = web::Data::from(shared.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .default_service(web::to(receive))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(("127.0.0.1", port))
+        .expect("bind the receiver");
+        let port = server.addrs()[0].port();
+        let server = server.run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        Self {
+            shared,
+            handle,
+            port,
+        }
+    }
+
+    /// The URL to register.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/hooks/reloop", self.port)
+    }
+
+    /// Every request so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.shared
+            .received
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Waits (up to `limit`) until at least `n` requests arrived; returns them all.
+    pub async fn wait_for(&self, n: usize, limit: Duration) -> Vec<Received> {
+        eventually(limit, &format!("{n} webhook request(s)"), || {
+            let seen = self.received();
+            async move { (seen.len() >= n).then_some(seen) }
+        })
+        .await
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        // `stop` sends the command at once; the future only waits for completion.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// A port on 127.0.0.1 with nothing listening on it (right now).
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
