@@ -18,6 +18,7 @@ use futures_util::stream::BoxStream;
 use super::HttpContext;
 use super::auth::viewer_from_authorization;
 use crate::graphql::loaders::Loaders;
+use crate::services::partners;
 
 /// The only sub-protocol served (the legacy `graphql-ws` is not).
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -59,7 +60,7 @@ async fn run_session(
     let incoming: BoxStream<'static, String> = tokio_stream_from(text_rx).boxed();
     let init_app = app.clone();
     let mut engine = WebSocket::new(app.schema.clone(), incoming, WebSocketProtocols::GraphQLWS)
-        .on_connection_init(move |payload| async move { connection_data(&init_app, payload) })
+        .on_connection_init(move |payload| async move { connection_data(&init_app, payload).await })
         .boxed();
 
     let mut messages = messages.max_frame_size(64 * 1024).aggregate_continuations();
@@ -105,15 +106,27 @@ async fn run_session(
     drop(session.close(close).await);
 }
 
-/// Authenticates `connection_init`: `{"authorization": "Bearer <token>"}`; no
-/// authorization means an anonymous session.
-fn connection_data(app: &HttpContext, payload: serde_json::Value) -> async_graphql::Result<Data> {
-    let authorization = payload
-        .get("authorization")
-        .or_else(|| payload.get("Authorization"))
-        .and_then(|v| v.as_str());
-    let viewer = viewer_from_authorization(&app.state, authorization)
-        .map_err(|err| async_graphql::Error::new(format!("{AUTH_REJECTED}{err}")))?;
+/// Authenticates `connection_init`: `{"authorization": "Bearer <token>"}` for users,
+/// `{"x-api-key": "rlk_…"}` for partners; neither means an anonymous session.
+async fn connection_data(app: &HttpContext, payload: serde_json::Value) -> async_graphql::Result<Data> {
+    let reject = |message: String| async_graphql::Error::new(format!("{AUTH_REJECTED}{message}"));
+    let field = |name: &str| {
+        payload
+            .get(name)
+            .or_else(|| payload.get(name.to_ascii_lowercase()))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let viewer = if let Some(key) = field("X-Api-Key") {
+        match partners::authenticate_key(&app.state, &key).await {
+            Ok(Some(auth)) => auth.viewer,
+            Ok(None) => return Err(reject("unknown or revoked API key".to_owned())),
+            Err(err) => return Err(reject(err.message())),
+        }
+    } else {
+        let authorization = field("Authorization");
+        viewer_from_authorization(&app.state, authorization.as_deref()).map_err(|err| reject(err.to_string()))?
+    };
     let mut data = Data::default();
     data.insert(viewer);
     Ok(Loaders::attach(data, &app.state.db))
