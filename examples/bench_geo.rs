@@ -18,6 +18,7 @@
 //! pickups are the same for every N (fixed seed), and a warm-up precedes the timed samples.
 //!
 //! Environment (all optional):
+//!   FETCH=28              the limit of each search call (28 is what the dispatcher asks for)
 //!   SAMPLES=10000         timed dispatch searches per N (in-process index)
 //!   WARMUP=2000           untimed searches before them
 //!   SIZES=1000,10000,100000,1000000
@@ -45,8 +46,9 @@ const CENTRE: GeoPoint = GeoPoint {
 const HALF_SIDE_KM: f64 = 20.0;
 /// Offers per batch (the default `RELOOP_DISPATCH_OFFERS_PER_BATCH`).
 const K: usize = 3;
-/// What the dispatcher asks for on a fresh order: (K + 0 offered) × 4 + 16.
-const FETCH: usize = K * 4 + 16;
+/// What the dispatcher asks for on a fresh order: (K + 0 offered) × 4 + 16 (`FETCH` overrides it,
+/// to see how much of the time is the number of hits taken).
+const DEFAULT_FETCH: usize = K * 4 + 16;
 /// The target for the p99 at 100k collectors.
 const TARGET_P99_100K: Duration = Duration::from_millis(2);
 
@@ -82,13 +84,18 @@ struct Outcome {
 }
 
 /// The dispatcher's widening search for one pickup.
-async fn dispatch_search(index: &dyn GeoIndex, radii: &[f64], pickup: GeoPoint) -> Outcome {
+async fn dispatch_search(
+    index: &dyn GeoIndex,
+    radii: &[f64],
+    fetch: usize,
+    pickup: GeoPoint,
+) -> Outcome {
     let mut calls = 0;
     let mut found = 0;
     for &radius in radii {
         calls += 1;
         let hits = index
-            .search(pickup, radius, FETCH)
+            .search(pickup, radius, fetch)
             .await
             .expect("geo search");
         found = hits.len();
@@ -103,6 +110,7 @@ async fn dispatch_search(index: &dyn GeoIndex, radii: &[f64], pickup: GeoPoint) 
 struct Run {
     sorted: Vec<Duration>,
     mean_calls: f64,
+    mean_hits: f64,
     short: usize,
 }
 
@@ -120,18 +128,25 @@ impl Run {
     }
 }
 
-async fn measure(index: &dyn GeoIndex, pickups: &[GeoPoint], warmup: usize, samples: usize) -> Run {
+async fn measure(
+    index: &dyn GeoIndex,
+    pickups: &[GeoPoint],
+    fetch: usize,
+    warmup: usize,
+    samples: usize,
+) -> Run {
     let radii = search_radii(0.5, 20.0);
     for pickup in pickups.iter().cycle().skip(samples).take(warmup) {
-        dispatch_search(index, &radii, *pickup).await;
+        dispatch_search(index, &radii, fetch, *pickup).await;
     }
     let mut times = Vec::with_capacity(samples);
-    let (mut calls, mut short) = (0usize, 0usize);
+    let (mut calls, mut hits, mut short) = (0usize, 0usize, 0usize);
     for pickup in &pickups[..samples] {
         let started = Instant::now();
-        let outcome = dispatch_search(index, &radii, *pickup).await;
+        let outcome = dispatch_search(index, &radii, fetch, *pickup).await;
         times.push(started.elapsed());
         calls += outcome.calls;
+        hits += outcome.found;
         if outcome.found < K {
             short += 1;
         }
@@ -140,6 +155,7 @@ async fn measure(index: &dyn GeoIndex, pickups: &[GeoPoint], warmup: usize, samp
     Run {
         sorted: times,
         mean_calls: calls as f64 / samples as f64,
+        mean_hits: hits as f64 / samples as f64,
         short,
     }
 }
@@ -158,13 +174,14 @@ fn label(n: usize) -> String {
 
 fn print_row(n: usize, setup: Duration, run: &Run) {
     println!(
-        "  N = {:>5}  p50 {:>10}  p99 {:>10}  max {:>10}  mean {:>10}  calls/search {:.2}  <{K} found {}  (load {:.2} s)",
+        "  N = {:>5}  p50 {:>10}  p99 {:>10}  max {:>10}  mean {:>10}  calls/search {:.2}  hits {:.1}  <{K} found {}  (load {:.2} s)",
         label(n),
         us(run.quantile(0.50)),
         us(run.quantile(0.99)),
         us(run.max()),
         us(run.mean()),
         run.mean_calls,
+        run.mean_hits,
         run.short,
         setup.as_secs_f64(),
     );
@@ -268,6 +285,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000, 1_000_000]);
     let samples = env_usize("SAMPLES", 10_000);
     let warmup = env_usize("WARMUP", 2_000);
+    let fetch = env_usize("FETCH", DEFAULT_FETCH);
     let redis_samples = env_usize("REDIS_SAMPLES", 2_000);
     let redis_warmup = env_usize("REDIS_WARMUP", 200);
     let redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
@@ -282,7 +300,7 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     println!(
-        "dispatch search: radii {:?} km, limit {FETCH}, stop at ≥ {K}; city 40 × 40 km around {:.2}, {:.2}; {} cores",
+        "dispatch search: radii {:?} km, limit {fetch}, stop at ≥ {K}; city 40 × 40 km around {:.2}, {:.2}; {} cores",
         search_radii(0.5, 20.0),
         CENTRE.latitude,
         CENTRE.longitude,
@@ -298,7 +316,7 @@ fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let index = InMemoryGeoIndex::from_points(points)?;
         let setup = started.elapsed();
-        let run = rt.block_on(measure(&index, &pickups, warmup, samples));
+        let run = rt.block_on(measure(&index, &pickups, fetch, warmup, samples));
         print_row(n, setup, &run);
         memory_results.push((n, run));
     }
@@ -332,7 +350,7 @@ fn main() -> anyhow::Result<()> {
             }
             let setup = started.elapsed();
             let before = geosearch_stats(&conn).await?;
-            let run = measure(&index, &pickups, redis_warmup, redis_samples).await;
+            let run = measure(&index, &pickups, fetch, redis_warmup, redis_samples).await;
             let after = geosearch_stats(&conn).await?;
             print_row(n, setup, &run);
             let calls = after.0.saturating_sub(before.0);

@@ -23,6 +23,9 @@ pub struct Model {
     pub handling_cost: DbDecimal,
     /// JSON object: material name → kg recovered per unit.
     pub materials: Json,
+    /// JSON object: material → recovery rate this category's process achieves,
+    /// overriding the published per-material rate.
+    pub recovery_rates: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -19,6 +19,7 @@ enum Categories {
     TypicalWeightKg,
     HandlingCost,
     Materials,
+    RecoveryRates,
     CreatedAt,
     UpdatedAt,
 }
@@ -49,6 +50,7 @@ impl MigrationTrait for Migration {
                     .col(decimal(manager, Categories::TypicalWeightKg).not_null())
                     .col(decimal(manager, Categories::HandlingCost).not_null())
                     .col(ColumnDef::new(Categories::Materials).json().not_null())
+                    .col(ColumnDef::new(Categories::RecoveryRates).json().not_null())
                     .col(timestamp(Categories::CreatedAt))
                     .col(timestamp(Categories::UpdatedAt))
                     .to_owned(),

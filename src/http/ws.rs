@@ -108,7 +108,10 @@ async fn run_session(
 
 /// Authenticates `connection_init`: `{"authorization": "Bearer <token>"}` for users,
 /// `{"x-api-key": "rlk_…"}` for partners; neither means an anonymous session.
-async fn connection_data(app: &HttpContext, payload: serde_json::Value) -> async_graphql::Result<Data> {
+async fn connection_data(
+    app: &HttpContext,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
     let reject = |message: String| async_graphql::Error::new(format!("{AUTH_REJECTED}{message}"));
     let field = |name: &str| {
         payload
@@ -125,7 +128,8 @@ async fn connection_data(app: &HttpContext, payload: serde_json::Value) -> async
         }
     } else {
         let authorization = field("Authorization");
-        viewer_from_authorization(&app.state, authorization.as_deref()).map_err(|err| reject(err.to_string()))?
+        viewer_from_authorization(&app.state, authorization.as_deref())
+            .map_err(|err| reject(err.to_string()))?
     };
     let mut data = Data::default();
     data.insert(viewer);

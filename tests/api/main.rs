@@ -10,6 +10,7 @@ mod dispatch;
 mod http_rules;
 mod limits;
 mod orders;
+mod partners;
 mod probes;
 mod quotes;
 mod refresh;

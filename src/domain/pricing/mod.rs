@@ -101,6 +101,10 @@ pub struct CategoryFacts {
     pub handling_cost: Decimal,
     /// kg of material per piece (PIECE) or per kg of item (KG).
     pub materials: BTreeMap<String, Decimal>,
+    /// Recovery rates this category's process achieves, overriding the published
+    /// per-material rates (e.g. hydrometallurgy for battery packs).
+    #[serde(default)]
+    pub recovery_rates: BTreeMap<String, Decimal>,
 }
 
 /// What pricing needs to know about a device model.

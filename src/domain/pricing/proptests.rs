@@ -59,6 +59,7 @@ fn category() -> impl Strategy<Value = CategoryFacts> {
                 typical_weight_kg,
                 handling_cost,
                 materials,
+                recovery_rates: BTreeMap::new(),
             },
         )
 }

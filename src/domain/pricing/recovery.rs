@@ -40,7 +40,11 @@ pub(super) fn candidate(item: &PricingItem, table: &PriceTable) -> Result<Candid
         let name = capitalise(material);
         components.push(match table.material_prices.get(material) {
             Some(price) => {
-                let rate = table.rules.recovery_rate(material);
+                let rate = category
+                    .recovery_rates
+                    .get(material)
+                    .copied()
+                    .unwrap_or_else(|| table.rules.recovery_rate(material));
                 let amount = checked::mul(checked::mul(kg, *price)?, rate)?;
                 let label = format!("{name} {} kg × {price}/kg × {}", show(kg), percent(rate));
                 Exact::new(label, amount)

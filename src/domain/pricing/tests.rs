@@ -53,6 +53,7 @@ fn smartphone() -> CategoryFacts {
             ("gold", "0.00003"),
             ("plastics", "0.04"),
         ]),
+        recovery_rates: BTreeMap::new(),
     }
 }
 
@@ -91,6 +92,7 @@ fn small_appliance(weight: &str) -> PricingItem {
             typical_weight_kg: d("3"),
             handling_cost: d("0.20"),
             materials: map(&[("copper", "0.05"), ("plastics", "0.35"), ("steel", "0.40")]),
+            recovery_rates: BTreeMap::new(),
         },
         model: None,
         quantity: 1,
@@ -114,6 +116,7 @@ fn crt_tv() -> PricingItem {
                 ("plastics", "5"),
                 ("steel", "3"),
             ]),
+            recovery_rates: BTreeMap::new(),
         },
         model: None,
         quantity: 1,
@@ -132,6 +135,7 @@ fn ev_pack(soh: u8) -> PricingItem {
             typical_weight_kg: d("400"),
             handling_cost: d("1.50"),
             materials: BTreeMap::new(),
+            recovery_rates: BTreeMap::new(),
         },
         model: None,
         quantity: 1,
@@ -448,4 +452,21 @@ fn enums_use_published_names() {
     let json = serde_json::to_string(&PricingMethod::DisposalFee).expect("serialise");
     assert_eq!(json, r#""DISPOSAL_FEE""#);
     assert!(Condition::LikeNew < Condition::Scrap);
+}
+
+#[test]
+fn a_categorys_own_recovery_rate_overrides_the_published_one() {
+    let published = price_line(&crt_tv(), &table(), &ctx()).expect("priced");
+    let mut better = crt_tv();
+    better.category.recovery_rates = map(&[("copper", "1")]);
+    let overridden = price_line(&better, &table(), &ctx()).expect("priced");
+    assert!(overridden.amount > published.amount);
+    assert!(
+        overridden
+            .breakdown
+            .iter()
+            .any(|c| c.label.starts_with("Copper") && c.label.ends_with("× 100%")),
+        "{:?}",
+        overridden.breakdown
+    );
 }

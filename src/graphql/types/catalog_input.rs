@@ -40,6 +40,19 @@ pub struct CategoryInput {
     pub handling_cost: Decimal,
     /// Material composition per unit.
     pub materials: Vec<MaterialContentInput>,
+    /// Recovery rates this category's process achieves (0 to 1), overriding the
+    /// published per-material rates.
+    #[graphql(default)]
+    pub recovery_rates: Vec<MaterialRateInput>,
+}
+
+/// The share of a material a process recovers.
+#[derive(InputObject)]
+pub struct MaterialRateInput {
+    /// Material name, lower case.
+    pub material: String,
+    /// 0 to 1.
+    pub rate: Decimal,
 }
 
 impl CategoryInput {
@@ -81,6 +94,17 @@ impl CategoryInput {
             }
             materials.insert(material, content.kg_per_unit);
         }
+        let mut recovery_rates = BTreeMap::new();
+        for (i, entry) in self.recovery_rates.into_iter().enumerate() {
+            let material = entry.material.trim().to_lowercase();
+            if material.is_empty() || entry.rate < Decimal::ZERO || entry.rate > Decimal::ONE {
+                return Err(AppError::validation(
+                    format!("input.recoveryRates[{i}]"),
+                    "needs a name and a rate from 0 to 1",
+                ));
+            }
+            recovery_rates.insert(material, entry.rate);
+        }
         Ok(CategoryDefinition {
             code,
             name,
@@ -90,6 +114,7 @@ impl CategoryInput {
             typical_weight_kg: self.typical_weight_kg.normalize(),
             handling_cost: money(self.handling_cost),
             materials,
+            recovery_rates,
         })
     }
 }

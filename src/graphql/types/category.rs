@@ -71,6 +71,25 @@ impl Category {
         self.0.handling_cost.0
     }
 
+    /// Recovery rates this category's process achieves, where they differ from the
+    /// published per-material rates (see `pricingRules`).
+    async fn recovery_rates(&self) -> Vec<super::pricing::RecoveryRate> {
+        let Some(map) = self.0.recovery_rates.as_object() else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(material, rate)| {
+                let text = rate
+                    .as_str()
+                    .map_or_else(|| rate.to_string(), str::to_owned);
+                Some(super::pricing::RecoveryRate {
+                    material: material.clone(),
+                    rate: text.parse().ok()?,
+                })
+            })
+            .collect()
+    }
+
     /// Material composition per unit.
     async fn materials(&self) -> Vec<MaterialContent> {
         let Some(map) = self.0.materials.as_object() else {

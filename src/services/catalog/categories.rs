@@ -38,6 +38,8 @@ pub struct CategoryDefinition {
     pub handling_cost: Decimal,
     /// Material → kg per unit.
     pub materials: BTreeMap<String, Decimal>,
+    /// Material → recovery rate overriding the published one.
+    pub recovery_rates: BTreeMap<String, Decimal>,
 }
 
 /// Creates the category or replaces the definition of the one with the same code.
@@ -80,6 +82,12 @@ pub async fn upsert_category(
     row.typical_weight_kg = Set(DbDecimal(definition.typical_weight_kg));
     row.handling_cost = Set(DbDecimal(definition.handling_cost));
     row.materials = Set(serde_json::Value::Object(materials.clone()));
+    let rates: serde_json::Map<String, serde_json::Value> = definition
+        .recovery_rates
+        .iter()
+        .map(|(material, rate)| (material.clone(), json!(rate.to_string())))
+        .collect();
+    row.recovery_rates = Set(serde_json::Value::Object(rates));
     row.updated_at = Set(now);
     let saved = if existing.is_some() {
         row.update(&txn).await?
@@ -139,6 +147,12 @@ pub fn category_facts(category: &category::Model) -> AppResult<CategoryFacts> {
             materials.insert(material.clone(), json_decimal(kg)?);
         }
     }
+    let mut recovery_rates = BTreeMap::new();
+    if let Some(map) = category.recovery_rates.as_object() {
+        for (material, rate) in map {
+            recovery_rates.insert(material.clone(), json_decimal(rate)?);
+        }
+    }
     Ok(CategoryFacts {
         code: category.code.clone(),
         name: category.name.clone(),
@@ -146,6 +160,7 @@ pub fn category_facts(category: &category::Model) -> AppResult<CategoryFacts> {
         typical_weight_kg: category.typical_weight_kg.0,
         handling_cost: category.handling_cost.0,
         materials,
+        recovery_rates,
     })
 }
 

@@ -178,6 +178,18 @@ fn seed_categories() -> Vec<SeedCategory> {
     ]
 }
 
+/// Process-specific recovery rates: battery packs go to hydrometallurgical plants that
+/// recover more lithium, cobalt and nickel than the published defaults.
+fn recovery_rates(code: &str) -> serde_json::Value {
+    match code {
+        "EV_BATTERY_PACK" | "PORTABLE_BATTERY" => {
+            json!({"lithium": "0.90", "cobalt": "0.95", "nickel": "0.95"})
+        }
+        "LEAD_ACID_BATTERY" => json!({"lead": "0.99"}),
+        _ => json!({}),
+    }
+}
+
 /// Inserts every demo category.
 pub(super) async fn insert_categories(
     conn: &impl ConnectionTrait,
@@ -194,6 +206,7 @@ pub(super) async fn insert_categories(
             typical_weight_kg: Set(decimal(seed.typical_kg)?),
             handling_cost: Set(decimal(seed.handling)?),
             materials: Set(seed.materials),
+            recovery_rates: Set(recovery_rates(seed.code)),
             created_at: Set(now),
             updated_at: Set(now),
         }

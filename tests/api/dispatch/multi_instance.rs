@@ -66,12 +66,13 @@ async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a
     let online = b
         .gql(
             Some(&collector.access),
-            "mutation { setAvailability(online: true, location: {latitude: 31.2314, longitude: 121.4737}) { status } }",
+            "mutation { setAvailability(online: true, location: {latitude: 31.2314, longitude: 121.4737}) { id } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        online["data"]["setAvailability"]["status"], "AVAILABLE",
+        online["data"]["setAvailability"]["id"],
+        collector_id.as_str(),
         "{online}"
     );
 

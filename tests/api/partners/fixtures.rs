@@ -49,7 +49,12 @@ pub struct PartnerKey {
 }
 
 /// The scopes that allow everything.
-pub const ALL_SCOPES: &[&str] = &["QUOTES_WRITE", "ORDERS_WRITE", "ORDERS_READ", "WEBHOOKS_MANAGE"];
+pub const ALL_SCOPES: &[&str] = &[
+    "QUOTES_WRITE",
+    "ORDERS_WRITE",
+    "ORDERS_READ",
+    "WEBHOOKS_MANAGE",
+];
 
 /// Creates a partner (as `operator`) and returns its id.
 pub async fn create_partner(app: &TestApp, operator: &Account) -> String {
@@ -106,7 +111,12 @@ pub async fn partner(app: &TestApp, operator: &Account, scopes: &[&str]) -> Part
 }
 
 /// Posts a GraphQL request with `X-Api-Key: key`; returns the HTTP status and the body.
-pub async fn as_key_status(app: &TestApp, key: &str, query: &str, variables: Value) -> (u16, Value) {
+pub async fn as_key_status(
+    app: &TestApp,
+    key: &str,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
     let response = app
         .http
         .post(format!("{}/graphql", app.address))
@@ -125,7 +135,8 @@ pub async fn as_key(app: &TestApp, key: &str, query: &str, variables: Value) -> 
 }
 
 /// The quote request the partner tests send: a laptop and a small appliance by weight.
-pub const QUOTE: &str = "mutation { requestQuote(input: {items: [{categoryCode: \"LAPTOP\", condition: GOOD},
+pub const QUOTE: &str =
+    "mutation { requestQuote(input: {items: [{categoryCode: \"LAPTOP\", condition: GOOD},
     {categoryCode: \"SMALL_APPLIANCE\", weightKg: \"4\"}]}) { id total } }";
 
 /// A quote requested with `key`.
@@ -161,7 +172,9 @@ pub fn booking_input(quote_id: &str, hour: u32, external_reference: &str) -> Val
 
 /// `bookPickup` returning [`ORDER_FIELDS`].
 pub fn book_mutation() -> String {
-    format!("mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {ORDER_FIELDS} }} }}")
+    format!(
+        "mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {ORDER_FIELDS} }} }}"
+    )
 }
 
 /// Books a fresh quote with `key` under `external_reference`; returns the whole answer.

@@ -135,9 +135,17 @@ async fn a_key_books_for_its_customers_and_sees_and_cancels_only_its_own_orders(
         }
     };
     let found = by_reference(first.secret.clone()).await;
-    assert_eq!(found["data"]["partnerOrder"]["id"], order_id.as_str(), "{found}");
+    assert_eq!(
+        found["data"]["partnerOrder"]["id"],
+        order_id.as_str(),
+        "{found}"
+    );
     let found = by_reference(second.secret.clone()).await;
-    assert_eq!(found["data"]["partnerOrder"]["id"], other_id.as_str(), "{found}");
+    assert_eq!(
+        found["data"]["partnerOrder"]["id"],
+        other_id.as_str(),
+        "{found}"
+    );
     let unknown = as_key(
         &app,
         &first.secret,
@@ -230,7 +238,11 @@ async fn unknown_and_revoked_keys_are_unauthenticated_with_401() {
         assert_eq!(error_code(&refused), Some("UNAUTHENTICATED"), "{refused}");
     }
     let listed = app
-        .gql(Some(&operator.access), API_KEYS, json!({"p": key.partner_id}))
+        .gql(
+            Some(&operator.access),
+            API_KEYS,
+            json!({"p": key.partner_id}),
+        )
         .await;
     assert!(
         listed["data"]["apiKeys"][0]["revokedAt"].is_string(),
@@ -297,5 +309,9 @@ async fn a_key_without_the_scope_is_forbidden() {
         json!({}),
     )
     .await;
-    assert_eq!(error_code(&by_reference), Some("FORBIDDEN"), "{by_reference}");
+    assert_eq!(
+        error_code(&by_reference),
+        Some("FORBIDDEN"),
+        "{by_reference}"
+    );
 }

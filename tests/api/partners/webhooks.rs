@@ -19,8 +19,12 @@ use crate::helpers::{TestApp, error_code, spawn_app};
 const WAIT: Duration = Duration::from_secs(20);
 
 fn uuid(value: &Value) -> Uuid {
-    Uuid::parse_str(value.as_str().unwrap_or_else(|| panic!("not an id: {value}")))
-        .expect("a UUID")
+    Uuid::parse_str(
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("not an id: {value}")),
+    )
+    .expect("a UUID")
 }
 
 async fn events_of(app: &TestApp, partner_id: &str) -> Vec<webhook_event::Model> {
@@ -49,10 +53,7 @@ async fn delivery_where(
     done: impl Fn(&Value) -> bool,
 ) -> Value {
     eventually(WAIT, what, || async {
-        deliveries(app, key)
-            .await
-            .into_iter()
-            .find(|d| done(d))
+        deliveries(app, key).await.into_iter().find(|d| done(d))
     })
     .await
 }
@@ -127,7 +128,11 @@ async fn every_status_change_is_delivered_signed_to_the_partner_endpoint() {
     }
     let events = events_of(&app, &key.partner_id).await;
     assert_eq!(events.len(), 2, "{events:?}");
-    assert!(events.iter().all(|e| e.event_type == "ORDER_STATUS_CHANGED"));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.event_type == "ORDER_STATUS_CHANGED")
+    );
     assert_eq!(format!("msg_{}", events[0].id.simple()), first.id);
     assert_eq!(receiver.received().len(), 2, "nothing sent twice");
 }
@@ -206,7 +211,11 @@ async fn a_410_disables_the_endpoint_and_nothing_more_is_sent() {
     assert_eq!(cancelled["data"]["cancelPickup"]["status"], "CANCELLED");
     assert_eq!(events_of(&app, &key.partner_id).await.len(), 2);
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(receiver.received().len(), 1, "no further delivery attempted");
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "no further delivery attempted"
+    );
     let pending = deliveries(&app, &key.secret)
         .await
         .into_iter()
@@ -232,7 +241,9 @@ async fn redelivery_sends_the_same_webhook_id_again() {
     let again = as_key(
         &app,
         &key.secret,
-        &format!("mutation($id: ID!) {{ redeliverWebhook(deliveryId: $id) {{ {DELIVERY_FIELDS} }} }}"),
+        &format!(
+            "mutation($id: ID!) {{ redeliverWebhook(deliveryId: $id) {{ {DELIVERY_FIELDS} }} }}"
+        ),
         json!({"id": delivered["id"]}),
     )
     .await;
@@ -338,7 +349,11 @@ async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() 
     )
     .await;
     let hook = &updated["data"]["updateWebhook"];
-    assert_eq!(hook["events"], json!(["ORDER_STATUS_CHANGED", "PAYOUT"]), "{updated}");
+    assert_eq!(
+        hook["events"],
+        json!(["ORDER_STATUS_CHANGED", "PAYOUT"]),
+        "{updated}"
+    );
     assert_eq!(hook["description"], "prod");
     let foreign = as_key(
         &app,
@@ -370,7 +385,11 @@ async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() 
     };
     let first = page(None).await;
     let connection = &first["data"]["webhookDeliveries"];
-    assert_eq!(connection["edges"].as_array().map(Vec::len), Some(2), "{first}");
+    assert_eq!(
+        connection["edges"].as_array().map(Vec::len),
+        Some(2),
+        "{first}"
+    );
     assert_eq!(connection["pageInfo"]["hasNextPage"], true, "{first}");
     let cursor = connection["pageInfo"]["endCursor"]
         .as_str()
@@ -436,7 +455,11 @@ async fn webhook_targets_must_be_public_https() {
             json!({"u": url}),
         )
         .await;
-        assert_eq!(error_code(&response), Some("VALIDATION"), "{url}: {response}");
+        assert_eq!(
+            error_code(&response),
+            Some("VALIDATION"),
+            "{url}: {response}"
+        );
         assert_eq!(
             response["errors"][0]["extensions"]["field"], "url",
             "{url}: {response}"
