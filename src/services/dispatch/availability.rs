@@ -9,7 +9,9 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use entity::{collector, pickup_order};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::events::publish_location;
@@ -146,10 +148,14 @@ pub async fn report_location(
     Ok(true)
 }
 
-/// Offers still-dispatching orders to the collectors now online (best effort).
+/// Offers still-dispatching orders (soonest windows first, at most 200) to the
+/// collectors now online (best effort). A collector who moves into range is picked up by
+/// the sweeper within one interval.
 async fn offer_waiting_orders(state: &AppState) {
     let waiting = pickup_order::Entity::find()
         .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .order_by_asc(pickup_order::Column::WindowStart)
+        .limit(200)
         .all(&state.db)
         .await;
     match waiting {
