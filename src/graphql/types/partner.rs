@@ -79,6 +79,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     /// When it was revoked; revoked keys are refused.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it was last used (to the minute).
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 impl From<api_key::Model> for ApiKey {
@@ -96,6 +98,7 @@ impl From<api_key::Model> for ApiKey {
                 .collect(),
             created_at: row.created_at,
             revoked_at: row.revoked_at,
+            last_used_at: row.last_used_at,
         }
     }
 }

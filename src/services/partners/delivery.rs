@@ -91,26 +91,10 @@ async fn attempt(
         .one(&state.db)
         .await?;
     let (Some(endpoint), Some(event)) = (endpoint, event) else {
-        return finish(
-            state,
-            delivery,
-            "FAILED",
-            None,
-            Some("the endpoint was deleted".to_owned()),
-            None,
-        )
-        .await;
+        return give_up_unsent(state, delivery, "the endpoint was deleted").await;
     };
     if !endpoint.enabled {
-        return finish(
-            state,
-            delivery,
-            "FAILED",
-            None,
-            Some("the endpoint is disabled".to_owned()),
-            None,
-        )
-        .await;
+        return give_up_unsent(state, delivery, "the endpoint is disabled").await;
     }
     let outcome = send(state, client, &endpoint, &event).await;
     let number = delivery.attempts + 1;
@@ -225,6 +209,21 @@ async fn send(
             elapsed: started.elapsed(),
         },
     }
+}
+
+/// Fails a delivery that was never sent (its endpoint is gone or disabled): no attempt
+/// is counted, since none was made.
+async fn give_up_unsent(
+    state: &AppState,
+    delivery: &webhook_delivery::Model,
+    reason: &str,
+) -> AppResult<()> {
+    let mut row: webhook_delivery::ActiveModel = delivery.clone().into();
+    row.status = Set("FAILED".to_owned());
+    row.last_error = Set(Some(reason.to_owned()));
+    row.locked_until = Set(None);
+    row.update(&state.db).await?;
+    Ok(())
 }
 
 async fn finish(

@@ -202,6 +202,20 @@ pub async fn authenticate_key(state: &AppState, secret: &str) -> AppResult<Optio
     else {
         return Ok(None);
     };
+    // Last use, for operators: written at most once a minute per key.
+    let now = state.clock.now();
+    if key
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+    {
+        let txn = state.begin_write().await?;
+        api_key::Entity::update_many()
+            .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+            .filter(api_key::Column::Id.eq(key.id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+    }
     let names: Vec<String> = serde_json::from_value(key.scopes.clone()).unwrap_or_default();
     let scopes: Vec<ApiScope> = names.iter().filter_map(|n| n.parse().ok()).collect();
     Ok(Some(ApiKeyAuth {
