@@ -46,7 +46,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // An order is offered to a collector at most once.
+        // Not unique: an order that comes back to dispatch may be offered again to a
+        // collector whose earlier offer was withdrawn. Duplicates within a round are
+        // prevented by claiming the round (`pickup_orders.dispatch_round`).
         manager
             .create_index(
                 Index::create()
@@ -54,7 +56,6 @@ impl MigrationTrait for Migration {
                     .table(JobOffers::Table)
                     .col(JobOffers::OrderId)
                     .col(JobOffers::CollectorId)
-                    .unique()
                     .to_owned(),
             )
             .await?;

@@ -83,6 +83,10 @@ impl Loaders {
                 PayoutByOrder { db: db.clone() },
                 tokio::spawn,
             ))
+            .with_data(DataLoader::new(
+                WorkingCollector { db: db.clone() },
+                tokio::spawn,
+            ))
     }
 }
 

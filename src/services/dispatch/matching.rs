@@ -61,7 +61,14 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     {
         return Ok(0);
     }
-    let offered: HashSet<Uuid> = offers.iter().map(|o| o.collector_id).collect();
+    // Collectors who turned the order down, let their offer lapse, or had it taken back
+    // are not asked again; those whose offer was withdrawn (someone else won, then the
+    // order came back to dispatch) are.
+    let offered: HashSet<Uuid> = offers
+        .iter()
+        .filter(|o| o.status != OfferStatus::Withdrawn.as_str())
+        .map(|o| o.collector_id)
+        .collect();
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let limit_km = snapshot
         .service_areas
@@ -113,17 +120,24 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         }
         .insert(&txn)
         .await?;
-        collector::Entity::update_many()
-            .col_expr(
-                collector::Column::OffersReceived,
-                Expr::col(collector::Column::OffersReceived).add(1),
-            )
-            .filter(collector::Column::Id.eq(candidate.collector_id))
-            .exec(&txn)
-            .await?;
         sent.push((candidate.collector_id, offer.id));
     }
     txn.commit().await?;
+    // The acceptance statistics are counted after commit, in one statement: inside the
+    // round's transaction, rows locked in ranking order deadlocked concurrent rounds.
+    let mut offered_to: Vec<Uuid> = sent.iter().map(|(collector_id, _)| *collector_id).collect();
+    offered_to.sort_unstable();
+    if let Err(err) = collector::Entity::update_many()
+        .col_expr(
+            collector::Column::OffersReceived,
+            Expr::col(collector::Column::OffersReceived).add(1),
+        )
+        .filter(collector::Column::Id.is_in(offered_to))
+        .exec(&state.db)
+        .await
+    {
+        tracing::warn!(error = ?err, "counting offers received failed");
+    }
     for (collector_id, offer_id) in &sent {
         notify_collector(state, *collector_id, OfferEventKind::Offered, *offer_id).await;
     }

@@ -324,6 +324,7 @@ pub async fn assign_collector(
             "the order has no collector to take back".to_owned(),
         ));
     }
+    let mut withdrawn = Vec::new();
     if let Some(id) = collector_id {
         let mut assign = Change::new(
             Transition::Assign,
@@ -336,7 +337,11 @@ pub async fn assign_collector(
         assign
             .sets
             .push((pickup_order::Column::CollectorId, Expr::value(id)));
-        order = transition::apply(&txn, &order, assign).await?;
+        let applied = transition::apply_with_effects(&txn, &order, assign).await?;
+        order = applied.order;
+        withdrawn = applied.withdrawn;
     }
-    finish(state, txn, order).await
+    let order = finish_with(state, txn, order, withdrawn).await?;
+    redispatch(state, &order).await;
+    Ok(order)
 }

@@ -110,7 +110,6 @@ async fn only_the_verified_online_certified_capable_and_free_collector_gets_the_
 }
 
 #[tokio::test]
-#[ignore = "bug: Collector.status loads WorkingCollector (src/graphql/types/collector.rs), but Loaders::attach (src/graphql/loaders.rs) never registers that DataLoader, so reading the status of an AVAILABLE collector is INTERNAL"]
 async fn going_online_shows_the_collector_available() {
     let app = spawn_app_with(|_| {}).await;
     let operator = app.operator().await;

@@ -59,7 +59,6 @@ async fn reassigning_to_a_collector_force_assigns_and_withdraws_the_pending_offe
 }
 
 #[tokio::test]
-#[ignore = "bug: assign_collector (src/services/orders/lifecycle.rs) withdraws pending offers through transition::apply, which drops the withdrawn list, so their holders get no WITHDRAWN event"]
 async fn reassigning_to_a_collector_tells_the_pending_offer_holders_it_was_withdrawn() {
     let app = spawn_app_with(|c| c.dispatch.offers_per_batch = 1).await;
     let operator = app.operator().await;
@@ -128,7 +127,6 @@ async fn reassigning_without_a_collector_sends_an_assigned_order_back_to_dispatc
 }
 
 #[tokio::test]
-#[ignore = "bug: dispatch_order (src/services/dispatch/matching.rs) counts every collector ever offered the order as tried, WITHDRAWN and ACCEPTED offers included, so an order sent back to dispatch is given up (UNFULFILLED) at once"]
 async fn an_order_sent_back_to_dispatch_is_offered_again_to_collectors_who_never_declined() {
     let app = spawn_app_with(|c| {
         c.dispatch.offers_per_batch = 2;

@@ -262,9 +262,8 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
 }
 
 #[tokio::test]
-#[ignore = "bug: dispatch_order (src/services/dispatch/matching.rs) bumps collectors.offers_received one row at a time in ranking order inside the round's transaction; concurrent rounds deadlock on PostgreSQL and the losing orders get no offers until a later sweep"]
 async fn concurrent_bookings_near_the_same_collectors_are_each_offered_at_once() {
-    const NEARBY: usize = 20;
+    const NEARBY: usize = COLLECTORS;
     let app = spawn_app_with(|c| {
         c.dispatch.offers_per_batch = NEARBY;
         c.dispatch.offer_ttl = Duration::from_secs(3600);
