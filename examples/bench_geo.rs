@@ -18,7 +18,7 @@
 //! pickups are the same for every N (fixed seed), and a warm-up precedes the timed samples.
 //!
 //! Environment (all optional):
-//!   FETCH=28              the limit of each search call (28 is what the dispatcher asks for)
+//!   FETCH=5               the first limit of each search (5 is what the dispatcher asks for)
 //!   SAMPLES=10000         timed dispatch searches per N (in-process index)
 //!   WARMUP=2000           untimed searches before them
 //!   SIZES=1000,10000,100000,1000000
@@ -46,9 +46,9 @@ const CENTRE: GeoPoint = GeoPoint {
 const HALF_SIDE_KM: f64 = 20.0;
 /// Offers per batch (the default `RELOOP_DISPATCH_OFFERS_PER_BATCH`).
 const K: usize = 3;
-/// What the dispatcher asks for on a fresh order: (K + 0 offered) × 4 + 16 (`FETCH` overrides it,
-/// to see how much of the time is the number of hits taken).
-const DEFAULT_FETCH: usize = K * 4 + 16;
+/// What the dispatcher first asks for on a fresh order: K + 0 offered + 2 (`FETCH`
+/// overrides it, to see how much of the time is the number of hits taken).
+const DEFAULT_FETCH: usize = K + 2;
 /// The target for the p99 at 100k collectors.
 const TARGET_P99_100K: Duration = Duration::from_millis(2);
 
@@ -83,7 +83,10 @@ struct Outcome {
     found: usize,
 }
 
-/// The dispatcher's widening search for one pickup.
+/// The dispatcher's widening search for one pickup, as `services::dispatch::matching`
+/// does it: `search_any` with a small limit, grown fourfold at the same radius only while
+/// the circle returns as many as asked, then the next radius (every hit counts as
+/// eligible here, so the database step is left out).
 async fn dispatch_search(
     index: &dyn GeoIndex,
     radii: &[f64],
@@ -92,15 +95,22 @@ async fn dispatch_search(
 ) -> Outcome {
     let mut calls = 0;
     let mut found = 0;
-    for &radius in radii {
-        calls += 1;
-        let hits = index
-            .search(pickup, radius, fetch)
-            .await
-            .expect("geo search");
-        found = hits.len();
-        if found >= K {
-            break;
+    let mut limit = fetch;
+    'radii: for &radius in radii {
+        loop {
+            calls += 1;
+            let hits = index
+                .search_any(pickup, radius, limit)
+                .await
+                .expect("geo search");
+            found = hits.len();
+            if found >= K {
+                break 'radii;
+            }
+            if found < limit || limit >= 1024 {
+                break;
+            }
+            limit *= 4;
         }
     }
     Outcome { calls, found }

@@ -36,6 +36,19 @@ pub trait GeoIndex: Send + Sync {
         radius_km: f64,
         limit: usize,
     ) -> anyhow::Result<Vec<Nearby>>;
+    /// Up to `limit` members within `radius_km` of `center`, nearest first among those
+    /// returned — but not necessarily the `limit` nearest of all: an implementation may
+    /// stop at the first `limit` it finds, so the cost follows `limit`, not the number of
+    /// members in the circle. Dispatch uses it with small, doubling radii, where every
+    /// member of the circle is near enough. By default the same as [`GeoIndex::search`].
+    async fn search_any(
+        &self,
+        center: GeoPoint,
+        radius_km: f64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<Nearby>> {
+        self.search(center, radius_km, limit).await
+    }
     /// How many members the index holds.
     async fn len(&self) -> anyhow::Result<usize>;
     /// Whether the index holds no member.

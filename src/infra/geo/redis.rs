@@ -25,6 +25,48 @@ impl RedisGeoIndex {
             conn: conn.clone(),
         }
     }
+
+    /// One GEOSEARCH, nearest first; with `any`, the first `limit` found.
+    async fn geosearch(
+        &self,
+        center: GeoPoint,
+        radius_km: f64,
+        limit: usize,
+        any: bool,
+    ) -> anyhow::Result<Vec<Nearby>> {
+        ensure_valid_search(center, radius_km)?;
+        // Redis refuses COUNT 0, and the answer is known anyway.
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut command = redis::cmd("GEOSEARCH");
+        command
+            .arg(&self.key)
+            .arg("FROMLONLAT")
+            .arg(center.longitude)
+            .arg(center.latitude)
+            .arg("BYRADIUS")
+            .arg(radius_km)
+            .arg("km")
+            .arg("ASC")
+            .arg("COUNT")
+            .arg(limit);
+        if any {
+            command.arg("ANY");
+        }
+        let rows: Vec<(String, f64)> = command
+            .arg("WITHDIST")
+            .query_async(&mut self.conn.manager())
+            .await
+            .context("GEOSEARCH failed")?;
+        rows.into_iter()
+            .map(|(member, distance_km)| {
+                let id = Uuid::parse_str(&member)
+                    .with_context(|| format!("geo member {member:?} is not a uuid"))?;
+                Ok(Nearby { id, distance_km })
+            })
+            .collect()
+    }
 }
 
 #[async_trait]
@@ -59,33 +101,18 @@ impl GeoIndex for RedisGeoIndex {
         radius_km: f64,
         limit: usize,
     ) -> anyhow::Result<Vec<Nearby>> {
-        ensure_valid_search(center, radius_km)?;
-        // Redis refuses COUNT 0, and the answer is known anyway.
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(String, f64)> = redis::cmd("GEOSEARCH")
-            .arg(&self.key)
-            .arg("FROMLONLAT")
-            .arg(center.longitude)
-            .arg(center.latitude)
-            .arg("BYRADIUS")
-            .arg(radius_km)
-            .arg("km")
-            .arg("ASC")
-            .arg("COUNT")
-            .arg(limit)
-            .arg("WITHDIST")
-            .query_async(&mut self.conn.manager())
-            .await
-            .context("GEOSEARCH failed")?;
-        rows.into_iter()
-            .map(|(member, distance_km)| {
-                let id = Uuid::parse_str(&member)
-                    .with_context(|| format!("geo member {member:?} is not a uuid"))?;
-                Ok(Nearby { id, distance_km })
-            })
-            .collect()
+        self.geosearch(center, radius_km, limit, false).await
+    }
+
+    /// `GEOSEARCH … ANY`: Redis stops at the first `limit` members it finds instead of
+    /// collecting and sorting the whole circle, so the cost follows `limit`.
+    async fn search_any(
+        &self,
+        center: GeoPoint,
+        radius_km: f64,
+        limit: usize,
+    ) -> anyhow::Result<Vec<Nearby>> {
+        self.geosearch(center, radius_km, limit, true).await
     }
 
     async fn len(&self) -> anyhow::Result<usize> {

@@ -20,6 +20,9 @@ use crate::error::AppResult;
 use crate::services::orders::give_up;
 use crate::state::AppState;
 
+/// The most collectors one geo search asks for.
+const MAX_FETCH: usize = 1024;
+
 /// One eligible collector and how they rank.
 struct Candidate {
     collector_id: Uuid,
@@ -151,7 +154,9 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
 
 /// The best K eligible collectors not yet offered this order: the radius starts small and
 /// doubles up to the limit until K are found, so the work follows the candidates, not the
-/// number of collectors in the city.
+/// number of collectors in the city. Within a radius any collector is near enough (the
+/// previous, half as large, circle held too few), so the geo index may return the first
+/// ones it finds rather than sort the whole circle.
 async fn find_candidates(
     state: &AppState,
     order: &pickup_order::Model,
@@ -166,18 +171,25 @@ async fn find_candidates(
     let required: BTreeSet<String> =
         serde_json::from_value(order.required_certifications.clone()).unwrap_or_default();
     let mut eligible = Vec::new();
-    for radius in search_radii(state.config.dispatch.start_radius_km, limit_km) {
-        let fetch = (wanted + offered.len()) * 4 + 16;
-        let near: Vec<_> = state
-            .geo
-            .search(centre, radius, fetch)
-            .await?
-            .into_iter()
-            .filter(|n| !offered.contains(&n.id))
-            .collect();
-        eligible = eligible_candidates(&state.db, order, &required, &near, limit_km).await?;
-        if eligible.len() >= wanted {
-            break;
+    // A small first ask, grown fourfold at the same radius only while the circle still has
+    // more collectors than were returned: the work follows the candidates needed.
+    let mut fetch = wanted + offered.len() + 2;
+    'radii: for radius in search_radii(state.config.dispatch.start_radius_km, limit_km) {
+        loop {
+            let near = state.geo.search_any(centre, radius, fetch).await?;
+            let saturated = near.len() >= fetch;
+            let fresh: Vec<_> = near
+                .into_iter()
+                .filter(|n| !offered.contains(&n.id))
+                .collect();
+            eligible = eligible_candidates(&state.db, order, &required, &fresh, limit_km).await?;
+            if eligible.len() >= wanted {
+                break 'radii;
+            }
+            if !saturated || fetch >= MAX_FETCH {
+                break;
+            }
+            fetch *= 4;
         }
     }
     eligible.sort_by(|a, b| {
