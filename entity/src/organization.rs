@@ -9,6 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
+    /// Shared with colleagues so they can sign up into the organisation.
+    #[sea_orm(unique)]
+    pub invite_code: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,7 @@ pub enum Organizations {
     Table,
     Id,
     Name,
+    InviteCode,
     CreatedAt,
 }
 
@@ -25,6 +26,12 @@ impl MigrationTrait for Migration {
                     .if_not_exists()
                     .col(uuid_pk(Organizations::Id))
                     .col(ColumnDef::new(Organizations::Name).string().not_null())
+                    .col(
+                        ColumnDef::new(Organizations::InviteCode)
+                            .string()
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(timestamp(Organizations::CreatedAt))
                     .to_owned(),
             )

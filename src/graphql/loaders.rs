@@ -51,6 +51,10 @@ loader!(
 );
 
 loader!(
+    /// Organisations keyed by id.
+    OrganizationById, entity::organization::Model, crate::services::users::organizations_by_id
+);
+loader!(
     /// Whether each collector (by id) is at a pickup now (derives BUSY).
     WorkingCollector, bool, relations::working_collectors
 );
@@ -62,31 +66,18 @@ impl Loaders {
     /// Adds fresh loaders to `request`. They batch within a request and cache nothing
     /// beyond it (a subscription re-reads every event).
     pub fn attach<R: WithData>(request: R, db: &DatabaseConnection) -> R {
+        fn new<T: Loader<Uuid>>(loader: T) -> DataLoader<T> {
+            DataLoader::new(loader, tokio::spawn)
+        }
+        let db = || db.clone();
         request
-            .with_data(DataLoader::new(
-                CollectorByUser { db: db.clone() },
-                tokio::spawn,
-            ))
-            .with_data(DataLoader::new(
-                CollectorById { db: db.clone() },
-                tokio::spawn,
-            ))
-            .with_data(DataLoader::new(
-                LinesByOrder { db: db.clone() },
-                tokio::spawn,
-            ))
-            .with_data(DataLoader::new(
-                EventsByOrder { db: db.clone() },
-                tokio::spawn,
-            ))
-            .with_data(DataLoader::new(
-                PayoutByOrder { db: db.clone() },
-                tokio::spawn,
-            ))
-            .with_data(DataLoader::new(
-                WorkingCollector { db: db.clone() },
-                tokio::spawn,
-            ))
+            .with_data(new(CollectorByUser { db: db() }))
+            .with_data(new(CollectorById { db: db() }))
+            .with_data(new(LinesByOrder { db: db() }))
+            .with_data(new(EventsByOrder { db: db() }))
+            .with_data(new(PayoutByOrder { db: db() }))
+            .with_data(new(WorkingCollector { db: db() }))
+            .with_data(new(OrganizationById { db: db() }))
     }
 }
 

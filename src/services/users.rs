@@ -24,3 +24,15 @@ pub async fn collectors_by_user(
         .await?;
     Ok(rows.into_iter().map(|c| (c.user_id, c)).collect())
 }
+
+/// Organisations by id, in one query.
+pub async fn organizations_by_id(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, entity::organization::Model>> {
+    let rows = entity::organization::Entity::find()
+        .filter(entity::organization::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+}

@@ -6,7 +6,7 @@ use crate::domain::{DisplayName, Email, Phone, PlainPassword, Role};
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::auth::{AuthPayload, RegisterInput};
-use crate::services::auth::{self, Registration};
+use crate::services::auth::{self, OrganizationChoice, Registration};
 
 /// Account and session mutations.
 #[derive(Default)]
@@ -69,11 +69,21 @@ fn parse_registration(input: RegisterInput) -> Result<Registration, AppError> {
             .map(Phone::parse)
             .transpose()
             .map_err(field("phone"))?,
-        organization_name: input
-            .organization_name
-            .as_deref()
-            .map(DisplayName::parse)
-            .transpose()
-            .map_err(field("organizationName"))?,
+        organization: match (
+            input.organization_name.as_deref(),
+            input.organization_invite_code,
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::validation(
+                    "input.organizationInviteCode",
+                    "give an organizationName or an organizationInviteCode, not both",
+                ));
+            }
+            (Some(name), None) => Some(OrganizationChoice::Create(
+                DisplayName::parse(name).map_err(field("organizationName"))?,
+            )),
+            (None, Some(code)) => Some(OrganizationChoice::Join(code)),
+            (None, None) => None,
+        },
     })
 }

@@ -20,8 +20,11 @@ pub struct RegisterInput {
     pub role: RoleGql,
     /// Contact phone.
     pub phone: Option<String>,
-    /// Required for BUSINESS: the organisation created with the account.
+    /// For BUSINESS: the organisation to create with the account.
     pub organization_name: Option<String>,
+    /// For BUSINESS: join an existing organisation instead (its members share orders);
+    /// a member finds the code in `me { organization { inviteCode } }`.
+    pub organization_invite_code: Option<String>,
 }
 
 /// A new session.

@@ -1,6 +1,6 @@
 //! `User`: an account as its owner sees it.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::user;
 
 use super::collector::Collector;
@@ -8,10 +8,21 @@ use super::enums::RoleGql;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::CollectorByUser;
+use crate::graphql::loaders::{CollectorByUser, OrganizationById};
 
 /// A signed-in account.
 pub struct User(pub user::Model);
+
+/// A business customer's organisation; its members see each other's orders.
+#[derive(SimpleObject)]
+pub struct Organization {
+    /// The organisation id.
+    pub id: ID,
+    /// Its name.
+    pub name: String,
+    /// Colleagues register with it (`organizationInviteCode`) to join.
+    pub invite_code: String,
+}
 
 /// A signed-in account.
 #[Object]
@@ -43,6 +54,22 @@ impl User {
     /// Contact phone, compact form.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
+    }
+
+    /// The organisation of a BUSINESS user, with the invite code colleagues sign up with.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let Some(id) = self.0.organization_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .loader::<OrganizationById>()?
+            .load_one(id)
+            .await?
+            .map(|org| Organization {
+                id: ID(org.id.to_string()),
+                name: org.name,
+                invite_code: org.invite_code,
+            }))
     }
 
     /// The collector profile; set for COLLECTOR users only.

@@ -12,7 +12,7 @@ mod viewer;
 pub use login::login;
 pub use logout::logout;
 pub use refresh::refresh;
-pub use register::{Registration, register};
+pub use register::{OrganizationChoice, Registration, register};
 pub use session::Session;
 pub use tokens::{AccessClaims, AccessTokens, TokenError};
 pub use viewer::{Viewer, visible_or_not_found};

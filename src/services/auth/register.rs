@@ -1,6 +1,7 @@
 //! `register`: self-service sign-up for households, businesses and collectors.
 
 use entity::{collector, organization, user};
+use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -23,8 +24,17 @@ pub struct Registration {
     pub role: Role,
     /// Optional contact number.
     pub phone: Option<Phone>,
-    /// Required for BUSINESS: the organisation created with the account.
-    pub organization_name: Option<DisplayName>,
+    /// For BUSINESS: create an organisation, or join one with its invite code.
+    pub organization: Option<OrganizationChoice>,
+}
+
+/// How a BUSINESS account gets its organisation.
+#[derive(Debug)]
+pub enum OrganizationChoice {
+    /// Create a new organisation with this name.
+    Create(DisplayName),
+    /// Join the organisation whose invite code this is.
+    Join(String),
 }
 
 /// Creates the account (and its organisation or collector profile) and signs it in.
@@ -36,7 +46,7 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
         display_name,
         role,
         phone,
-        organization_name,
+        organization,
     } = registration;
     if !role.self_service() {
         return Err(AppError::validation(
@@ -44,14 +54,14 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
             format!("{role} accounts cannot be self-registered"),
         ));
     }
-    let organization_name = match (role, organization_name) {
+    let organization = match (role, organization) {
         (Role::Business, None) => {
             return Err(AppError::validation(
                 "input.organizationName",
-                "is required for BUSINESS accounts",
+                "BUSINESS accounts need an organizationName or an organizationInviteCode",
             ));
         }
-        (Role::Business, Some(name)) => Some(name),
+        (Role::Business, Some(choice)) => Some(choice),
         _ => None,
     };
     // Hash before the transaction: a write lock must never wait on 50 ms of Argon2.
@@ -67,15 +77,31 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
     if taken {
         return Err(duplicate_email());
     }
-    let organization_id = match organization_name {
-        Some(name) => {
+    let organization_id = match organization {
+        Some(OrganizationChoice::Create(name)) => {
+            let mut code = [0u8; 12];
+            rand::rng().fill_bytes(&mut code);
             let org = organization::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 name: Set(name.as_str().to_owned()),
+                invite_code: Set(format!("org_{}", hex::encode(code))),
                 created_at: Set(now),
             }
             .insert(&txn)
             .await?;
+            Some(org.id)
+        }
+        Some(OrganizationChoice::Join(code)) => {
+            let org = organization::Entity::find()
+                .filter(organization::Column::InviteCode.eq(code.trim()))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "input.organizationInviteCode",
+                        "is not a valid invite code",
+                    )
+                })?;
             Some(org.id)
         }
         None => None,

@@ -4,6 +4,7 @@ mod fixtures;
 
 mod authorization;
 mod booking;
+mod business;
 mod concurrency;
 mod lifecycle;
 mod subscriptions;
