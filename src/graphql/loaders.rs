@@ -55,6 +55,10 @@ loader!(
     OrganizationById, entity::organization::Model, crate::services::users::organizations_by_id
 );
 loader!(
+    /// Webhook attempts keyed by delivery id.
+    AttemptsByDelivery, Vec<entity::webhook_attempt::Model>, crate::services::partners::webhooks::attempts_by_delivery
+);
+loader!(
     /// Whether each collector (by id) is at a pickup now (derives BUSY).
     WorkingCollector, bool, relations::working_collectors
 );
@@ -78,6 +82,7 @@ impl Loaders {
             .with_data(new(PayoutByOrder { db: db() }))
             .with_data(new(WorkingCollector { db: db() }))
             .with_data(new(OrganizationById { db: db() }))
+            .with_data(new(AttemptsByDelivery { db: db() }))
     }
 }
 

@@ -159,8 +159,24 @@ pub struct RegisteredWebhook {
     pub signing_secret: String,
 }
 
+/// One HTTP attempt of a delivery.
+#[derive(SimpleObject)]
+pub struct WebhookAttempt {
+    /// 1 for the first attempt.
+    pub attempt: i32,
+    /// When it was made.
+    pub at: DateTime<Utc>,
+    /// The endpoint's HTTP status, if it answered.
+    pub status_code: Option<i32>,
+    /// How long it took, ms.
+    pub duration_ms: i64,
+    /// What went wrong (time-out, connection refused…).
+    pub error: Option<String>,
+}
+
 /// One event sent (or being sent) to one endpoint.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct WebhookDelivery {
     /// The delivery id (for `redeliverWebhook`).
     pub id: ID,
@@ -182,6 +198,34 @@ pub struct WebhookDelivery {
     pub created_at: DateTime<Utc>,
     /// When it was delivered.
     pub delivered_at: Option<DateTime<Utc>>,
+    #[graphql(skip)]
+    delivery_id: uuid::Uuid,
+}
+
+#[async_graphql::ComplexObject]
+impl WebhookDelivery {
+    /// Every attempt made, oldest first: status, duration and error of each.
+    async fn attempt_log(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<Vec<WebhookAttempt>> {
+        use crate::graphql::context::ContextExt;
+        let rows = ctx
+            .loader::<crate::graphql::loaders::AttemptsByDelivery>()?
+            .load_one(self.delivery_id)
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|a| WebhookAttempt {
+                attempt: a.attempt,
+                at: a.at,
+                status_code: a.status_code,
+                duration_ms: a.duration_ms,
+                error: a.error,
+            })
+            .collect())
+    }
 }
 
 impl From<webhook_delivery::Model> for WebhookDelivery {
@@ -197,6 +241,7 @@ impl From<webhook_delivery::Model> for WebhookDelivery {
             last_error: row.last_error,
             created_at: row.created_at,
             delivered_at: row.delivered_at,
+            delivery_id: row.id,
         }
     }
 }

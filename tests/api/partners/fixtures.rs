@@ -23,8 +23,7 @@ pub const ORDER_FIELDS: &str = "id number status version externalReference
     address { line1 city } events { fromStatus toStatus reason }";
 
 /// The delivery fields the tests look at.
-pub const DELIVERY_FIELDS: &str =
-    "id webhookId messageId status attempts lastStatusCode lastError createdAt deliveredAt";
+pub const DELIVERY_FIELDS: &str = "id webhookId messageId status attempts lastStatusCode lastError createdAt deliveredAt attemptLog { attempt statusCode durationMs error }";
 
 /// An app whose webhook worker may call loopback receivers, retries after 50 ms and
 /// polls every 50 ms.

@@ -163,6 +163,17 @@ async fn failed_attempts_are_retried_with_the_same_webhook_id() {
     .await;
     assert_eq!(delivery["attempts"], 3, "{delivery}");
     assert_eq!(delivery["messageId"], seen[0].id.as_str());
+    let log: Vec<i64> = delivery["attemptLog"]
+        .as_array()
+        .expect("attempt log")
+        .iter()
+        .filter_map(|a| a["statusCode"].as_i64())
+        .collect();
+    assert_eq!(
+        log,
+        [500, 500, 200],
+        "the API lists every attempt: {delivery}"
+    );
     let attempts = attempts_of(&app, uuid(&delivery["id"])).await;
     assert_eq!(
         attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(),
