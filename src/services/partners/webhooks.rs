@@ -250,6 +250,23 @@ fn is_internal(ip: IpAddr) -> bool {
     }
 }
 
+/// The recorded attempts of each delivery, oldest first (for the delivery's `attemptLog`).
+pub async fn attempts_by_delivery(
+    conn: &impl sea_orm::ConnectionTrait,
+    delivery_ids: &[Uuid],
+) -> AppResult<std::collections::HashMap<Uuid, Vec<entity::webhook_attempt::Model>>> {
+    let rows = entity::webhook_attempt::Entity::find()
+        .filter(entity::webhook_attempt::Column::DeliveryId.is_in(delivery_ids.iter().copied()))
+        .order_by_asc(entity::webhook_attempt::Column::Attempt)
+        .all(conn)
+        .await?;
+    let mut grouped: std::collections::HashMap<Uuid, Vec<_>> = std::collections::HashMap::new();
+    for row in rows {
+        grouped.entry(row.delivery_id).or_default().push(row);
+    }
+    Ok(grouped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,21 +287,4 @@ mod tests {
         assert!(check_url("http://127.0.0.1:9000/hook", true).await.is_ok());
         assert!(check_url("https://8.8.8.8/hook", false).await.is_ok());
     }
-}
-
-/// The recorded attempts of each delivery, oldest first (for the delivery's `attemptLog`).
-pub async fn attempts_by_delivery(
-    conn: &impl sea_orm::ConnectionTrait,
-    delivery_ids: &[Uuid],
-) -> AppResult<std::collections::HashMap<Uuid, Vec<entity::webhook_attempt::Model>>> {
-    let rows = entity::webhook_attempt::Entity::find()
-        .filter(entity::webhook_attempt::Column::DeliveryId.is_in(delivery_ids.iter().copied()))
-        .order_by_asc(entity::webhook_attempt::Column::Attempt)
-        .all(conn)
-        .await?;
-    let mut grouped: std::collections::HashMap<Uuid, Vec<_>> = std::collections::HashMap::new();
-    for row in rows {
-        grouped.entry(row.delivery_id).or_default().push(row);
-    }
-    Ok(grouped)
 }
