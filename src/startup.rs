@@ -27,6 +27,7 @@ use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::{db, secrets};
 use crate::services::catalog::cache::CatalogCache;
+use crate::services::quotes::QuoteWriter;
 use crate::services::{auth::AccessTokens, demo_seed, dispatch, partners};
 use crate::state::AppState;
 
@@ -110,6 +111,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     )?;
     let adapters = Adapters::connect(&config).await?;
     let catalog = Arc::new(CatalogCache::new(Duration::from_secs(30)));
+    let write_gate = db::WriteGate::for_connection(&db);
     Arc::clone(&catalog)
         .follow_changes(Arc::clone(&adapters.pubsub))
         .await?;
@@ -124,7 +126,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         redis: adapters.redis,
         metrics: Metrics::new()?,
         catalog,
-        write_gate: db::WriteGate::for_connection(&db),
+        quote_writer: QuoteWriter::start(db.clone(), write_gate.clone()),
+        write_gate,
         db,
     })
 }

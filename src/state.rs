@@ -15,6 +15,7 @@ use crate::infra::rate_limit::RateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::services::auth::AccessTokens;
 use crate::services::catalog::cache::CatalogCache;
+use crate::services::quotes::QuoteWriter;
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
@@ -43,6 +44,8 @@ pub struct AppState {
     pub catalog: Arc<CatalogCache>,
     /// Queues this process's SQLite writers.
     pub write_gate: WriteGate,
+    /// Writes quotes in groups.
+    pub quote_writer: QuoteWriter,
 }
 
 impl AppState {

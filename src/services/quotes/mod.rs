@@ -5,8 +5,10 @@ mod evidence;
 mod price_table;
 mod read;
 mod request;
+mod writer;
 
 pub use evidence::QuoteEvidence;
 pub use price_table::load_price_table;
 pub use read::{QuoteView, find_quote, lines_of};
 pub use request::{Requester, request_quote};
+pub use writer::QuoteWriter;

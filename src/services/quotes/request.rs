@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration};
 use entity::{DbDecimal, category, device_model, quote, quote_line};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -107,23 +106,22 @@ pub async fn request_quote(
         context,
         items,
     };
-    let quote_row = quote::ActiveModel {
-        id: Set(quote_id),
-        owner_user_id: Set(owner),
-        owner_partner_id: Set(owner_partner),
-        status: Set(QuoteStatus::Active.as_str().to_owned()),
-        currency: Set(evidence.table.currency.clone()),
-        valid_until: Set(now + validity),
-        logistics_fee: Set(DbDecimal(priced.logistics_fee)),
-        logistics_breakdown: Set(
-            serde_json::to_value(&priced.logistics_breakdown).map_err(anyhow::Error::from)?
-        ),
-        total: Set(DbDecimal(priced.total)),
-        pickup_latitude: Set(request.pickup.map(|p| p.latitude)),
-        pickup_longitude: Set(request.pickup.map(|p| p.longitude)),
-        evidence: Set(serde_json::to_value(&evidence).map_err(anyhow::Error::from)?),
-        created_at: Set(now),
-        used_at: Set(None),
+    let quote_row = quote::Model {
+        id: quote_id,
+        owner_user_id: owner,
+        owner_partner_id: owner_partner,
+        status: QuoteStatus::Active.as_str().to_owned(),
+        currency: evidence.table.currency.clone(),
+        valid_until: now + validity,
+        logistics_fee: DbDecimal(priced.logistics_fee),
+        logistics_breakdown: serde_json::to_value(&priced.logistics_breakdown)
+            .map_err(anyhow::Error::from)?,
+        total: DbDecimal(priced.total),
+        pickup_latitude: request.pickup.map(|p| p.latitude),
+        pickup_longitude: request.pickup.map(|p| p.longitude),
+        evidence: serde_json::to_value(&evidence).map_err(anyhow::Error::from)?,
+        created_at: now,
+        used_at: None,
     };
     let mut lines = Vec::with_capacity(priced.lines.len());
     for (position, ((line, item), reference)) in priced
@@ -146,18 +144,13 @@ pub async fn request_quote(
             item: json!({"reference": reference, "priced": item}),
         });
     }
-    // The write section is short: two statements between BEGIN and COMMIT, and the
-    // lines are returned as built rather than read back.
-    let line_rows = lines
-        .iter()
-        .map(|line| line.clone().into_active_model().reset_all());
-    let txn = state.begin_write().await?;
-    let stored = quote_row.insert(&txn).await?;
-    quote_line::Entity::insert_many(line_rows)
-        .exec(&txn)
+    // Committed together with the quotes that arrive at the same moment (group commit);
+    // this request answers only once its own quote is durable.
+    state
+        .quote_writer
+        .write(quote_row.clone(), lines.clone())
         .await?;
-    txn.commit().await?;
-    QuoteView::new(stored, lines, now)
+    QuoteView::new(quote_row, lines, now)
 }
 
 /// The stored name of a pricing method.
