@@ -34,6 +34,7 @@
 //! | `RELOOP_WEBHOOK_RETRY_BASE_MS` | `5000` | first webhook retry delay (doubling, full jitter, 8 h cap) |
 //! | `RELOOP_WEBHOOK_MAX_ATTEMPTS` | `30` | attempts before a delivery is given up (≈ 3 days) |
 //! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
+//! | `RELOOP_ANONYMOUS_QUOTE_CAPACITY` / `RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC` | `1000` / `50` | cost budget of anonymous quotes per address |
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -346,6 +347,12 @@ impl Config {
         }
         if let Some(n) = parsed("RELOOP_WEBHOOK_MAX_ATTEMPTS")? {
             config.partners.webhook_max_attempts = n;
+        }
+        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_CAPACITY")? {
+            config.partners.anonymous_quote_capacity = n;
+        }
+        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC")? {
+            config.partners.anonymous_quote_refill_per_sec = n;
         }
         if let Some(n) = parsed("RELOOP_PARTNER_RATE_CAPACITY")? {
             config.partners.rate_capacity = n;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation,
 };
-use async_graphql::{ErrorExtensions, Pos, Response, ServerError, ValidationResult, Value};
+use async_graphql::{ErrorExtensions, Response, ServerError, ValidationResult, Value};
 
 use crate::error::AppError;
 use crate::infra::rate_limit::BucketPolicy;
@@ -86,7 +86,10 @@ impl Extension for CostLimitExtension {
             let error = AppError::RateLimited {
                 retry_after_secs: decision.retry_after.as_secs_f64(),
             };
-            Err(vec![error.extend().into_server_error(Pos::default())])
+            // No location: the whole request is refused, not a part of it.
+            let mut refused = ServerError::new(error.message(), None);
+            refused.extensions = error.extend().extensions;
+            Err(vec![refused])
         }
     }
 }
