@@ -118,12 +118,7 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
-        let (order_id, lines) = input.parse().map_err(|err| match err {
-            AppError::Validation { field, .. } if field == "input.orderId" => {
-                AppError::NotFound("pickup order")
-            }
-            other => other,
-        })?;
+        let (order_id, lines) = input.parse()?;
         Ok(PickupOrder::new(
             orders::record_inspection(state, party, order_id, lines).await?,
         ))
@@ -150,12 +145,7 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
-        let (order_id, proof) = input.parse().map_err(|err| match err {
-            AppError::Validation { field, .. } if field == "input.orderId" => {
-                AppError::NotFound("pickup order")
-            }
-            other => other,
-        })?;
+        let (order_id, proof) = input.parse()?;
         Ok(PickupOrder::new(
             orders::complete_pickup(state, party, order_id, proof).await?,
         ))

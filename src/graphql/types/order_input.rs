@@ -138,7 +138,7 @@ pub struct InspectionInput {
 impl InspectionInput {
     /// The order id and the checked lines.
     pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>), AppError> {
-        let order_id = parse_id(&self.order_id, "input.orderId")?;
+        let order_id = order_id(&self.order_id)?;
         let lines =
             self.lines
                 .into_iter()
@@ -174,7 +174,7 @@ impl CompletePickupInput {
     /// The order id and the proof.
     pub fn parse(self) -> Result<(Uuid, CompletionProof), AppError> {
         Ok((
-            parse_id(&self.order_id, "input.orderId")?,
+            order_id(&self.order_id)?,
             CompletionProof {
                 signature_ref: self.signature_ref.filter(|s| !s.trim().is_empty()),
                 photo_refs: refs(self.photo_refs, "input.photoRefs")?,
@@ -183,8 +183,13 @@ impl CompletePickupInput {
     }
 }
 
-/// An id argument; a malformed one cannot name anything, so it is NOT_FOUND like any
-/// unknown id, except in inputs where the field is named.
+/// The order an input names: a malformed id names no order, so it is NOT_FOUND like
+/// any unknown or foreign one.
+fn order_id(raw: &ID) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound("pickup order"))
+}
+
+/// An id inside an input: malformed is a VALIDATION error naming the field.
 pub fn parse_id(raw: &ID, field: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(raw).map_err(|_| AppError::validation(field, "is not a valid id"))
 }
