@@ -4,8 +4,10 @@
 //! crash between commit and send) and cost-based rate limits.
 
 mod fixtures;
+mod receiver;
 
 mod crash;
+mod endpoints;
 mod keys;
 mod rate_limits;
 mod webhooks;
