@@ -91,6 +91,28 @@ pub async fn accept_offer(
     if order.status != OrderStatus::Dispatching.as_str() {
         return Err(AppError::AlreadyAssigned);
     }
+    // Offers go only to collectors free in the window, but one may have accepted another
+    // overlapping order since: a collector cannot be in two places at once.
+    let occupying = [
+        OrderStatus::Assigned,
+        OrderStatus::EnRoute,
+        OrderStatus::Arrived,
+        OrderStatus::Inspected,
+        OrderStatus::AwaitingCustomer,
+    ];
+    let clash = pickup_order::Entity::find()
+        .filter(pickup_order::Column::CollectorId.eq(collector_id))
+        .filter(pickup_order::Column::Status.is_in(occupying.iter().map(|s| s.as_str())))
+        .filter(pickup_order::Column::WindowStart.lt(order.window_end))
+        .filter(pickup_order::Column::WindowEnd.gt(order.window_start))
+        .one(&txn)
+        .await?;
+    if let Some(other) = clash {
+        return Err(AppError::Conflict(format!(
+            "you already have pickup {} in this window",
+            other.number
+        )));
+    }
     // Lock order: the order row first (conditional update), then offer rows. Every
     // writer of an order's offers goes through the order first or touches one offer row
     // only, so two accepts cannot deadlock: the loser waits on the order row, then finds

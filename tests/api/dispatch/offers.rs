@@ -158,3 +158,32 @@ async fn the_address_and_contact_stay_hidden_until_the_offer_is_accepted() {
     assert_eq!(seen["address"]["line1"], LINE1, "{seen}");
     assert_eq!(seen["contactPhone"], PHONE_NORMALISED, "{seen}");
 }
+
+#[tokio::test]
+async fn a_collector_cannot_win_two_orders_in_overlapping_windows() {
+    let app = spawn_app_with(|c| c.dispatch.offers_per_batch = 1).await;
+    let operator = app.operator().await;
+    let customer = app.register("HOUSEHOLD").await;
+    let collector = super::fixtures::verified_collector(&app, &operator).await;
+    super::fixtures::go_online(&app, &collector, 0.1).await;
+    let first = super::fixtures::book_light(&app, &customer, 2).await;
+    let second = super::fixtures::book_light(&app, &customer, 2).await;
+    let offers = super::fixtures::my_offers(&app, &collector).await;
+    let offer_for = |order: &str| {
+        offers
+            .iter()
+            .find(|o| o["order"]["id"] == order)
+            .and_then(|o| o["id"].as_str())
+            .unwrap_or_else(|| panic!("no offer for {order}: {offers:?}"))
+            .to_owned()
+    };
+    let won = super::fixtures::accept(&app, &collector, &offer_for(&first)).await;
+    assert_eq!(won["data"]["acceptJobOffer"]["status"], "ASSIGNED", "{won}");
+    let clash = super::fixtures::accept(&app, &collector, &offer_for(&second)).await;
+    assert_eq!(
+        clash["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{clash}"
+    );
+    let still = super::fixtures::pickup_order(&app, &customer.access, &second).await;
+    assert_eq!(still["status"], "DISPATCHING", "{still}");
+}

@@ -211,11 +211,18 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
     }
     let unexpected: Vec<(&String, &usize)> = refusals
         .iter()
-        .filter(|(code, _)| *code != "ALREADY_ASSIGNED" && *code != "OFFER_EXPIRED")
+        .filter(|(code, _)| {
+            !matches!(
+                code.as_str(),
+                "ALREADY_ASSIGNED" | "OFFER_EXPIRED" | "CONFLICT"
+            )
+        })
         .collect();
+    // A loser is told why: someone else won (ALREADY_ASSIGNED), the offer lapsed, or the
+    // collector already won another order in the same window (CONFLICT).
     assert!(
         unexpected.is_empty(),
-        "only ALREADY_ASSIGNED or OFFER_EXPIRED may refuse an accept: {refusals:?}"
+        "only ALREADY_ASSIGNED, OFFER_EXPIRED or CONFLICT may refuse an accept: {refusals:?}"
     );
     for order_id in &order_ids {
         let won = winners.get(order_id.as_str()).map_or(0, Vec::len);
@@ -225,6 +232,27 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         refusals.values().sum::<usize>(),
         COLLECTORS * ORDERS - ORDERS
     );
+
+    // Nobody won two orders whose windows overlap.
+    let assigned: Vec<pickup_order::Model> = pickup_order::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("orders")
+        .into_iter()
+        .filter(|o| o.collector_id.is_some())
+        .collect();
+    for a in &assigned {
+        for b in &assigned {
+            let overlap = a.window_start < b.window_end && b.window_start < a.window_end;
+            assert!(
+                a.id == b.id || a.collector_id != b.collector_id || !overlap,
+                "collector {:?} holds {} and {} in overlapping windows",
+                a.collector_id,
+                a.number,
+                b.number
+            );
+        }
+    }
 
     // The database agrees: one ACCEPTED offer per order, held by the order's collector.
     let orders: HashMap<String, pickup_order::Model> = pickup_order::Entity::find()
