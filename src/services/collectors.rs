@@ -101,17 +101,12 @@ pub async fn list(
     if let Some(verified) = verified {
         query = query.filter(collector::Column::Verified.eq(verified));
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(collector::Column::CreatedAt)
         .order_by_asc(collector::Column::Id)
         .offset(skip)
         .limit(take + 1)
         .all(conn)
         .await?;
-    let has_next = rows.len() as u64 > take;
-    rows.truncate(take as usize);
-    Ok(Page {
-        items: rows,
-        has_next,
-    })
+    Ok(Page::from_rows(rows, take))
 }

@@ -10,6 +10,7 @@ pub mod demo_seed;
 pub mod dispatch;
 pub mod operators;
 pub mod orders;
+pub mod pagination;
 pub mod partners;
 pub mod quotes;
 pub mod users;

@@ -40,17 +40,12 @@ pub async fn list(
     skip: u64,
     take: u64,
 ) -> AppResult<Page<audit_entry::Model>> {
-    let mut rows = audit_entry::Entity::find()
+    let rows = audit_entry::Entity::find()
         .order_by_desc(audit_entry::Column::At)
         .order_by_desc(audit_entry::Column::Id)
         .offset(skip)
         .limit(take + 1)
         .all(conn)
         .await?;
-    let has_next = rows.len() as u64 > take;
-    rows.truncate(take as usize);
-    Ok(Page {
-        items: rows,
-        has_next,
-    })
+    Ok(Page::from_rows(rows, take))
 }

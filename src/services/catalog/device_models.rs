@@ -54,18 +54,13 @@ pub async fn search_device_models(
                 ),
         );
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(device_model::Column::SearchKey)
         .order_by_asc(device_model::Column::Id)
         .limit(take + 1)
         .all(conn)
         .await?;
-    let has_next = rows.len() as u64 > take;
-    rows.truncate(take as usize);
-    Ok(Page {
-        items: rows,
-        has_next,
-    })
+    Ok(Page::from_rows(rows, take))
 }
 
 /// `%`, `_` and `\` in a search term match themselves.

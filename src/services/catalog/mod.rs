@@ -24,28 +24,4 @@ pub async fn announce_change(state: &crate::state::AppState) {
     }
 }
 
-/// One page of a keyset-paginated list.
-#[derive(Clone, Debug)]
-pub struct Page<T> {
-    /// The rows, in order.
-    pub items: Vec<T>,
-    /// Whether more rows follow the last one.
-    pub has_next: bool,
-}
-
-/// Page sizes: the default when `first` is absent, and the most one page may hold.
-pub const DEFAULT_PAGE: u64 = 20;
-/// See [`DEFAULT_PAGE`].
-pub const MAX_PAGE: u64 = 100;
-
-/// Checks `first` against [`MAX_PAGE`]; None means [`DEFAULT_PAGE`].
-pub fn page_size(first: Option<i32>) -> crate::error::AppResult<u64> {
-    match first {
-        None => Ok(DEFAULT_PAGE),
-        Some(n) if (1..=MAX_PAGE as i32).contains(&n) => Ok(n as u64),
-        Some(_) => Err(crate::error::AppError::validation(
-            "first",
-            format!("must be between 1 and {MAX_PAGE}"),
-        )),
-    }
-}
+pub use crate::services::pagination::{DEFAULT_PAGE, MAX_PAGE, Page, page_size};

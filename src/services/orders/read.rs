@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::pickup_order;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::access::{Party, visible};
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
-use crate::services::catalog::Page;
+use crate::services::pagination::{Page, after_desc};
 use crate::state::AppState;
 
 /// The order `id` if `party` may see it, else NOT_FOUND.
@@ -73,27 +73,18 @@ pub async fn list_orders(
     if let Some(to) = filter.to {
         query = query.filter(pickup_order::Column::WindowStart.lt(to));
     }
-    if let Some((created_at, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(pickup_order::Column::CreatedAt.lt(created_at))
-                .add(
-                    Condition::all()
-                        .add(pickup_order::Column::CreatedAt.eq(created_at))
-                        .add(pickup_order::Column::Id.lt(id)),
-                ),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(after_desc(
+            pickup_order::Column::CreatedAt,
+            pickup_order::Column::Id,
+            cursor,
+        ));
     }
-    let mut rows = query
+    let rows = query
         .order_by_desc(pickup_order::Column::CreatedAt)
         .order_by_desc(pickup_order::Column::Id)
         .limit(take + 1)
         .all(&state.db)
         .await?;
-    let has_next = rows.len() as u64 > take;
-    rows.truncate(take as usize);
-    Ok(Page {
-        items: rows,
-        has_next,
-    })
+    Ok(Page::from_rows(rows, take))
 }

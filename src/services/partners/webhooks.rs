@@ -10,15 +10,14 @@ use entity::{webhook, webhook_delivery};
 use rand::RngCore;
 use reqwest::Url;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
-use crate::services::catalog::Page;
+use crate::services::pagination::{Page, after_desc};
 use crate::state::AppState;
 
 /// Registers an endpoint; returns it and its signing secret (shown only here).
@@ -137,29 +136,20 @@ pub async fn deliveries(
 ) -> AppResult<Page<webhook_delivery::Model>> {
     let mut query =
         webhook_delivery::Entity::find().filter(webhook_delivery::Column::PartnerId.eq(partner_id));
-    if let Some((created_at, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(webhook_delivery::Column::CreatedAt.lt(created_at))
-                .add(
-                    Condition::all()
-                        .add(webhook_delivery::Column::CreatedAt.eq(created_at))
-                        .add(webhook_delivery::Column::Id.lt(id)),
-                ),
-        );
+    if let Some(cursor) = after {
+        query = query.filter(after_desc(
+            webhook_delivery::Column::CreatedAt,
+            webhook_delivery::Column::Id,
+            cursor,
+        ));
     }
-    let mut rows = query
+    let rows = query
         .order_by_desc(webhook_delivery::Column::CreatedAt)
         .order_by_desc(webhook_delivery::Column::Id)
         .limit(take + 1)
         .all(&state.db)
         .await?;
-    let has_next = rows.len() as u64 > take;
-    rows.truncate(take as usize);
-    Ok(Page {
-        items: rows,
-        has_next,
-    })
+    Ok(Page::from_rows(rows, take))
 }
 
 /// Queues the event of delivery `id` again (same `webhook-id`), as a new delivery.
