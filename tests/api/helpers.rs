@@ -93,7 +93,8 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
-fn env(name: &str) -> Option<String> {
+/// A non-empty environment variable.
+pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
@@ -103,7 +104,7 @@ pub fn on_redis() -> bool {
 }
 
 /// Creates an empty database next to the one in `admin_url` and returns its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
     let name = format!("reloop_test_{}", Uuid::new_v4().simple());
     let admin = Database::connect(admin_url)
         .await

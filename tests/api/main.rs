@@ -12,6 +12,7 @@ mod limits;
 mod orders;
 mod partners;
 mod probes;
+mod procs;
 mod quotes;
 mod refresh;
 mod schema;

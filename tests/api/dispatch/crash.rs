@@ -15,8 +15,8 @@ use sea_orm::{Database, EntityTrait};
 use serde_json::{Value, json};
 
 use super::fixtures::{FULL, LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
-use super::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 use crate::helpers::Account;
+use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
 const COLLECTORS: usize = 12;
 const CUSTOMERS: usize = 4;

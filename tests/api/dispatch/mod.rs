@@ -3,7 +3,6 @@
 //! a crash in the middle of an accept storm.
 
 mod fixtures;
-mod procs;
 
 mod crash;
 mod eligibility;

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::fixtures::{FULL, LIGHT_ITEMS, OFFER_FIELDS, ORDER_FIELDS, booking_input, window};
-use super::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
+use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
 
 #[tokio::test]
 async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a_third() {

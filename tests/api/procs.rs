@@ -1,4 +1,5 @@
-//! Real `reloop` server processes for the multi-instance and crash tests, with a small
+//! Real `reloop` server processes for the multi-instance and crash tests (dispatch and
+//! partners), with a small
 //! GraphQL client over HTTP and `graphql-transport-ws` that works with any of them.
 
 use std::path::Path;
@@ -6,18 +7,14 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
-use crate::helpers::{Account, PASSWORD, REGISTER, TEST_JWT_SECRET, account_from};
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
+pub use crate::helpers::fresh_postgres_database;
+use crate::helpers::{Account, PASSWORD, REGISTER, TEST_JWT_SECRET, account_from, env};
 
 /// The PostgreSQL admin URL and the Redis URL, when this run has both.
 pub fn postgres_and_redis() -> Option<(String, String)> {
@@ -25,23 +22,6 @@ pub fn postgres_and_redis() -> Option<(String, String)> {
         env("RELOOP_TEST_DATABASE_URL")?,
         env("RELOOP_TEST_REDIS_URL")?,
     ))
-}
-
-/// Creates an empty database next to the one in `admin_url` and returns its URL.
-pub async fn fresh_postgres_database(admin_url: &str) -> String {
-    let name = format!("reloop_test_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(admin_url)
-        .await
-        .expect("connect to PostgreSQL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .expect("create the test database");
-    admin.close().await.ok();
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("a database URL has a path");
-    format!("{base}/{name}")
 }
 
 /// A port free on 127.0.0.1 right now.
@@ -66,6 +46,21 @@ pub struct Deployment {
 }
 
 impl Deployment {
+    /// The suite's backends (a fresh PostgreSQL database and Redis when the run has them,
+    /// else a SQLite file in each data folder) with `extra` settings.
+    pub async fn from_env(extra: Vec<(&'static str, String)>) -> Self {
+        let database_url = match env("RELOOP_TEST_DATABASE_URL") {
+            Some(admin) => Some(fresh_postgres_database(&admin).await),
+            None => None,
+        };
+        Self {
+            database_url,
+            redis_url: env("RELOOP_TEST_REDIS_URL"),
+            redis_prefix: format!("test:{}:", Uuid::new_v4().simple()),
+            extra,
+        }
+    }
+
     fn command(&self, data_dir: &Path) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_reloop"));
         command
@@ -196,6 +191,25 @@ impl Server {
         let status = response.status().as_u16();
         let body = response.json().await?;
         Ok((status, body))
+    }
+
+    /// Posts a GraphQL request with `X-Api-Key: key` that must get an answer.
+    pub async fn gql_with_key(&self, key: &str, query: &str, variables: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .timeout(Duration::from_secs(30))
+            .header("X-Api-Key", key)
+            .json(&json!({"query": query, "variables": variables}))
+            .send()
+            .await
+            .expect("the server answers");
+        assert!(
+            response.status().as_u16() < 500,
+            "HTTP {}",
+            response.status()
+        );
+        response.json().await.expect("JSON")
     }
 
     /// Posts a GraphQL request that must get an answer; returns the body.
