@@ -1,13 +1,16 @@
-//! Turning an `Authorization: Bearer …` value into a [`Viewer`].
+//! Who a request or WebSocket session runs as: an API key (partner), a bearer token
+//! (user), or nobody. HTTP headers and `connection_init` payloads share these rules.
 
 use crate::domain::Role;
+use crate::infra::rate_limit::BucketPolicy;
 use crate::services::Viewer;
 use crate::services::auth::TokenError;
+use crate::services::partners;
 use crate::state::AppState;
 
 /// The viewer for an `Authorization` value: anonymous when absent, a user for a valid
 /// bearer token, an error for anything else (malformed, expired, tampered, foreign).
-pub fn viewer_from_authorization(
+fn viewer_from_authorization(
     state: &AppState,
     header: Option<&str>,
 ) -> Result<Viewer, TokenError> {
@@ -27,4 +30,27 @@ pub fn viewer_from_authorization(
         id: claims.sub,
         role,
     })
+}
+
+/// The viewer for an API key or an `Authorization` value (a key wins), with the key's
+/// cost budget. Err, with the message for the client, for a key or token that is
+/// presented but not valid.
+pub async fn authenticate(
+    state: &AppState,
+    api_key: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<(Viewer, Option<BucketPolicy>), String> {
+    if let Some(key) = api_key {
+        return match partners::authenticate_key(state, key).await {
+            Ok(Some(auth)) => Ok((auth.viewer, Some(auth.budget))),
+            Ok(None) => Err("unknown or revoked API key".to_owned()),
+            Err(err) => {
+                tracing::error!(error = ?err.into_anyhow(), "API key lookup failed");
+                Err("the API key could not be checked".to_owned())
+            }
+        };
+    }
+    viewer_from_authorization(state, authorization)
+        .map(|viewer| (viewer, None))
+        .map_err(|err| err.to_string())
 }

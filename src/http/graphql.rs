@@ -13,14 +13,14 @@ use async_graphql::{Request, Response, Variables};
 use serde_json::json;
 
 use super::HttpContext;
-use super::auth::viewer_from_authorization;
+use super::auth::authenticate;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
 use crate::graphql::context::ClientAddress;
 use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
 use crate::infra::rate_limit::BucketPolicy;
-use crate::services::{Viewer, partners};
+use crate::services::Viewer;
 use crate::state::AppState;
 
 /// `POST /graphql` with a JSON body.
@@ -88,7 +88,14 @@ pub async fn graphql_get(
 
 /// Authenticates, executes and answers one request, recording its metrics.
 async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> HttpResponse {
-    let (viewer, key_budget) = match authenticate(req, &app.state).await {
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let (viewer, key_budget) = match authenticate(
+        &app.state,
+        header("x-api-key"),
+        header(header::AUTHORIZATION.as_str()),
+    )
+    .await
+    {
         Ok(found) => found,
         Err(message) => {
             return HttpResponse::Unauthorized()
@@ -124,31 +131,6 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
         .metrics
         .observe_graphql(&label, response.errors.is_empty(), started.elapsed());
     respond(req, &response, request_error)
-}
-
-/// The viewer of a request: an `X-Api-Key` partner, a bearer-token user, or anonymous.
-/// Err (401) for a key or token that is presented but not valid.
-async fn authenticate(
-    req: &HttpRequest,
-    state: &AppState,
-) -> Result<(Viewer, Option<BucketPolicy>), String> {
-    if let Some(key) = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
-        return match partners::authenticate_key(state, key).await {
-            Ok(Some(auth)) => Ok((auth.viewer, Some(auth.budget))),
-            Ok(None) => Err("unknown or revoked API key".to_owned()),
-            Err(err) => {
-                tracing::error!(error = ?err.into_anyhow(), "API key lookup failed");
-                Err("the API key could not be checked".to_owned())
-            }
-        };
-    }
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    viewer_from_authorization(state, authorization)
-        .map(|viewer| (viewer, None))
-        .map_err(|err| err.to_string())
 }
 
 /// The cost bucket a request draws on: the API key's, or the client address's for an

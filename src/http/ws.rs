@@ -16,9 +16,8 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use super::HttpContext;
-use super::auth::viewer_from_authorization;
+use super::auth::authenticate;
 use crate::graphql::loaders::Loaders;
-use crate::services::partners;
 
 /// The only sub-protocol served (the legacy `graphql-ws` is not).
 const PROTOCOL: &str = "graphql-transport-ws";
@@ -120,17 +119,11 @@ async fn connection_data(
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    let viewer = if let Some(key) = field("X-Api-Key") {
-        match partners::authenticate_key(&app.state, &key).await {
-            Ok(Some(auth)) => auth.viewer,
-            Ok(None) => return Err(reject("unknown or revoked API key".to_owned())),
-            Err(err) => return Err(reject(err.message())),
-        }
-    } else {
-        let authorization = field("Authorization");
-        viewer_from_authorization(&app.state, authorization.as_deref())
-            .map_err(|err| reject(err.to_string()))?
-    };
+    let api_key = field("X-Api-Key");
+    let authorization = field("Authorization");
+    let (viewer, _) = authenticate(&app.state, api_key.as_deref(), authorization.as_deref())
+        .await
+        .map_err(reject)?;
     let mut data = Data::default();
     data.insert(viewer);
     Ok(Loaders::attach(data, &app.state.db))
