@@ -10,10 +10,7 @@ use crate::state::AppState;
 
 /// The viewer for an `Authorization` value: anonymous when absent, a user for a valid
 /// bearer token, an error for anything else (malformed, expired, tampered, foreign).
-fn viewer_from_authorization(
-    state: &AppState,
-    header: Option<&str>,
-) -> Result<Viewer, TokenError> {
+fn viewer_from_authorization(state: &AppState, header: Option<&str>) -> Result<Viewer, TokenError> {
     let Some(value) = header.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(Viewer::Anonymous);
     };

@@ -14,7 +14,6 @@ use actix_web::{guard, web};
 use crate::graphql::AppSchema;
 use crate::state::AppState;
 
-
 /// What every handler gets: the schema and the state behind it.
 #[derive(Clone)]
 pub struct HttpContext {

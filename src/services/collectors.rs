@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::domain::{Certification, Role, Vehicle};
 use crate::error::{AppError, AppResult};
 use crate::services::Viewer;
-use crate::services::catalog::Page;
 use crate::services::catalog::audit;
+use crate::services::pagination::Page;
 use crate::state::AppState;
 
 /// A collector's own description of what they can take.

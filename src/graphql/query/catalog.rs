@@ -11,9 +11,8 @@ use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::catalog::{AuditEntry, DeviceModel, MaterialPrice, ServiceArea};
 use crate::graphql::types::category::Category;
 use crate::graphql::types::pricing::PricingRulesView;
-use crate::services::catalog::{
-    self, audit, device_models, material_prices, page_size, service_areas,
-};
+use crate::services::catalog::{self, audit, device_models, material_prices, service_areas};
+use crate::services::pagination::page_size;
 
 /// A page of device models.
 pub type DeviceModelConnection = Connection<OpaqueCursor<(String, Uuid)>, DeviceModel>;

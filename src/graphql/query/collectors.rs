@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::collector::Collector;
-use crate::services::catalog::page_size;
 use crate::services::collectors;
+use crate::services::pagination::page_size;
 
 /// A page of collectors.
 pub type CollectorConnection = Connection<OpaqueCursor<u64>, Collector>;

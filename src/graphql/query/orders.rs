@@ -10,8 +10,8 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::geo::GeoPointInput;
 use crate::graphql::types::order::{OrderStatusGql, PickupOrder};
-use crate::services::catalog::page_size;
 use crate::services::orders::{self, OrderFilter, Party};
+use crate::services::pagination::page_size;
 
 /// A page of pickup orders.
 pub type PickupOrderConnection = Connection<OpaqueCursor<(DateTime<Utc>, Uuid)>, PickupOrder>;

@@ -15,7 +15,7 @@ use crate::graphql::mutation::webhook_manager;
 use crate::graphql::types::order::PickupOrder;
 use crate::graphql::types::partner::{ApiKey, Webhook, WebhookDelivery};
 use crate::services::Viewer;
-use crate::services::catalog::page_size;
+use crate::services::pagination::page_size;
 use crate::services::partners::{self, webhooks};
 
 /// A page of webhook deliveries.

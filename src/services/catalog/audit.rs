@@ -6,8 +6,8 @@ use entity::audit_entry;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::Page;
 use crate::error::AppResult;
+use crate::services::pagination::Page;
 
 /// Appends one entry.
 pub async fn record(

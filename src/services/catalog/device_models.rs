@@ -10,10 +10,11 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Page, audit, categories::require_category};
+use super::{audit, categories::require_category};
 use crate::domain::pricing::ModelFacts;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
+use crate::services::pagination::Page;
 use crate::state::AppState;
 
 /// The key searches match and pages are ordered by: lower-cased "brand model".

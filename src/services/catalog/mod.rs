@@ -23,5 +23,3 @@ pub async fn announce_change(state: &crate::state::AppState) {
         tracing::warn!(error = ?err, "announcing a catalog change failed; other instances catch up within the TTL");
     }
 }
-
-pub use crate::services::pagination::{DEFAULT_PAGE, MAX_PAGE, Page, page_size};
