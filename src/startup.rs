@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::build_schema;
-use crate::http::{HttpContext, configure};
+use crate::http::{DocumentCache, HttpContext, configure};
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::geo::GeoIndex;
 use crate::infra::geo::memory::InMemoryGeoIndex;
@@ -68,6 +68,7 @@ impl Application {
         let context = HttpContext {
             schema: build_schema(state.clone(), &state.config.graphql),
             state: state.clone(),
+            documents: DocumentCache::default(),
         };
         let server =
             HttpServer::new(move || App::new().configure(|cfg| configure(cfg, context.clone())))
@@ -127,6 +128,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         metrics: Metrics::new()?,
         catalog,
         quote_writer: QuoteWriter::start(db.clone(), write_gate.clone()),
+        price_tables: Arc::default(),
         write_gate,
         db,
     })

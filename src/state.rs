@@ -15,7 +15,7 @@ use crate::infra::rate_limit::RateLimiter;
 use crate::infra::redis_conn::RedisConn;
 use crate::services::auth::AccessTokens;
 use crate::services::catalog::cache::CatalogCache;
-use crate::services::quotes::QuoteWriter;
+use crate::services::quotes::{PriceTables, QuoteWriter};
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
@@ -46,6 +46,8 @@ pub struct AppState {
     pub write_gate: WriteGate,
     /// Writes quotes in groups.
     pub quote_writer: QuoteWriter,
+    /// The price table in force, built once while it stays in force.
+    pub price_tables: Arc<PriceTables>,
 }
 
 impl AppState {

@@ -21,6 +21,7 @@ pub mod organization;
 pub mod partner;
 pub mod payout;
 pub mod pickup_order;
+pub mod price_table;
 pub mod quote;
 pub mod quote_line;
 pub mod refresh_token;

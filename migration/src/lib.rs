@@ -22,6 +22,7 @@ mod m20261121_000013_create_payouts_and_ratings;
 mod m20261121_000014_create_job_offers;
 mod m20261121_000015_create_partners;
 mod m20261121_000016_create_webhooks;
+mod m20261121_000017_create_price_tables;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_job_offers::Migration),
             Box::new(m20261121_000015_create_partners::Migration),
             Box::new(m20261121_000016_create_webhooks::Migration),
+            Box::new(m20261121_000017_create_price_tables::Migration),
         ]
     }
 }

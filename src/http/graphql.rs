@@ -74,9 +74,9 @@ pub async fn graphql_get(
     }
     // GET must not change state (caches and prefetchers replay it).
     let name = request.operation_name.clone();
-    let operation = request
-        .parsed_query()
-        .ok()
+    let operation = app
+        .documents
+        .parse(&mut request)
         .and_then(|doc| selected_operation(doc, name.as_deref()));
     if matches!(operation, Some((OperationType::Mutation, _))) {
         return HttpResponse::MethodNotAllowed()
@@ -107,9 +107,9 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
         }
     };
     let name = request.operation_name.clone();
-    let operation = request
-        .parsed_query()
-        .ok()
+    let operation = app
+        .documents
+        .parse(&mut request)
         .and_then(|doc| selected_operation(doc, name.as_deref()));
     let client = client_address(req, &app.state);
     let mut request = request.data(viewer);

@@ -2,6 +2,7 @@
 //! `/metrics`.
 
 mod auth;
+mod documents;
 mod graphiql;
 mod graphql;
 mod media;
@@ -13,6 +14,7 @@ use actix_web::{guard, web};
 
 use crate::graphql::AppSchema;
 use crate::state::AppState;
+pub use documents::DocumentCache;
 
 /// What every handler gets: the schema and the state behind it.
 #[derive(Clone)]
@@ -21,6 +23,8 @@ pub struct HttpContext {
     pub schema: AppSchema,
     /// Shared handles.
     pub state: AppState,
+    /// Parsed documents, reused across requests with the same text.
+    pub documents: DocumentCache,
 }
 
 /// Registers every route on an actix `App`.

@@ -228,6 +228,15 @@ pub fn price_line(
     ctx: &PricingContext,
 ) -> Result<PricedLine, PricingError> {
     validate::table(table)?;
+    price_line_in(item, table, ctx)
+}
+
+/// [`price_line`] against a table already validated.
+fn price_line_in(
+    item: &PricingItem,
+    table: &PriceTable,
+    ctx: &PricingContext,
+) -> Result<PricedLine, PricingError> {
     validate::item(item)?;
     let unit_weight = item.weight_kg.unwrap_or(item.category.typical_weight_kg);
     let total_weight_kg = checked::mul(Decimal::from(item.quantity), unit_weight)?;
@@ -266,9 +275,11 @@ pub fn price_quote(
             "a quote needs at least one item".into(),
         ));
     }
+    // Checked once here rather than once per line.
+    validate::table(table)?;
     let lines = items
         .iter()
-        .map(|item| price_line(item, table, ctx))
+        .map(|item| price_line_in(item, table, ctx))
         .collect::<Result<Vec<_>, _>>()?;
     let total_weight = checked::sum(lines.iter().map(|l| l.total_weight_kg))?;
     let (logistics_fee, logistics_breakdown) =

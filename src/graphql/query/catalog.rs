@@ -71,7 +71,8 @@ impl CatalogQuery {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<MaterialPrice>> {
         let state = ctx.state()?;
-        let (current, _) = material_prices::current_prices(state, state.clock.now()).await?;
+        let snapshot = state.catalog.snapshot(&state.db).await?;
+        let current = material_prices::current_prices(&snapshot, state.clock.now());
         Ok(current.into_values().map(MaterialPrice::from).collect())
     }
 

@@ -9,7 +9,7 @@ use super::geo::GeoPoint;
 use super::pricing::{PriceComponent, PricingMethodGql};
 use crate::domain::pricing::PricingMethod;
 use crate::error::AppError;
-use crate::services::quotes::QuoteView;
+use crate::services::quotes::{QuoteView, price_table_version};
 
 /// Where a quote is in its life.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,13 +94,7 @@ impl Quote {
 
     /// The price table the quote was computed with (rules and material prices).
     async fn price_table_version(&self) -> Option<String> {
-        self.0
-            .quote
-            .evidence
-            .get("table")?
-            .get("version")?
-            .as_str()
-            .map(str::to_owned)
+        price_table_version(&self.0.quote.evidence).map(str::to_owned)
     }
 }
 

@@ -12,18 +12,17 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::cache::CatalogSnapshot;
 use super::{announce_change, audit};
 use crate::error::AppResult;
 use crate::state::AppState;
 
-/// The price in effect at `at` for every material (the latest effective one, the latest
-/// recorded on a tie), with how many price points exist in total: a monotonic version of
-/// the price table, since history is append-only.
-pub async fn current_prices(
-    state: &AppState,
+/// The price in effect at `at` for every material: the latest effective one, the latest
+/// recorded on a tie.
+pub fn current_prices(
+    snapshot: &CatalogSnapshot,
     at: DateTime<Utc>,
-) -> AppResult<(BTreeMap<String, material_price::Model>, u64)> {
-    let snapshot = state.catalog.snapshot(&state.db).await?;
+) -> BTreeMap<String, material_price::Model> {
     let mut current: BTreeMap<String, &material_price::Model> = BTreeMap::new();
     for row in snapshot
         .material_prices
@@ -40,11 +39,10 @@ pub async fn current_prices(
             }
         }
     }
-    let current = current
+    current
         .into_iter()
         .map(|(material, row)| (material, row.clone()))
-        .collect();
-    Ok((current, snapshot.material_prices.len() as u64))
+        .collect()
 }
 
 /// Every price point of `material`, newest first.

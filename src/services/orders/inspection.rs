@@ -22,7 +22,7 @@ use crate::domain::order::{Transition, within_tolerance};
 use crate::domain::pricing::{Assessment, Condition, PricingItem, price_line};
 use crate::domain::quote::check_serial;
 use crate::error::{AppError, AppResult};
-use crate::services::quotes::QuoteEvidence;
+use crate::services::quotes::priced_with;
 use crate::state::AppState;
 
 /// What the collector found for one line.
@@ -66,8 +66,7 @@ pub async fn record_inspection(
         .ok_or_else(|| {
             AppError::Internal(anyhow::anyhow!("order {} without its quote", order.id))
         })?;
-    let evidence: QuoteEvidence =
-        serde_json::from_value(quote.evidence.clone()).map_err(anyhow::Error::from)?;
+    let (table, context) = priced_with(&txn, &quote.evidence).await?;
     let lines = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order.id))
         .order_by_asc(order_line::Column::Position)
@@ -111,7 +110,7 @@ pub async fn record_inspection(
             .map(|raw| check_serial(raw, &item.category.code))
             .transpose()
             .map_err(|e| AppError::validation(field("serialNumber"), e.0))?;
-        let priced = price_line(&item, &evidence.table, &evidence.context)
+        let priced = price_line(&item, &table, &context)
             .map_err(|e| AppError::validation(field("weightKg"), e.to_string()))?;
         final_sum += priced.amount;
         let inspection = json!({

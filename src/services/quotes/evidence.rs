@@ -1,16 +1,54 @@
-//! The evidence a quote keeps: the price table, the context and every priced item.
+//! The evidence a quote keeps: the price table it was priced with and the context. Each
+//! line keeps its own priced item (answers, weight, serial, category facts).
 
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::pricing::{PriceTable, PricingContext, PricingItem};
+use super::price_table::stored_price_table;
+use crate::domain::pricing::{PriceTable, PricingContext};
+use crate::error::{AppError, AppResult};
 
-/// Everything `price_quote` read; stored as JSON with the quote.
+/// What `price_quote` read besides the items; stored as JSON with the quote.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteEvidence {
-    /// Prices and rules in force when the quote was made.
-    pub table: PriceTable,
+    /// The version of the price table in `price_tables`.
+    pub price_table_version: String,
     /// Year and distance used.
     pub context: PricingContext,
-    /// The priced items, in line order.
-    pub items: Vec<PricingItem>,
+}
+
+/// Evidence as stored: quotes made before price tables had their own table carry the
+/// whole table inline.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Stored {
+    ByVersion(QuoteEvidence),
+    Inline {
+        table: PriceTable,
+        context: PricingContext,
+    },
+}
+
+/// The version of the table a quote's `evidence` names, without loading the table.
+pub fn price_table_version(evidence: &serde_json::Value) -> Option<&str> {
+    evidence
+        .get("price_table_version")
+        .or_else(|| evidence.get("table")?.get("version"))?
+        .as_str()
+}
+
+/// The price table and context a quote was priced with, for re-pricing it.
+pub async fn priced_with(
+    conn: &impl ConnectionTrait,
+    evidence: &serde_json::Value,
+) -> AppResult<(PriceTable, PricingContext)> {
+    let stored = Stored::deserialize(evidence)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("quote evidence: {e}")))?;
+    match stored {
+        Stored::ByVersion(evidence) => Ok((
+            stored_price_table(conn, &evidence.price_table_version).await?,
+            evidence.context,
+        )),
+        Stored::Inline { table, context } => Ok((table, context)),
+    }
 }

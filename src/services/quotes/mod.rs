@@ -7,8 +7,8 @@ mod read;
 mod request;
 mod writer;
 
-pub use evidence::QuoteEvidence;
-pub use price_table::load_price_table;
+pub use evidence::{QuoteEvidence, price_table_version, priced_with};
+pub use price_table::PriceTables;
 pub use read::{QuoteView, find_quote, lines_of};
 pub use request::{Requester, request_quote};
 pub use writer::QuoteWriter;

@@ -10,7 +10,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::evidence::QuoteEvidence;
-use super::price_table::load_price_table;
 use super::read::QuoteView;
 use crate::domain::pricing::{
     PricingContext, PricingError, PricingItem, PricingMethod, price_quote,
@@ -82,7 +81,7 @@ pub async fn request_quote(
             }
         }
     };
-    let table = load_price_table(state).await?;
+    let table = state.price_tables.current(state).await?;
     let context = PricingContext {
         as_of_year: now.year(),
         distance_outside_area_km,
@@ -102,16 +101,15 @@ pub async fn request_quote(
         Requester::Anonymous { .. } => (None, None),
     };
     let evidence = QuoteEvidence {
-        table,
+        price_table_version: table.version.clone(),
         context,
-        items,
     };
     let quote_row = quote::Model {
         id: quote_id,
         owner_user_id: owner,
         owner_partner_id: owner_partner,
         status: QuoteStatus::Active.as_str().to_owned(),
-        currency: evidence.table.currency.clone(),
+        currency: table.currency.clone(),
         valid_until: now + validity,
         logistics_fee: DbDecimal(priced.logistics_fee),
         logistics_breakdown: serde_json::to_value(&priced.logistics_breakdown)
@@ -124,12 +122,8 @@ pub async fn request_quote(
         used_at: None,
     };
     let mut lines = Vec::with_capacity(priced.lines.len());
-    for (position, ((line, item), reference)) in priced
-        .lines
-        .iter()
-        .zip(&evidence.items)
-        .zip(references)
-        .enumerate()
+    for (position, ((line, item), reference)) in
+        priced.lines.iter().zip(&items).zip(references).enumerate()
     {
         lines.push(quote_line::Model {
             id: Uuid::new_v4(),
@@ -148,7 +142,7 @@ pub async fn request_quote(
     // this request answers only once its own quote is durable.
     state
         .quote_writer
-        .write(quote_row.clone(), lines.clone())
+        .write(quote_row.clone(), lines.clone(), table)
         .await?;
     QuoteView::new(quote_row, lines, now)
 }

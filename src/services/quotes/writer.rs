@@ -1,12 +1,18 @@
 //! Group commit for quotes: every quote is a durable write, and SQLite takes one writer at
 //! a time, so quotes arriving together are written in one transaction instead of one each.
 //! A request still answers only after its own quote is committed; a batch that fails is
-//! retried quote by quote, so one bad row never fails its neighbours.
+//! retried quote by quote, so one bad row never fails its neighbours. The price table a
+//! quote names is written in the same transaction the first time this writer sees it.
 
-use entity::{quote, quote_line};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use entity::{price_table, quote, quote_line};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
 use tokio::sync::{mpsc, oneshot};
 
+use super::price_table::stored_row;
+use crate::domain::pricing::PriceTable;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::{WriteGate, begin_write};
 
@@ -17,6 +23,7 @@ const MAX_BATCH: usize = 64;
 struct Job {
     quote: quote::Model,
     lines: Vec<quote_line::Model>,
+    table: Arc<PriceTable>,
     done: oneshot::Sender<Result<(), String>>,
 }
 
@@ -34,11 +41,22 @@ impl QuoteWriter {
         Self { jobs }
     }
 
-    /// Writes `quote` and its `lines`; returns once they are committed.
-    pub async fn write(&self, quote: quote::Model, lines: Vec<quote_line::Model>) -> AppResult<()> {
+    /// Writes `quote`, its `lines` and (if not stored yet) the price `table` it was
+    /// priced with; returns once they are committed.
+    pub async fn write(
+        &self,
+        quote: quote::Model,
+        lines: Vec<quote_line::Model>,
+        table: Arc<PriceTable>,
+    ) -> AppResult<()> {
         let (done, committed) = oneshot::channel();
         self.jobs
-            .send(Job { quote, lines, done })
+            .send(Job {
+                quote,
+                lines,
+                table,
+                done,
+            })
             .await
             .map_err(|_| AppError::Internal(anyhow::anyhow!("the quote writer has stopped")))?;
         committed
@@ -49,6 +67,8 @@ impl QuoteWriter {
 }
 
 async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiver<Job>) {
+    // Versions of the price tables known to be stored.
+    let mut stored = HashSet::new();
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -57,8 +77,9 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
                 Err(_) => break,
             }
         }
-        match write_all(&db, &gate, &batch).await {
+        match write_all(&db, &gate, &batch, &stored).await {
             Ok(()) => {
+                stored.extend(batch.iter().map(|job| job.table.version.clone()));
                 for job in batch {
                     drop(job.done.send(Ok(())));
                 }
@@ -66,7 +87,10 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
             Err(err) if batch.len() > 1 => {
                 tracing::warn!(error = %err, size = batch.len(), "quote batch failed; writing one by one");
                 for job in batch {
-                    let result = write_all(&db, &gate, std::slice::from_ref(&job)).await;
+                    let result = write_all(&db, &gate, std::slice::from_ref(&job), &stored).await;
+                    if result.is_ok() {
+                        stored.insert(job.table.version.clone());
+                    }
                     drop(job.done.send(result));
                 }
             }
@@ -79,8 +103,30 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
     }
 }
 
-async fn write_all(db: &DatabaseConnection, gate: &WriteGate, batch: &[Job]) -> Result<(), String> {
+async fn write_all(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    batch: &[Job],
+    stored: &HashSet<String>,
+) -> Result<(), String> {
     let txn = begin_write(db, gate).await.map_err(|e| e.to_string())?;
+    let mut tables: Vec<&PriceTable> = batch
+        .iter()
+        .map(|job| job.table.as_ref())
+        .filter(|table| !stored.contains(&table.version))
+        .collect();
+    tables.sort_by(|a, b| a.version.cmp(&b.version));
+    tables.dedup_by(|a, b| a.version == b.version);
+    for table in tables {
+        let created_at = batch[0].quote.created_at;
+        let row = stored_row(table, created_at).map_err(|e| format!("{e:?}"))?;
+        // Another instance may have stored the same table first.
+        price_table::Entity::insert(row.into_active_model())
+            .on_conflict_do_nothing()
+            .exec_without_returning(&txn)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let quotes = batch
         .iter()
         .map(|job| job.quote.clone().into_active_model().reset_all());
