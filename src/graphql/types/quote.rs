@@ -1,5 +1,7 @@
 //! `Quote` and `QuoteLine`.
 
+use std::sync::Arc;
+
 use async_graphql::{Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::quote_line;
@@ -99,7 +101,7 @@ impl Quote {
 }
 
 /// One priced item of a quote.
-pub struct QuoteLine(pub quote_line::Model);
+pub struct QuoteLine(pub Arc<quote_line::Model>);
 
 /// One priced item of a quote.
 #[Object]

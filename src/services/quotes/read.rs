@@ -1,5 +1,7 @@
 //! Reading a quote, with object-level authorization.
 
+use std::sync::Arc;
+
 use entity::{quote, quote_line};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -15,8 +17,8 @@ use crate::state::AppState;
 pub struct QuoteView {
     /// The stored quote.
     pub quote: quote::Model,
-    /// Its lines, in order.
-    pub lines: Vec<quote_line::Model>,
+    /// Its lines, in order; shared with the API objects that show them.
+    pub lines: Vec<Arc<quote_line::Model>>,
     /// ACTIVE, EXPIRED or USED at the time of reading.
     pub status: QuoteStatus,
 }
@@ -35,7 +37,7 @@ impl QuoteView {
         let status = QuoteStatus::at(stored, quote.valid_until, now);
         Ok(Self {
             quote,
-            lines,
+            lines: lines.into_iter().map(Arc::new).collect(),
             status,
         })
     }

@@ -143,10 +143,7 @@ pub async fn request_quote(
     }
     // Committed together with the quotes that arrive at the same moment (group commit);
     // this request answers only once its own quote is durable.
-    state
-        .quote_writer
-        .write(quote_row.clone(), lines.clone(), table)
-        .await?;
+    let (quote_row, lines) = state.quote_writer.write(quote_row, lines, table).await?;
     QuoteView::new(quote_row, lines, now)
 }
 

@@ -24,8 +24,11 @@ struct Job {
     quote: quote::Model,
     lines: Vec<quote_line::Model>,
     table: Arc<PriceTable>,
-    done: oneshot::Sender<Result<(), String>>,
+    done: oneshot::Sender<Result<Written, String>>,
 }
+
+/// A committed quote and its lines, handed back to the request that wrote them.
+type Written = (quote::Model, Vec<quote_line::Model>);
 
 /// The handle requests write quotes through; cheap to clone.
 #[derive(Clone)]
@@ -42,13 +45,13 @@ impl QuoteWriter {
     }
 
     /// Writes `quote`, its `lines` and (if not stored yet) the price `table` it was
-    /// priced with; returns once they are committed.
+    /// priced with; returns them once they are committed.
     pub async fn write(
         &self,
         quote: quote::Model,
         lines: Vec<quote_line::Model>,
         table: Arc<PriceTable>,
-    ) -> AppResult<()> {
+    ) -> AppResult<Written> {
         let (done, committed) = oneshot::channel();
         self.jobs
             .send(Job {
@@ -81,7 +84,7 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
             Ok(()) => {
                 stored.extend(batch.iter().map(|job| job.table.version.clone()));
                 for job in batch {
-                    drop(job.done.send(Ok(())));
+                    drop(job.done.send(Ok((job.quote, job.lines))));
                 }
             }
             Err(err) if batch.len() > 1 => {
@@ -91,7 +94,7 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
                     if result.is_ok() {
                         stored.insert(job.table.version.clone());
                     }
-                    drop(job.done.send(result));
+                    drop(job.done.send(result.map(|()| (job.quote, job.lines))));
                 }
             }
             Err(err) => {
