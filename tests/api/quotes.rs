@@ -206,6 +206,45 @@ async fn a_price_change_never_changes_an_active_quote() {
 }
 
 #[tokio::test]
+async fn quotes_priced_with_the_same_table_share_one_stored_copy_of_it() {
+    let app = spawn_app().await;
+    let input = json!({"items": [{"categoryCode": "SMALL_APPLIANCE", "weightKg": "10"}]});
+    let first = quote(&app, None, input.clone()).await["data"]["requestQuote"].clone();
+    let second = quote(&app, None, input.clone()).await["data"]["requestQuote"].clone();
+    assert_eq!(first["priceTableVersion"], second["priceTableVersion"]);
+    let stored_tables = || async {
+        entity::price_table::Entity::find()
+            .all(&app.state.db)
+            .await
+            .expect("price tables")
+    };
+    let tables = stored_tables().await;
+    assert_eq!(tables.len(), 1);
+    assert_eq!(
+        Some(tables[0].version.as_str()),
+        first["priceTableVersion"].as_str()
+    );
+    assert_eq!(tables[0].body["material_prices"]["copper"], "68.00");
+
+    let operator = app.operator().await;
+    let set = app
+        .gql(
+            Some(&operator.access),
+            "mutation { setMaterialPrice(input: {material: \"copper\", pricePerKg: \"70.00\"}) { pricePerKg } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        set["data"]["setMaterialPrice"]["pricePerKg"], "70.00",
+        "{set}"
+    );
+    let third = quote(&app, None, input).await["data"]["requestQuote"].clone();
+    assert_ne!(third["priceTableVersion"], first["priceTableVersion"]);
+    let tables = stored_tables().await;
+    assert_eq!(tables.len(), 2, "one stored table per version");
+}
+
+#[tokio::test]
 async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
     let app = spawn_app_with(|c| c.quotes.max_items = 3).await;
     let phone = app.model_id("iphone").await;

@@ -52,3 +52,48 @@ pub async fn priced_with(
         Stored::Inline { table, context } => Ok((table, context)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::pricing::PricingRules;
+
+    fn context() -> PricingContext {
+        PricingContext {
+            as_of_year: 2026,
+            distance_outside_area_km: None,
+        }
+    }
+
+    #[test]
+    fn new_evidence_names_its_table_by_version() {
+        let evidence = serde_json::to_value(QuoteEvidence {
+            price_table_version: "rules-v1/abc".into(),
+            context: context(),
+        })
+        .expect("json");
+        assert_eq!(price_table_version(&evidence), Some("rules-v1/abc"));
+        assert!(matches!(
+            Stored::deserialize(&evidence),
+            Ok(Stored::ByVersion(e)) if e.price_table_version == "rules-v1/abc"
+        ));
+    }
+
+    #[test]
+    fn evidence_stored_before_price_tables_still_carries_its_inline_table() {
+        let table = PriceTable {
+            version: "rules-v1/prices-11".into(),
+            currency: "CNY".into(),
+            material_prices: [("copper".to_owned(), "68.00".parse().expect("decimal"))].into(),
+            rules: PricingRules::default(),
+        };
+        let evidence = json!({"table": table, "context": context(), "items": []});
+        assert_eq!(price_table_version(&evidence), Some("rules-v1/prices-11"));
+        assert!(matches!(
+            Stored::deserialize(&evidence),
+            Ok(Stored::Inline { table: inline, .. }) if inline == table
+        ));
+    }
+}

@@ -132,6 +132,42 @@ async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
 }
 
 #[tokio::test]
+async fn an_inspection_reprices_with_the_quotes_price_table_not_todays_prices() {
+    let app = spawn_app().await;
+    let (customer, collector, operator, order_id) = assigned_order(&app).await;
+    for material in ["copper", "gold", "aluminium", "steel"] {
+        let set = app
+            .gql(
+                Some(&operator.access),
+                "mutation($m: String!) { setMaterialPrice(input: {material: $m, pricePerKg: \"0.01\"}) { pricePerKg } }",
+                json!({"m": material}),
+            )
+            .await;
+        assert_eq!(
+            set["data"]["setMaterialPrice"]["pricePerKg"], "0.01",
+            "{set}"
+        );
+    }
+    arrive(&app, &collector, &order_id).await;
+    let order = read(&app, &customer.access, &order_id).await;
+    let lines = order["lines"].as_array().expect("lines").clone();
+    let inspected = inspect(
+        &app,
+        &collector.access,
+        &order_id,
+        json!([{"lineId": lines[0]["id"], "condition": "GOOD"},
+               {"lineId": lines[1]["id"], "weightKg": "4"}]),
+    )
+    .await;
+    let order = &inspected["data"]["recordInspection"];
+    assert_eq!(order["status"], "INSPECTED", "{inspected}");
+    assert_eq!(
+        order["finalPayout"], order["estimatedPayout"],
+        "the items as quoted are worth what the quote said, whatever prices did since"
+    );
+}
+
+#[tokio::test]
 async fn an_inspection_outside_tolerance_waits_for_the_customer() {
     let app = spawn_app().await;
     let (customer, collector, _operator, order_id) = assigned_order(&app).await;
