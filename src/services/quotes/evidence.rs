@@ -24,7 +24,7 @@ pub struct QuoteEvidence {
 enum Stored {
     ByVersion(QuoteEvidence),
     Inline {
-        table: PriceTable,
+        table: Box<PriceTable>,
         context: PricingContext,
     },
 }
@@ -49,7 +49,7 @@ pub async fn priced_with(
             stored_price_table(conn, &evidence.price_table_version).await?,
             evidence.context,
         )),
-        Stored::Inline { table, context } => Ok((table, context)),
+        Stored::Inline { table, context } => Ok((*table, context)),
     }
 }
 
@@ -93,7 +93,7 @@ mod tests {
         assert_eq!(price_table_version(&evidence), Some("rules-v1/prices-11"));
         assert!(matches!(
             Stored::deserialize(&evidence),
-            Ok(Stored::Inline { table: inline, .. }) if inline == table
+            Ok(Stored::Inline { table: inline, .. }) if *inline == table
         ));
     }
 }
