@@ -4,11 +4,15 @@
 //! retried quote by quote, so one bad row never fails its neighbours. The price table a
 //! quote names is written in the same transaction the first time this writer sees it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use entity::{price_table, quote, quote_line};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, Iterable,
+    ModelTrait, Statement, Value,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use super::price_table::stored_row;
@@ -24,6 +28,8 @@ struct Job {
     quote: quote::Model,
     lines: Vec<quote_line::Model>,
     table: Arc<PriceTable>,
+    /// Bound values prepared by the request, off the writer's serial path.
+    rows: Option<Rows>,
     done: oneshot::Sender<Result<Written, String>>,
 }
 
@@ -53,11 +59,13 @@ impl QuoteWriter {
         table: Arc<PriceTable>,
     ) -> AppResult<Written> {
         let (done, committed) = oneshot::channel();
+        let rows = Some(Rows::of(&quote, &lines));
         self.jobs
             .send(Job {
                 quote,
                 lines,
                 table,
+                rows,
                 done,
             })
             .await
@@ -72,6 +80,7 @@ impl QuoteWriter {
 async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiver<Job>) {
     // Versions of the price tables known to be stored.
     let mut stored = HashSet::new();
+    let mut sql = InsertSql::new(db.get_database_backend());
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -80,7 +89,7 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
                 Err(_) => break,
             }
         }
-        match write_all(&db, &gate, &batch, &stored).await {
+        match write_all(&db, &gate, &mut batch, &stored, &mut sql).await {
             Ok(()) => {
                 stored.extend(batch.iter().map(|job| job.table.version.clone()));
                 for job in batch {
@@ -89,8 +98,9 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
             }
             Err(err) if batch.len() > 1 => {
                 tracing::warn!(error = %err, size = batch.len(), "quote batch failed; writing one by one");
-                for job in batch {
-                    let result = write_all(&db, &gate, std::slice::from_ref(&job), &stored).await;
+                for mut job in batch {
+                    let one = std::slice::from_mut(&mut job);
+                    let result = write_all(&db, &gate, one, &stored, &mut sql).await;
                     if result.is_ok() {
                         stored.insert(job.table.version.clone());
                     }
@@ -106,11 +116,71 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
     }
 }
 
+/// A quote's and its lines' column values, in column order, ready to bind.
+struct Rows {
+    quote: Vec<Value>,
+    lines: Vec<Vec<Value>>,
+}
+
+impl Rows {
+    fn of(quote: &quote::Model, lines: &[quote_line::Model]) -> Self {
+        Self {
+            quote: values_of(quote),
+            lines: lines.iter().map(values_of).collect(),
+        }
+    }
+}
+
+fn values_of<M: ModelTrait>(model: &M) -> Vec<Value> {
+    <M::Entity as EntityTrait>::Column::iter()
+        .map(|column| model.get(column))
+        .collect()
+}
+
+/// Multi-row INSERT statements by table and row count, built once: the writer is the
+/// serial part of every quote, so it only binds and runs them.
+struct InsertSql {
+    backend: DbBackend,
+    built: HashMap<(&'static str, usize), String>,
+}
+
+impl InsertSql {
+    fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            built: HashMap::new(),
+        }
+    }
+
+    /// `INSERT INTO <E> (every column) VALUES (…), … ` for `rows` rows, with `values`.
+    fn statement<E: EntityTrait + Default>(
+        &mut self,
+        rows: usize,
+        values: Vec<Value>,
+    ) -> Statement {
+        let backend = self.backend;
+        let sql = self
+            .built
+            .entry((E::default().table_name(), rows))
+            .or_insert_with(|| {
+                let columns: Vec<E::Column> = E::Column::iter().collect();
+                let mut insert = Query::insert();
+                insert.into_table(E::default()).columns(columns.clone());
+                for _ in 0..rows {
+                    insert.values_panic(columns.iter().map(|_| Value::Int(Some(0)).into()));
+                }
+                backend.build(&insert).sql
+            });
+        Statement::from_sql_and_values(backend, sql.clone(), values)
+    }
+}
+
 async fn write_all(
     db: &DatabaseConnection,
     gate: &WriteGate,
-    batch: &[Job],
+    batch: &mut [Job],
     stored: &HashSet<String>,
+    sql: &mut InsertSql,
 ) -> Result<(), String> {
     let txn = begin_write(db, gate).await.map_err(|e| e.to_string())?;
     let mut tables: Vec<&PriceTable> = batch
@@ -130,25 +200,33 @@ async fn write_all(
             .await
             .map_err(|e| e.to_string())?;
     }
-    let quotes = batch
-        .iter()
-        .map(|job| job.quote.clone().into_active_model().reset_all());
-    quote::Entity::insert_many(quotes)
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|e| e.to_string())?;
-    let lines: Vec<_> = batch
-        .iter()
-        .flat_map(|job| {
-            job.lines
-                .iter()
-                .map(|line| line.clone().into_active_model().reset_all())
+    // The rows the requests prepared; rebuilt from the models when a retry needs them.
+    let rows: Vec<Rows> = batch
+        .iter_mut()
+        .map(|job| {
+            job.rows
+                .take()
+                .unwrap_or_else(|| Rows::of(&job.quote, &job.lines))
         })
         .collect();
-    // SQLite caps bound parameters per statement: 10 columns × 200 rows stays well below.
-    for chunk in lines.chunks(200) {
-        quote_line::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
+    let quote_count = rows.len();
+    let mut quote_values = Vec::new();
+    let mut line_rows = Vec::new();
+    for row in rows {
+        quote_values.extend(row.quote);
+        line_rows.extend(row.lines);
+    }
+    txn.execute_raw(sql.statement::<quote::Entity>(quote_count, quote_values))
+        .await
+        .map_err(|e| e.to_string())?;
+    // Bound parameters per statement are capped (SQLite 32,766; PostgreSQL 65,535):
+    // 10 columns × 200 rows stays well below both.
+    let mut line_rows = line_rows.into_iter().peekable();
+    while line_rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = line_rows.by_ref().take(200).collect();
+        let count = chunk.len();
+        let values = chunk.into_iter().flatten().collect();
+        txn.execute_raw(sql.statement::<quote_line::Entity>(count, values))
             .await
             .map_err(|e| e.to_string())?;
     }
