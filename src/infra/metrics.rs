@@ -1,10 +1,11 @@
-//! Prometheus metrics: GraphQL request counts and latencies per operation.
+//! Prometheus metrics: GraphQL request counts and latencies per operation, and the
+//! subscriptions open now.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// The process's metrics registry; cheap to clone.
@@ -13,6 +14,18 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    subscriptions: IntGaugeVec,
+}
+
+/// One open subscription, counted until it is dropped.
+pub struct OpenSubscription {
+    gauge: prometheus::IntGauge,
+}
+
+impl Drop for OpenSubscription {
+    fn drop(&mut self) {
+        self.gauge.dec();
+    }
 }
 
 impl Metrics {
@@ -36,12 +49,21 @@ impl Metrics {
             ]),
             &["operation"],
         )?;
+        let subscriptions = IntGaugeVec::new(
+            Opts::new(
+                "graphql_subscriptions_active",
+                "GraphQL subscriptions attached to their event source, by field",
+            ),
+            &["field"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(subscriptions.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
+            subscriptions,
         })
     }
 
@@ -53,6 +75,26 @@ impl Metrics {
         self.latency
             .with_label_values(&[operation])
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts a subscription to `field` (a schema field name) as open until the returned
+    /// guard is dropped. Taken once the subscription listens to its events, so a client
+    /// (or a test) that sees the count can rely on being notified from then on.
+    pub fn subscription_opened(&self, field: &'static str) -> OpenSubscription {
+        let gauge = self.subscriptions.with_label_values(&[field]);
+        gauge.inc();
+        OpenSubscription { gauge }
+    }
+
+    /// How many subscriptions are open now, over every field.
+    pub fn open_subscriptions(&self) -> i64 {
+        self.registry
+            .gather()
+            .iter()
+            .filter(|family| family.name() == "reloop_graphql_subscriptions_active")
+            .flat_map(|family| family.get_metric())
+            .map(|metric| metric.get_gauge().get_value() as i64)
+            .sum()
     }
 
     /// The Prometheus text exposition of every metric.

@@ -208,6 +208,21 @@ impl TestApp {
         );
         WsClient { socket }
     }
+
+    /// Subscribes `ws` to `query` as `id` and returns once the server listens for its
+    /// events (its open-subscriptions gauge went up), so an event caused next reaches it.
+    pub async fn subscribe(&self, ws: &mut WsClient, id: &str, query: &str) {
+        let before = self.state.metrics.open_subscriptions();
+        ws.subscribe(id, query).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while self.state.metrics.open_subscriptions() <= before {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the subscription never opened: {query}"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
 }
 
 /// The session fields of an `AuthPayload`.

@@ -5,7 +5,23 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{WsEvent, spawn_app};
+use crate::helpers::{TestApp, WsEvent, spawn_app};
+
+/// The `/metrics` line of the open-subscriptions gauge for `field`.
+async fn open_gauge(app: &TestApp, field: &str) -> Option<String> {
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    let prefix = format!("reloop_graphql_subscriptions_active{{field=\"{field}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&prefix).map(str::to_owned))
+}
 
 const ACCOUNT_EVENTS: &str = "subscription { accountEvents { kind at } }";
 
@@ -17,9 +33,7 @@ async fn a_signed_in_socket_receives_its_account_events() {
         .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
         .await;
     ws.expect_ack().await;
-    ws.subscribe("1", ACCOUNT_EVENTS).await;
-    // Let the server attach the subscription before the event is published.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
 
     let out = app
         .gql(
@@ -34,6 +48,31 @@ async fn a_signed_in_socket_receives_its_account_events() {
 }
 
 #[tokio::test]
+async fn open_subscriptions_are_counted_until_their_socket_closes() {
+    let app = spawn_app().await;
+    let user = app.register("HOUSEHOLD").await;
+    let mut ws = app
+        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
+        .await;
+    ws.expect_ack().await;
+    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
+    assert_eq!(
+        open_gauge(&app, "accountEvents").await.as_deref(),
+        Some("1")
+    );
+
+    drop(ws);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while open_gauge(&app, "accountEvents").await.as_deref() != Some("0") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still counted after its socket closed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
 async fn another_users_events_are_not_delivered() {
     let app = spawn_app().await;
     let watcher = app.register("HOUSEHOLD").await;
@@ -42,8 +81,7 @@ async fn another_users_events_are_not_delivered() {
         .ws_connect(json!({"authorization": format!("Bearer {}", watcher.access)}))
         .await;
     ws.expect_ack().await;
-    ws.subscribe("1", ACCOUNT_EVENTS).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
     app.gql(
         None,
         "mutation($t: String!) { logout(refreshToken: $t) }",

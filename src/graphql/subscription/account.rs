@@ -3,6 +3,7 @@
 use async_graphql::{Context, Subscription};
 use futures_util::{Stream, StreamExt};
 
+use super::counted;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::account_event::AccountEvent;
 use crate::services::account_events;
@@ -20,7 +21,9 @@ impl AccountSubscription {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = AccountEvent> + use<>> {
         let (user_id, _) = ctx.viewer().require_user()?;
-        let events = account_events::account_events(ctx.state()?, user_id).await?;
-        Ok(events.map(AccountEvent::from))
+        let state = ctx.state()?;
+        let events = account_events::account_events(state, user_id).await?;
+        let open = state.metrics.subscription_opened("accountEvents");
+        Ok(counted(open, events.map(AccountEvent::from)))
     }
 }

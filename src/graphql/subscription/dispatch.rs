@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Subscription};
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
+use super::counted;
 use crate::domain::order::OrderStatus;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
@@ -29,21 +30,25 @@ impl DispatchSubscription {
             return Err(AppError::Forbidden.into());
         };
         let stream = events::offer_events(&state, collector_id).await?;
-        Ok(stream.filter_map(move |event| {
-            let state = state.clone();
-            async move {
-                let offer = dispatch::find_offer_for(&state, &party, event.offer_id)
-                    .await
-                    .ok()?;
-                Some(JobOfferEvent {
-                    kind: event.kind.into(),
-                    offer: JobOffer {
-                        offer,
-                        viewer_collector: collector_id,
-                    },
-                })
-            }
-        }))
+        let open = state.metrics.subscription_opened("jobOffers");
+        Ok(counted(
+            open,
+            stream.filter_map(move |event| {
+                let state = state.clone();
+                async move {
+                    let offer = dispatch::find_offer_for(&state, &party, event.offer_id)
+                        .await
+                        .ok()?;
+                    Some(JobOfferEvent {
+                        kind: event.kind.into(),
+                        offer: JobOffer {
+                            offer,
+                            viewer_collector: collector_id,
+                        },
+                    })
+                }
+            }),
+        ))
     }
 
     /// The assigned collector's position, for the order's customer, while the collector
@@ -64,17 +69,22 @@ impl DispatchSubscription {
             .collector_id
             .ok_or_else(|| AppError::InvalidState("the order has no collector yet".to_owned()))?;
         let positions = events::locations(&state, collector_id).await?;
-        Ok(positions.filter_map(move |point| {
-            let state = state.clone();
-            async move {
-                // Only while this collector is on the way to or at this order.
-                let order = orders::find_order(&state, &party, id).await.ok()?;
-                let live = matches!(
-                    order.status.parse::<OrderStatus>(),
-                    Ok(OrderStatus::EnRoute | OrderStatus::Arrived)
-                );
-                (live && order.collector_id == Some(collector_id)).then_some(GeoPoint::from(point))
-            }
-        }))
+        let open = state.metrics.subscription_opened("collectorLocation");
+        Ok(counted(
+            open,
+            positions.filter_map(move |point| {
+                let state = state.clone();
+                async move {
+                    // Only while this collector is on the way to or at this order.
+                    let order = orders::find_order(&state, &party, id).await.ok()?;
+                    let live = matches!(
+                        order.status.parse::<OrderStatus>(),
+                        Ok(OrderStatus::EnRoute | OrderStatus::Arrived)
+                    );
+                    (live && order.collector_id == Some(collector_id))
+                        .then_some(GeoPoint::from(point))
+                }
+            }),
+        ))
     }
 }

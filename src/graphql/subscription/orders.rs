@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Subscription};
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
+use super::counted;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::order::PickupOrder;
@@ -29,20 +30,24 @@ impl OrderSubscription {
         let id = Uuid::parse_str(&order_id).map_err(|_| AppError::NotFound("pickup order"))?;
         orders::find_order(&state, &party, id).await?;
         let ticks = orders::order_updates(&state, id).await?;
+        let open = state.metrics.subscription_opened("orderUpdated");
         // One message per change: a re-read that shows no newer version than the last one
         // sent (two changes landing together) is dropped.
         let last_sent = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
-        Ok(ticks.filter_map(move |()| {
-            let state = state.clone();
-            let last_sent = std::sync::Arc::clone(&last_sent);
-            async move {
-                // Re-read on every tick: the subscriber sees the committed order, and loses
-                // it if it may no longer see it (e.g. a collector taken off the order).
-                let order = orders::find_order(&state, &party, id).await.ok()?;
-                let previous =
-                    last_sent.fetch_max(order.version, std::sync::atomic::Ordering::SeqCst);
-                (order.version > previous).then(|| PickupOrder::new(order))
-            }
-        }))
+        Ok(counted(
+            open,
+            ticks.filter_map(move |()| {
+                let state = state.clone();
+                let last_sent = std::sync::Arc::clone(&last_sent);
+                async move {
+                    // Re-read on every tick: the subscriber sees the committed order, and loses
+                    // it if it may no longer see it (e.g. a collector taken off the order).
+                    let order = orders::find_order(&state, &party, id).await.ok()?;
+                    let previous =
+                        last_sent.fetch_max(order.version, std::sync::atomic::Ordering::SeqCst);
+                    (order.version > previous).then(|| PickupOrder::new(order))
+                }
+            }),
+        ))
     }
 }

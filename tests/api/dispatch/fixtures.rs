@@ -277,14 +277,26 @@ pub async fn sign_in_again(app: &TestApp, account: &Account) -> Account {
         .unwrap_or_else(|| panic!("login: {response}"))
 }
 
-/// A socket signed in as `who` with `query` subscribed as "1", given time to attach.
+/// A socket signed in as `who` with `query` subscribed as "1", listening once this returns.
 pub async fn subscribed(app: &TestApp, who: &Account, query: &str) -> WsClient {
+    let mut ws = signed_in_socket(app, who).await;
+    app.subscribe(&mut ws, "1", query).await;
+    ws
+}
+
+/// A socket signed in as `who` that asked for `query` as "1", for subscriptions the
+/// server refuses (so there is no listening to wait for).
+pub async fn asked_for(app: &TestApp, who: &Account, query: &str) -> WsClient {
+    let mut ws = signed_in_socket(app, who).await;
+    ws.subscribe("1", query).await;
+    ws
+}
+
+async fn signed_in_socket(app: &TestApp, who: &Account) -> WsClient {
     let mut ws = app
         .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
         .await;
     ws.expect_ack().await;
-    ws.subscribe("1", query).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     ws
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::fixtures::{
-    Collector, accept, book_light, go_online, only_offer, subscribed, verified_collector,
+    Collector, accept, asked_for, book_light, go_online, only_offer, subscribed, verified_collector,
 };
 use crate::helpers::{TestApp, WsClient, WsEvent, spawn_app_with};
 
@@ -109,10 +109,10 @@ async fn a_stranger_cannot_follow_the_collector_of_someone_elses_order() {
     let stranger = app.register("HOUSEHOLD").await;
 
     for who in [&stranger, &other_collector.account] {
-        let mut ws = subscribed(&app, who, &location_subscription(&order_id)).await;
+        let mut ws = asked_for(&app, who, &location_subscription(&order_id)).await;
         assert_eq!(refusal(&mut ws).await, "NOT_FOUND");
     }
     let unknown = uuid::Uuid::new_v4().to_string();
-    let mut ws = subscribed(&app, &customer, &location_subscription(&unknown)).await;
+    let mut ws = asked_for(&app, &customer, &location_subscription(&unknown)).await;
     assert_eq!(refusal(&mut ws).await, "NOT_FOUND");
 }

@@ -12,15 +12,13 @@ fn order_updated(order_id: &str) -> String {
     format!("subscription {{ orderUpdated(orderId: \"{order_id}\") {{ id status version }} }}")
 }
 
-/// A signed-in socket subscribed to `order_id`, given the time to attach.
+/// A signed-in socket subscribed to `order_id`, listening once this returns.
 async fn subscribe(app: &TestApp, who: &Account, order_id: &str) -> WsClient {
     let mut ws = app
         .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
         .await;
     ws.expect_ack().await;
-    ws.subscribe("1", &order_updated(order_id)).await;
-    // Let the server attach the subscription before the order changes.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.subscribe(&mut ws, "1", &order_updated(order_id)).await;
     ws
 }
 
