@@ -50,9 +50,9 @@ pub struct QuoteItemInput {
     pub device_model_id: Option<ID>,
     /// A category code (see `categories`), for items without a model.
     pub category_code: Option<String>,
-    /// Number of pieces, 1 to 1000.
+    /// Number of pieces, 1 to 1000; 1 when omitted or null.
     #[graphql(default = 1)]
-    pub quantity: i32,
+    pub quantity: Option<i32>,
     /// Weight of one piece, kg; required for categories priced by KG.
     pub weight_kg: Option<Decimal>,
     /// The condition grade; or give `answers`.
@@ -110,7 +110,7 @@ impl QuoteItemInput {
                 )));
             }
         };
-        let quantity = parse_quantity(self.quantity).map_err(field("quantity"))?;
+        let quantity = parse_quantity(self.quantity.unwrap_or(1)).map_err(field("quantity"))?;
         let weight_kg = self
             .weight_kg
             .map(parse_weight_kg)
