@@ -104,6 +104,30 @@ async fn every_item_kind_is_priced_with_an_explanation_that_adds_up() {
 }
 
 #[tokio::test]
+async fn quantity_is_one_when_omitted_or_null_and_multiplies_otherwise() {
+    let app = spawn_app().await;
+    let laptop = |quantity: Value| json!({"items": [{"categoryCode": "LAPTOP", "condition": "GOOD", "quantity": quantity}]});
+    let line = |response: Value| response["data"]["requestQuote"]["lines"][0].clone();
+    let omitted = line(
+        quote(
+            &app,
+            None,
+            json!({"items": [{"categoryCode": "LAPTOP", "condition": "GOOD"}]}),
+        )
+        .await,
+    );
+    let null = line(quote(&app, None, laptop(Value::Null)).await);
+    let three = line(quote(&app, None, laptop(json!(3))).await);
+    assert_eq!(omitted["quantity"], 1, "{omitted}");
+    assert_eq!(null["quantity"], 1, "{null}");
+    assert_eq!(null["amount"], omitted["amount"]);
+    assert_eq!(three["quantity"], 3, "{three}");
+    // Rounded once, for all three pieces: within a cent per piece of 3 × one.
+    let difference = dec(&three["amount"]) - dec(&omitted["amount"]) * Decimal::from(3);
+    assert!(difference.abs() <= Decimal::new(3, 2), "{three} {omitted}");
+}
+
+#[tokio::test]
 async fn a_worse_condition_never_pays_more() {
     let app = spawn_app().await;
     let phone = app.model_id("iphone 13").await;
