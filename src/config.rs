@@ -13,6 +13,7 @@
 //! | `RELOOP_GRAPHQL_MAX_DEPTH` | `12` | query depth limit |
 //! | `RELOOP_GRAPHQL_MAX_COMPLEXITY` | `1000` | query complexity limit |
 //! | `RELOOP_GRAPHQL_MAX_BODY_BYTES` | `65536` | request body limit (413 past it) |
+//! | `RELOOP_WS_MAX_SUBSCRIPTIONS` | `25` | subscriptions one WebSocket may hold open at once |
 //! | `RELOOP_INTROSPECTION` | `true` | `false` turns schema introspection off |
 //! | `RELOOP_SEED_DEMO` | `true` | seed the demo catalog into an empty database |
 //! | `RELOOP_DB_MAX_CONNECTIONS` | `16` (SQLite `8`) | pool size |
@@ -190,6 +191,8 @@ pub struct GraphqlSettings {
     pub max_complexity: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Most subscriptions one WebSocket may hold open at once.
+    pub max_subscriptions_per_socket: usize,
     /// Whether `__schema`/`__type` are answered.
     pub introspection: bool,
 }
@@ -222,6 +225,7 @@ impl Default for Config {
                 max_depth: 12,
                 max_complexity: 1000,
                 max_body_bytes: 64 * 1024,
+                max_subscriptions_per_socket: 25,
                 introspection: true,
             },
             seed_demo: true,
@@ -297,6 +301,9 @@ impl Config {
         }
         if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_BODY_BYTES")? {
             config.graphql.max_body_bytes = n;
+        }
+        if let Some(n) = parsed("RELOOP_WS_MAX_SUBSCRIPTIONS")? {
+            config.graphql.max_subscriptions_per_socket = n;
         }
         if let Some(on) = parsed("RELOOP_INTROSPECTION")? {
             config.graphql.introspection = on;

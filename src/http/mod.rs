@@ -9,6 +9,7 @@ mod media;
 mod metrics;
 mod probes;
 mod ws;
+mod ws_subscriptions;
 
 use actix_web::{guard, web};
 

@@ -3,7 +3,8 @@
 //! async-graphql's protocol engine runs the session; this module supplies the socket and
 //! authentication, and closes with the codes the protocol defines, where the engine
 //! uses generic ones: 4400 bad message, 4401 subscribe before `connection_ack`, 4403
-//! rejected credentials, 4408 no `connection_init` in time.
+//! rejected credentials, 4408 no `connection_init` in time. A socket holds at most
+//! `RELOOP_WS_MAX_SUBSCRIPTIONS` subscriptions at once ([`OpenSubscriptions`]).
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use futures_util::stream::BoxStream;
 
 use super::HttpContext;
 use super::auth::authenticate;
+use super::ws_subscriptions::{OpenSubscriptions, Verdict};
 use crate::graphql::loaders::Loaders;
 
 /// The only sub-protocol served (the legacy `graphql-ws` is not).
@@ -66,15 +68,23 @@ async fn run_session(
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
     let mut acknowledged = false;
+    let mut open = OpenSubscriptions::new(app.state.config.graphql.max_subscriptions_per_socket);
 
     let close = loop {
         tokio::select! {
             frame = messages.next() => match frame {
-                Some(Ok(actix_ws::AggregatedMessage::Text(text))) => {
-                    if text_tx.send(text.to_string()).await.is_err() {
-                        break None;
+                Some(Ok(actix_ws::AggregatedMessage::Text(text))) => match open.note_client(&text) {
+                    Verdict::Forward => {
+                        if text_tx.send(text.to_string()).await.is_err() {
+                            break None;
+                        }
                     }
-                }
+                    Verdict::Refuse(answer) => {
+                        if session.text(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                },
                 Some(Ok(actix_ws::AggregatedMessage::Ping(bytes))) => {
                     if session.pong(&bytes).await.is_err() {
                         return;
@@ -89,6 +99,7 @@ async fn run_session(
             out = engine.next() => match out {
                 Some(WsMessage::Text(text)) => {
                     acknowledged |= text.contains("\"connection_ack\"");
+                    open.note_server(&text);
                     if session.text(text).await.is_err() {
                         return;
                     }

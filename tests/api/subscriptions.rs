@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, WsEvent, spawn_app};
+use crate::helpers::{TestApp, WsEvent, spawn_app, spawn_app_with};
 
 /// The `/metrics` line of the open-subscriptions gauge for `field`.
 async fn open_gauge(app: &TestApp, field: &str) -> Option<String> {
@@ -151,4 +151,38 @@ async fn a_malformed_message_closes_with_4400() {
         WsEvent::Closed(code) => assert_eq!(code, 4400),
         other => panic!("expected a close, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_socket_holds_a_bounded_number_of_subscriptions() {
+    let app = spawn_app_with(|c| c.graphql.max_subscriptions_per_socket = 2).await;
+    let user = app.register("HOUSEHOLD").await;
+    let mut ws = app
+        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
+        .await;
+    ws.expect_ack().await;
+    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
+    app.subscribe(&mut ws, "2", ACCOUNT_EVENTS).await;
+
+    ws.subscribe("3", ACCOUNT_EVENTS).await;
+    match ws.next().await {
+        WsEvent::Json(message) => {
+            assert_eq!(message["type"], "error", "{message}");
+            assert_eq!(message["id"], "3");
+            assert_eq!(
+                message["payload"][0]["extensions"]["code"], "RATE_LIMITED",
+                "{message}"
+            );
+        }
+        other => panic!("expected an error message, got {other:?}"),
+    }
+
+    // Completing one makes room again.
+    ws.send_raw(r#"{"type":"complete","id":"1"}"#).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app.state.metrics.open_subscriptions() != 1 {
+        assert!(tokio::time::Instant::now() < deadline, "1 never completed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    app.subscribe(&mut ws, "3", ACCOUNT_EVENTS).await;
 }
