@@ -1,6 +1,7 @@
 //! Shared set-up for the order tests: customers with quotes, booked orders, verified
 //! collectors and orders assigned to them.
 
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::helpers::{Account, TestApp};
@@ -152,4 +153,45 @@ pub async fn arrive(app: &TestApp, collector: &Account, order_id: &str) {
         arrived["data"]["markArrived"]["status"], "ARRIVED",
         "{arrived}"
     );
+}
+
+/// A decimal string field as a `Decimal`.
+pub fn dec(value: &Value) -> Decimal {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a decimal: {value}"))
+        .parse()
+        .expect("decimal")
+}
+
+/// Records an inspection of `lines` on `order_id` as `token`.
+pub async fn inspect(app: &TestApp, token: &str, order_id: &str, lines: Value) -> Value {
+    app.gql(
+        Some(token),
+        &inspection_mutation(),
+        json!({"input": {"orderId": order_id, "lines": lines}}),
+    )
+    .await
+}
+
+/// `order_id` as `token` sees it.
+pub async fn read(app: &TestApp, token: &str, order_id: &str) -> Value {
+    let response = app
+        .gql(
+            Some(token),
+            &format!("query($id: ID!) {{ pickupOrder(id: $id) {{ {ORDER_FIELDS} }} }}"),
+            json!({"id": order_id}),
+        )
+        .await;
+    response["data"]["pickupOrder"].clone()
+}
+
+/// Completes `order_id` as `token` with a signature and a photo.
+pub async fn complete(app: &TestApp, token: &str, order_id: &str) -> Value {
+    app.gql(
+        Some(token),
+        &format!("mutation($id: ID!) {{ completePickup(input: {{orderId: $id, signatureRef: \"sig/123.png\", photoRefs: [\"p/1.jpg\"]}}) {{ {ORDER_FIELDS} }} }}"),
+        json!({"id": order_id}),
+    )
+    .await
 }

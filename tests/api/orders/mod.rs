@@ -6,5 +6,6 @@ mod authorization;
 mod booking;
 mod business;
 mod concurrency;
+mod inspection;
 mod lifecycle;
 mod subscriptions;

@@ -1,0 +1,137 @@
+//! Reading the settings from environment variables (the table is in the parent module).
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+use super::Config;
+
+impl Config {
+    /// Reads the environment on top of the defaults; a malformed value is an error
+    /// naming the variable.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let mut config = Self::default();
+        if let Some(bind) = var("RELOOP_BIND") {
+            config.bind = bind;
+        }
+        if let Some(dir) = var("RELOOP_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        config.database_url = var("DATABASE_URL");
+        config.redis_url = var("REDIS_URL");
+        if let Some(prefix) = var("RELOOP_REDIS_PREFIX") {
+            config.redis_prefix = prefix;
+        }
+        config.auth.jwt_secret = var("RELOOP_JWT_SECRET").map(SecretString::from);
+        if let Some(secs) = parsed::<u64>("RELOOP_ACCESS_TOKEN_TTL_SECS")? {
+            config.auth.access_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(secs) = parsed::<u64>("RELOOP_REFRESH_TOKEN_TTL_SECS")? {
+            config.auth.refresh_token_ttl = Duration::from_secs(secs);
+        }
+        if let Some(n) = parsed("RELOOP_LOGIN_ATTEMPTS_PER_MINUTE")? {
+            config.auth.login_attempts_per_minute = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_DEPTH")? {
+            config.graphql.max_depth = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_COMPLEXITY")? {
+            config.graphql.max_complexity = n;
+        }
+        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_BODY_BYTES")? {
+            config.graphql.max_body_bytes = n;
+        }
+        if let Some(n) = parsed("RELOOP_WS_MAX_SUBSCRIPTIONS")? {
+            config.graphql.max_subscriptions_per_socket = n;
+        }
+        if let Some(on) = parsed("RELOOP_INTROSPECTION")? {
+            config.graphql.introspection = on;
+        }
+        if let Some(on) = parsed("RELOOP_SEED_DEMO")? {
+            config.seed_demo = on;
+        }
+        config.database.max_connections = parsed("RELOOP_DB_MAX_CONNECTIONS")?;
+        if let Some(currency) = var("RELOOP_CURRENCY") {
+            config.currency = currency;
+        }
+        config.workers = parsed("RELOOP_WORKERS")?;
+        if let Some(hours) = parsed::<u64>("RELOOP_QUOTE_VALIDITY_HOURS")? {
+            config.quotes.validity = Duration::from_secs(hours * 3600);
+        }
+        if let Some(n) = parsed("RELOOP_QUOTE_MAX_ITEMS")? {
+            config.quotes.max_items = n;
+        }
+        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_ANONYMOUS")? {
+            config.quotes.anonymous_per_minute = n;
+        }
+        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_USER")? {
+            config.quotes.user_per_minute = n;
+        }
+        if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_INSPECTION_TOLERANCE_PCT")? {
+            config.orders.inspection_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+        }
+        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
+            config.orders.window_rules.min_length = chrono::Duration::hours(hours);
+        }
+        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MAX_HOURS")? {
+            config.orders.window_rules.max_length = chrono::Duration::hours(hours);
+        }
+        if let Some(n) = parsed("RELOOP_DISPATCH_OFFERS_PER_BATCH")? {
+            config.dispatch.offers_per_batch = n;
+        }
+        if let Some(secs) = parsed::<u64>("RELOOP_DISPATCH_OFFER_TTL_SECS")? {
+            config.dispatch.offer_ttl = Duration::from_secs(secs);
+        }
+        if let Some(ms) = parsed::<u64>("RELOOP_DISPATCH_SWEEP_MS")? {
+            config.dispatch.sweep_interval = Duration::from_millis(ms);
+        }
+        if let Some(on) = parsed("RELOOP_WEBHOOK_ALLOW_PRIVATE")? {
+            config.partners.webhook_allow_private = on;
+        }
+        if let Some(ms) = parsed::<u64>("RELOOP_WEBHOOK_RETRY_BASE_MS")? {
+            config.partners.webhook_retry_base = Duration::from_millis(ms);
+        }
+        if let Some(n) = parsed("RELOOP_WEBHOOK_MAX_ATTEMPTS")? {
+            config.partners.webhook_max_attempts = n;
+        }
+        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_CAPACITY")? {
+            config.partners.anonymous_quote_capacity = n;
+        }
+        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC")? {
+            config.partners.anonymous_quote_refill_per_sec = n;
+        }
+        if let Some(n) = parsed("RELOOP_PARTNER_RATE_CAPACITY")? {
+            config.partners.rate_capacity = n;
+        }
+        if let Some(n) = parsed("RELOOP_PARTNER_RATE_REFILL_PER_SEC")? {
+            config.partners.rate_refill_per_sec = n;
+        }
+        if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
+            config.trust_forwarded_for = on;
+        }
+        config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
+        Ok(config)
+    }
+}
+
+/// A non-empty environment variable.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A variable parsed as `T`; a malformed value names the variable.
+fn parsed<T: FromStr>(name: &str) -> anyhow::Result<Option<T>>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    var(name)
+        .map(|raw| {
+            raw.trim()
+                .parse::<T>()
+                .with_context(|| format!("{name}={raw:?} is not valid"))
+        })
+        .transpose()
+}
