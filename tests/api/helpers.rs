@@ -209,6 +209,15 @@ impl TestApp {
         WsClient { socket }
     }
 
+    /// A socket initialised with `who`'s access token and acknowledged.
+    pub async fn ws_signed_in(&self, who: &Account) -> WsClient {
+        let mut ws = self
+            .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
+            .await;
+        ws.expect_ack().await;
+        ws
+    }
+
     /// Subscribes `ws` to `query` as `id` and returns once the server listens for its
     /// events (its open-subscriptions gauge went up), so an event caused next reaches it.
     pub async fn subscribe(&self, ws: &mut WsClient, id: &str, query: &str) {

@@ -29,10 +29,7 @@ const ACCOUNT_EVENTS: &str = "subscription { accountEvents { kind at } }";
 async fn a_signed_in_socket_receives_its_account_events() {
     let app = spawn_app().await;
     let user = app.register("HOUSEHOLD").await;
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(&user).await;
     app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
 
     let out = app
@@ -51,10 +48,7 @@ async fn a_signed_in_socket_receives_its_account_events() {
 async fn open_subscriptions_are_counted_until_their_socket_closes() {
     let app = spawn_app().await;
     let user = app.register("HOUSEHOLD").await;
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(&user).await;
     app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
     assert_eq!(
         open_gauge(&app, "accountEvents").await.as_deref(),
@@ -77,10 +71,7 @@ async fn another_users_events_are_not_delivered() {
     let app = spawn_app().await;
     let watcher = app.register("HOUSEHOLD").await;
     let other = app.register("HOUSEHOLD").await;
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", watcher.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(&watcher).await;
     app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
     app.gql(
         None,
@@ -157,10 +148,7 @@ async fn a_malformed_message_closes_with_4400() {
 async fn a_socket_holds_a_bounded_number_of_subscriptions() {
     let app = spawn_app_with(|c| c.graphql.max_subscriptions_per_socket = 2).await;
     let user = app.register("HOUSEHOLD").await;
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", user.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(&user).await;
     app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
     app.subscribe(&mut ws, "2", ACCOUNT_EVENTS).await;
 

@@ -279,7 +279,7 @@ pub async fn sign_in_again(app: &TestApp, account: &Account) -> Account {
 
 /// A socket signed in as `who` with `query` subscribed as "1", listening once this returns.
 pub async fn subscribed(app: &TestApp, who: &Account, query: &str) -> WsClient {
-    let mut ws = signed_in_socket(app, who).await;
+    let mut ws = app.ws_signed_in(who).await;
     app.subscribe(&mut ws, "1", query).await;
     ws
 }
@@ -287,16 +287,8 @@ pub async fn subscribed(app: &TestApp, who: &Account, query: &str) -> WsClient {
 /// A socket signed in as `who` that asked for `query` as "1", for subscriptions the
 /// server refuses (so there is no listening to wait for).
 pub async fn asked_for(app: &TestApp, who: &Account, query: &str) -> WsClient {
-    let mut ws = signed_in_socket(app, who).await;
+    let mut ws = app.ws_signed_in(who).await;
     ws.subscribe("1", query).await;
-    ws
-}
-
-async fn signed_in_socket(app: &TestApp, who: &Account) -> WsClient {
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
-        .await;
-    ws.expect_ack().await;
     ws
 }
 

@@ -102,10 +102,7 @@ async fn every_order_mutation(
 
 /// The first two messages an `orderUpdated` subscription by `caller` receives.
 async fn subscription_answer(app: &TestApp, caller: &Account, order_id: &str) -> [Value; 2] {
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", caller.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(caller).await;
     ws.subscribe(
         "1",
         &format!("subscription {{ orderUpdated(orderId: \"{order_id}\") {{ status version }} }}"),

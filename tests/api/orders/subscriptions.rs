@@ -14,10 +14,7 @@ fn order_updated(order_id: &str) -> String {
 
 /// A signed-in socket subscribed to `order_id`, listening once this returns.
 async fn subscribe(app: &TestApp, who: &Account, order_id: &str) -> WsClient {
-    let mut ws = app
-        .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
-        .await;
-    ws.expect_ack().await;
+    let mut ws = app.ws_signed_in(who).await;
     app.subscribe(&mut ws, "1", &order_updated(order_id)).await;
     ws
 }
