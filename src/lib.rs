@@ -22,6 +22,8 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod infra;
+#[cfg(test)]
+mod layering;
 pub mod services;
 pub mod startup;
 pub mod state;

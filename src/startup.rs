@@ -12,11 +12,13 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::build_schema;
 use crate::http::{DocumentCache, HttpContext, configure};
+use crate::infra::catalog_cache::CatalogCache;
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::geo::GeoIndex;
 use crate::infra::geo::memory::InMemoryGeoIndex;
 use crate::infra::geo::redis::RedisGeoIndex;
 use crate::infra::metrics::Metrics;
+use crate::infra::order_signals::OrderSignals;
 use crate::infra::password::PasswordHasher;
 use crate::infra::pubsub::PubSub;
 use crate::infra::pubsub::memory::InMemoryPubSub;
@@ -25,10 +27,10 @@ use crate::infra::rate_limit::RateLimiter;
 use crate::infra::rate_limit::memory::InMemoryRateLimiter;
 use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::redis_conn::RedisConn;
+use crate::infra::tokens::AccessTokens;
 use crate::infra::{db, secrets};
-use crate::services::catalog::cache::CatalogCache;
-use crate::services::quotes::QuoteWriter;
-use crate::services::{auth::AccessTokens, demo_seed, dispatch, partners};
+use crate::services::quotes::Quoting;
+use crate::services::{demo_seed, dispatch, partners};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -58,6 +60,8 @@ impl Application {
             .await
             .map_err(AppError::into_anyhow)?;
         tracing::info!(online, "collectors loaded into the geo index");
+        // Looks for collectors for the orders the lifecycle announces.
+        dispatch::spawn_dispatcher(state.clone());
         // Expires offers left over from before a restart, then keeps sweeping.
         dispatch::spawn_sweeper(state.clone());
         // Sends webhooks left in the outbox (also those from before a restart).
@@ -66,7 +70,11 @@ impl Application {
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();
         let context = HttpContext {
-            schema: build_schema(state.clone(), &state.config.graphql),
+            schema: build_schema(
+                state.clone(),
+                Quoting::start(state.db.clone(), state.write_gate.clone()),
+                &state.config.graphql,
+            ),
             state: state.clone(),
             documents: DocumentCache::default(),
         };
@@ -111,6 +119,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         config.auth.access_token_ttl,
     )?;
     let adapters = Adapters::connect(&config).await?;
+    let metrics = Metrics::new()?;
     let catalog = Arc::new(CatalogCache::new(Duration::from_secs(30)));
     let write_gate = db::WriteGate::for_connection(&db);
     Arc::clone(&catalog)
@@ -125,10 +134,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         pubsub: adapters.pubsub,
         rate_limiter: adapters.rate_limiter,
         redis: adapters.redis,
-        metrics: Metrics::new()?,
+        order_signals: OrderSignals::new(metrics.dispatch_backlog()),
+        metrics,
         catalog,
-        quote_writer: QuoteWriter::start(db.clone(), write_gate.clone()),
-        price_tables: Arc::default(),
         write_gate,
         db,
     })

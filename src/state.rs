@@ -5,17 +5,17 @@ use std::sync::Arc;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::config::Config;
+use crate::infra::catalog_cache::CatalogCache;
 use crate::infra::clock::Clock;
 use crate::infra::db::{WriteGate, WriteTxn, begin_write};
 use crate::infra::geo::GeoIndex;
 use crate::infra::metrics::Metrics;
+use crate::infra::order_signals::OrderSignals;
 use crate::infra::password::PasswordHasher;
 use crate::infra::pubsub::PubSub;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::redis_conn::RedisConn;
-use crate::services::auth::AccessTokens;
-use crate::services::catalog::cache::CatalogCache;
-use crate::services::quotes::{PriceTables, QuoteWriter};
+use crate::infra::tokens::AccessTokens;
 
 /// Cheap to clone: every field is a handle.
 #[derive(Clone)]
@@ -42,12 +42,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Snapshot of the read-mostly catalog tables.
     pub catalog: Arc<CatalogCache>,
+    /// Announcements from the order lifecycle to dispatch.
+    pub order_signals: OrderSignals,
     /// Queues this process's SQLite writers.
     pub write_gate: WriteGate,
-    /// Writes quotes in groups.
-    pub quote_writer: QuoteWriter,
-    /// The price table in force, built once while it stays in force.
-    pub price_tables: Arc<PriceTables>,
 }
 
 impl AppState {

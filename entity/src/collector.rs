@@ -14,7 +14,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub verified: bool,
     /// OFFLINE, AVAILABLE or BUSY.
-    pub status: String,
+    pub status: crate::enums::CollectorStatus,
     /// BIKE, VAN or TRUCK once the profile is filled in.
     pub vehicle: Option<String>,
     pub capacity_kg: Option<DbDecimal>,

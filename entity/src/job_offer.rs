@@ -10,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub order_id: Uuid,
     pub collector_id: Uuid,
-    pub status: String,
+    pub status: crate::enums::OfferStatus,
     /// The dispatch round (batch) that made it.
     pub round: i32,
     /// Distance from the collector to the pickup when offered.

@@ -12,6 +12,7 @@ pub mod collector_rating;
 pub mod counter;
 pub mod decimal;
 pub mod device_model;
+pub mod enums;
 pub mod idempotency_key;
 pub mod job_offer;
 pub mod material_price;

@@ -11,10 +11,10 @@ pub struct Model {
     pub order_id: Uuid,
     /// 1, 2, 3… per order; unique with the order.
     pub sequence: i32,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<crate::enums::OrderStatus>,
+    pub to_status: crate::enums::OrderStatus,
     pub actor_user_id: Option<Uuid>,
-    pub actor_role: Option<String>,
+    pub actor_role: Option<crate::enums::Role>,
     pub reason: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,

@@ -17,7 +17,7 @@ pub struct Model {
     /// e.g. WALLET.
     pub method: String,
     /// PENDING or PAID.
-    pub status: String,
+    pub status: crate::enums::PayoutStatus,
     pub created_at: DateTimeUtc,
     pub paid_at: Option<DateTimeUtc>,
 }

@@ -21,7 +21,7 @@ pub struct Model {
     pub organization_id: Option<Uuid>,
     pub partner_id: Option<Uuid>,
     pub external_reference: Option<String>,
-    pub status: String,
+    pub status: crate::enums::OrderStatus,
     pub version: i32,
     pub address_line1: String,
     pub address_line2: Option<String>,

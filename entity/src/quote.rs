@@ -14,7 +14,7 @@ pub struct Model {
     pub owner_user_id: Option<Uuid>,
     /// Set for quotes requested with a partner's API key.
     pub owner_partner_id: Option<Uuid>,
-    pub status: String,
+    pub status: crate::enums::QuoteStatus,
     pub currency: String,
     pub valid_until: DateTimeUtc,
     pub logistics_fee: DbDecimal,

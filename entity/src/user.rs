@@ -13,7 +13,7 @@ pub struct Model {
     pub email: String,
     pub display_name: String,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: crate::enums::Role,
     /// Argon2id PHC string; never leaves the service layer.
     pub password_hash: String,
     pub organization_id: Option<Uuid>,

@@ -12,7 +12,7 @@ pub struct Model {
     pub event_id: Uuid,
     pub partner_id: Uuid,
     /// PENDING, DELIVERED or FAILED.
-    pub status: String,
+    pub status: crate::enums::DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     /// A worker's lease: while in the future, no other worker takes the delivery.

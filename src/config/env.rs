@@ -14,107 +14,131 @@ impl Config {
     /// naming the variable.
     pub fn from_env() -> anyhow::Result<Self> {
         let mut config = Self::default();
-        if let Some(bind) = var("RELOOP_BIND") {
-            config.bind = bind;
-        }
-        if let Some(dir) = var("RELOOP_DATA_DIR") {
-            config.data_dir = PathBuf::from(dir);
-        }
-        config.database_url = var("DATABASE_URL");
-        config.redis_url = var("REDIS_URL");
-        if let Some(prefix) = var("RELOOP_REDIS_PREFIX") {
-            config.redis_prefix = prefix;
-        }
-        config.auth.jwt_secret = var("RELOOP_JWT_SECRET").map(SecretString::from);
-        if let Some(secs) = parsed::<u64>("RELOOP_ACCESS_TOKEN_TTL_SECS")? {
-            config.auth.access_token_ttl = Duration::from_secs(secs);
-        }
-        if let Some(secs) = parsed::<u64>("RELOOP_REFRESH_TOKEN_TTL_SECS")? {
-            config.auth.refresh_token_ttl = Duration::from_secs(secs);
-        }
-        if let Some(n) = parsed("RELOOP_LOGIN_ATTEMPTS_PER_MINUTE")? {
-            config.auth.login_attempts_per_minute = n;
-        }
-        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_DEPTH")? {
-            config.graphql.max_depth = n;
-        }
-        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_COMPLEXITY")? {
-            config.graphql.max_complexity = n;
-        }
-        if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_BODY_BYTES")? {
-            config.graphql.max_body_bytes = n;
-        }
-        if let Some(n) = parsed("RELOOP_WS_MAX_SUBSCRIPTIONS")? {
-            config.graphql.max_subscriptions_per_socket = n;
-        }
-        if let Some(on) = parsed("RELOOP_INTROSPECTION")? {
-            config.graphql.introspection = on;
-        }
-        if let Some(on) = parsed("RELOOP_SEED_DEMO")? {
-            config.seed_demo = on;
-        }
-        config.database.max_connections = parsed("RELOOP_DB_MAX_CONNECTIONS")?;
-        if let Some(currency) = var("RELOOP_CURRENCY") {
-            config.currency = currency;
-        }
-        config.workers = parsed("RELOOP_WORKERS")?;
-        if let Some(hours) = parsed::<u64>("RELOOP_QUOTE_VALIDITY_HOURS")? {
-            config.quotes.validity = Duration::from_secs(hours * 3600);
-        }
-        if let Some(n) = parsed("RELOOP_QUOTE_MAX_ITEMS")? {
-            config.quotes.max_items = n;
-        }
-        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_ANONYMOUS")? {
-            config.quotes.anonymous_per_minute = n;
-        }
-        if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_USER")? {
-            config.quotes.user_per_minute = n;
-        }
-        if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_INSPECTION_TOLERANCE_PCT")? {
-            config.orders.inspection_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
-        }
-        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
-            config.orders.window_rules.min_length = chrono::Duration::hours(hours);
-        }
-        if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MAX_HOURS")? {
-            config.orders.window_rules.max_length = chrono::Duration::hours(hours);
-        }
-        if let Some(n) = parsed("RELOOP_DISPATCH_OFFERS_PER_BATCH")? {
-            config.dispatch.offers_per_batch = n;
-        }
-        if let Some(secs) = parsed::<u64>("RELOOP_DISPATCH_OFFER_TTL_SECS")? {
-            config.dispatch.offer_ttl = Duration::from_secs(secs);
-        }
-        if let Some(ms) = parsed::<u64>("RELOOP_DISPATCH_SWEEP_MS")? {
-            config.dispatch.sweep_interval = Duration::from_millis(ms);
-        }
-        if let Some(on) = parsed("RELOOP_WEBHOOK_ALLOW_PRIVATE")? {
-            config.partners.webhook_allow_private = on;
-        }
-        if let Some(ms) = parsed::<u64>("RELOOP_WEBHOOK_RETRY_BASE_MS")? {
-            config.partners.webhook_retry_base = Duration::from_millis(ms);
-        }
-        if let Some(n) = parsed("RELOOP_WEBHOOK_MAX_ATTEMPTS")? {
-            config.partners.webhook_max_attempts = n;
-        }
-        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_CAPACITY")? {
-            config.partners.anonymous_quote_capacity = n;
-        }
-        if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC")? {
-            config.partners.anonymous_quote_refill_per_sec = n;
-        }
-        if let Some(n) = parsed("RELOOP_PARTNER_RATE_CAPACITY")? {
-            config.partners.rate_capacity = n;
-        }
-        if let Some(n) = parsed("RELOOP_PARTNER_RATE_REFILL_PER_SEC")? {
-            config.partners.rate_refill_per_sec = n;
-        }
-        if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
-            config.trust_forwarded_for = on;
-        }
+        read_server(&mut config)?;
+        read_auth_and_graphql(&mut config)?;
+        read_quotes_and_orders(&mut config)?;
+        read_dispatch_and_partners(&mut config)?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }
+}
+
+/// Where the server listens and keeps its data, and what it connects to.
+fn read_server(config: &mut Config) -> anyhow::Result<()> {
+    if let Some(bind) = var("RELOOP_BIND") {
+        config.bind = bind;
+    }
+    if let Some(dir) = var("RELOOP_DATA_DIR") {
+        config.data_dir = PathBuf::from(dir);
+    }
+    config.database_url = var("DATABASE_URL");
+    config.redis_url = var("REDIS_URL");
+    if let Some(prefix) = var("RELOOP_REDIS_PREFIX") {
+        config.redis_prefix = prefix;
+    }
+    Ok(())
+}
+
+/// Tokens, logins and the GraphQL limits.
+fn read_auth_and_graphql(config: &mut Config) -> anyhow::Result<()> {
+    config.auth.jwt_secret = var("RELOOP_JWT_SECRET").map(SecretString::from);
+    if let Some(secs) = parsed::<u64>("RELOOP_ACCESS_TOKEN_TTL_SECS")? {
+        config.auth.access_token_ttl = Duration::from_secs(secs);
+    }
+    if let Some(secs) = parsed::<u64>("RELOOP_REFRESH_TOKEN_TTL_SECS")? {
+        config.auth.refresh_token_ttl = Duration::from_secs(secs);
+    }
+    if let Some(n) = parsed("RELOOP_LOGIN_ATTEMPTS_PER_MINUTE")? {
+        config.auth.login_attempts_per_minute = n;
+    }
+    if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_DEPTH")? {
+        config.graphql.max_depth = n;
+    }
+    if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_COMPLEXITY")? {
+        config.graphql.max_complexity = n;
+    }
+    if let Some(n) = parsed("RELOOP_GRAPHQL_MAX_BODY_BYTES")? {
+        config.graphql.max_body_bytes = n;
+    }
+    if let Some(n) = parsed("RELOOP_WS_MAX_SUBSCRIPTIONS")? {
+        config.graphql.max_subscriptions_per_socket = n;
+    }
+    if let Some(on) = parsed("RELOOP_INTROSPECTION")? {
+        config.graphql.introspection = on;
+    }
+    if let Some(on) = parsed("RELOOP_SEED_DEMO")? {
+        config.seed_demo = on;
+    }
+    config.database.max_connections = parsed("RELOOP_DB_MAX_CONNECTIONS")?;
+    if let Some(currency) = var("RELOOP_CURRENCY") {
+        config.currency = currency;
+    }
+    config.workers = parsed("RELOOP_WORKERS")?;
+    Ok(())
+}
+
+/// Quotes, booking windows and inspection.
+fn read_quotes_and_orders(config: &mut Config) -> anyhow::Result<()> {
+    if let Some(hours) = parsed::<u64>("RELOOP_QUOTE_VALIDITY_HOURS")? {
+        config.quotes.validity = Duration::from_secs(hours * 3600);
+    }
+    if let Some(n) = parsed("RELOOP_QUOTE_MAX_ITEMS")? {
+        config.quotes.max_items = n;
+    }
+    if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_ANONYMOUS")? {
+        config.quotes.anonymous_per_minute = n;
+    }
+    if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_USER")? {
+        config.quotes.user_per_minute = n;
+    }
+    if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_INSPECTION_TOLERANCE_PCT")? {
+        config.orders.inspection_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+    }
+    if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
+        config.orders.window_rules.min_length = chrono::Duration::hours(hours);
+    }
+    if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MAX_HOURS")? {
+        config.orders.window_rules.max_length = chrono::Duration::hours(hours);
+    }
+    Ok(())
+}
+
+/// Dispatch, webhooks and partner budgets.
+fn read_dispatch_and_partners(config: &mut Config) -> anyhow::Result<()> {
+    if let Some(n) = parsed("RELOOP_DISPATCH_OFFERS_PER_BATCH")? {
+        config.dispatch.offers_per_batch = n;
+    }
+    if let Some(secs) = parsed::<u64>("RELOOP_DISPATCH_OFFER_TTL_SECS")? {
+        config.dispatch.offer_ttl = Duration::from_secs(secs);
+    }
+    if let Some(ms) = parsed::<u64>("RELOOP_DISPATCH_SWEEP_MS")? {
+        config.dispatch.sweep_interval = Duration::from_millis(ms);
+    }
+    if let Some(on) = parsed("RELOOP_WEBHOOK_ALLOW_PRIVATE")? {
+        config.partners.webhook_allow_private = on;
+    }
+    if let Some(ms) = parsed::<u64>("RELOOP_WEBHOOK_RETRY_BASE_MS")? {
+        config.partners.webhook_retry_base = Duration::from_millis(ms);
+    }
+    if let Some(n) = parsed("RELOOP_WEBHOOK_MAX_ATTEMPTS")? {
+        config.partners.webhook_max_attempts = n;
+    }
+    if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_CAPACITY")? {
+        config.partners.anonymous_quote_capacity = n;
+    }
+    if let Some(n) = parsed("RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC")? {
+        config.partners.anonymous_quote_refill_per_sec = n;
+    }
+    if let Some(n) = parsed("RELOOP_PARTNER_RATE_CAPACITY")? {
+        config.partners.rate_capacity = n;
+    }
+    if let Some(n) = parsed("RELOOP_PARTNER_RATE_REFILL_PER_SEC")? {
+        config.partners.rate_refill_per_sec = n;
+    }
+    if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
+        config.trust_forwarded_for = on;
+    }
+    Ok(())
 }
 
 /// A non-empty environment variable.

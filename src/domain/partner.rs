@@ -63,6 +63,18 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Where a webhook delivery stands.
+    DeliveryStatus {
+        /// Waiting for its first attempt or a retry.
+        Pending => "PENDING",
+        /// The receiver answered 2xx.
+        Delivered => "DELIVERED",
+        /// Given up after the last retry, or refused for good.
+        Failed => "FAILED",
+    }
+}
+
 /// The delay before retry number `attempt` (1 = the first retry): exponential from
 /// `base_ms`, capped at `cap_ms`, with full jitter (`random` in 0..1 picks a point in
 /// [0, ceiling]) so retries from many failures do not arrive together.

@@ -5,6 +5,7 @@ use async_graphql::dataloader::DataLoader;
 
 use crate::error::AppError;
 use crate::services::Viewer;
+use crate::services::quotes::Quoting;
 use crate::state::AppState;
 
 /// The client's network address, attached by the HTTP layer (used for rate limits).
@@ -15,6 +16,8 @@ pub struct ClientAddress(pub String);
 pub trait ContextExt {
     /// The application state.
     fn state(&self) -> Result<&AppState, AppError>;
+    /// What quoting keeps between requests.
+    fn quoting(&self) -> Result<&Quoting, AppError>;
     /// Who is calling (anonymous when nothing was attached).
     fn viewer(&self) -> Viewer;
     /// The client's address, as the HTTP layer saw it ("unknown" when absent).
@@ -27,6 +30,11 @@ impl ContextExt for Context<'_> {
     fn state(&self) -> Result<&AppState, AppError> {
         self.data::<AppState>()
             .map_err(|_| AppError::Internal(anyhow::anyhow!("AppState missing from the schema")))
+    }
+
+    fn quoting(&self) -> Result<&Quoting, AppError> {
+        self.data::<Quoting>()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("Quoting missing from the schema")))
     }
 
     fn viewer(&self) -> Viewer {

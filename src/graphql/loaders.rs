@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{collector, order_event, order_line, payout};
+use entity::{collector, order_event, order_line, payout, pickup_order};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -36,6 +36,10 @@ loader!(
 loader!(
     /// Collector profiles (with display names) keyed by collector id.
     CollectorById, (collector::Model, String), relations::collectors_by_id
+);
+loader!(
+    /// Orders keyed by id (an offer's order).
+    OrderById, pickup_order::Model, relations::orders_by_id
 );
 loader!(
     /// Lines keyed by order id.
@@ -77,6 +81,7 @@ impl Loaders {
         request
             .with_data(new(CollectorByUser { db: db() }))
             .with_data(new(CollectorById { db: db() }))
+            .with_data(new(OrderById { db: db() }))
             .with_data(new(LinesByOrder { db: db() }))
             .with_data(new(EventsByOrder { db: db() }))
             .with_data(new(PayoutByOrder { db: db() }))

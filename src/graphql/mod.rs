@@ -16,6 +16,7 @@ pub mod types;
 use async_graphql::{Schema, SchemaBuilder};
 
 use crate::config::GraphqlSettings;
+use crate::services::quotes::Quoting;
 use crate::state::AppState;
 
 /// The full schema type.
@@ -51,10 +52,12 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     )
 }
 
-/// The schema served by the application, with its limits and shared state.
-pub fn build_schema(state: AppState, limits: &GraphqlSettings) -> AppSchema {
+/// The schema served by the application, with its limits, the shared adapters and what
+/// quoting keeps between requests.
+pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings) -> AppSchema {
     let mut schema = builder()
         .data(state)
+        .data(quoting)
         .extension(cost::CostLimit)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

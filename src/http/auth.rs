@@ -3,8 +3,8 @@
 
 use crate::domain::Role;
 use crate::infra::rate_limit::BucketPolicy;
+use crate::infra::tokens::TokenError;
 use crate::services::Viewer;
-use crate::services::auth::TokenError;
 use crate::services::partners;
 use crate::state::AppState;
 

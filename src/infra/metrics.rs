@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 /// The process's metrics registry; cheap to clone.
@@ -15,6 +16,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     subscriptions: IntGaugeVec,
+    dispatch_backlog: IntGauge,
 }
 
 /// One open subscription, counted until it is dropped.
@@ -59,12 +61,23 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(subscriptions.clone()))?;
+        let dispatch_backlog = IntGauge::new(
+            "dispatch_backlog",
+            "Orders announced for dispatch whose round has not finished",
+        )?;
+        registry.register(Box::new(dispatch_backlog.clone()))?;
         Ok(Self {
+            dispatch_backlog,
             registry,
             requests,
             latency,
             subscriptions,
         })
+    }
+
+    /// The gauge of orders announced for dispatch and not yet dispatched.
+    pub fn dispatch_backlog(&self) -> IntGauge {
+        self.dispatch_backlog.clone()
     }
 
     /// Records one GraphQL request. `operation` must come from a bounded set (the

@@ -37,7 +37,7 @@ pub async fn create_operator(
         email: Set(email.as_str().to_owned()),
         display_name: Set(display_name.as_str().to_owned()),
         phone: Set(None),
-        role: Set(Role::Operator.as_str().to_owned()),
+        role: Set(Role::Operator.into()),
         password_hash: Set(hash),
         organization_id: Set(None),
         created_at: Set(now),

@@ -218,6 +218,20 @@ impl TestApp {
         ws
     }
 
+    /// Waits until dispatch has acted on every order announced so far (bookings,
+    /// declines, reschedules): its backlog gauge is back to zero.
+    pub async fn dispatch_settled(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while self.state.order_signals.backlog() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "dispatch never caught up ({} orders waiting)",
+                self.state.order_signals.backlog()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Subscribes `ws` to `query` as `id` and returns once the server listens for its
     /// events (its open-subscriptions gauge went up), so an event caused next reaches it.
     pub async fn subscribe(&self, ws: &mut WsClient, id: &str, query: &str) {

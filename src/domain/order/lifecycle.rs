@@ -201,6 +201,16 @@ impl OrderStatus {
         matches!(self, Self::Requested | Self::Dispatching | Self::Assigned)
     }
 
+    /// The states that hold a collector (for BUSY and overlap checks).
+    pub fn occupying() -> impl Iterator<Item = Self> {
+        Self::ALL.iter().copied().filter(|s| s.occupies_collector())
+    }
+
+    /// The states in which the collector is out working on the order (BUSY).
+    pub fn working() -> impl Iterator<Item = Self> {
+        Self::occupying().filter(|s| *s != Self::Assigned)
+    }
+
     /// Holds a collector (for BUSY and overlap checks).
     pub fn occupies_collector(self) -> bool {
         matches!(

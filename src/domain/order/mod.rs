@@ -3,10 +3,12 @@
 
 mod lifecycle;
 mod number;
+mod payout;
 mod tolerance;
 mod window;
 
 pub use lifecycle::{Actor, OrderStatus, Transition, TransitionError};
 pub use number::order_number;
+pub use payout::PayoutStatus;
 pub use tolerance::within_tolerance;
 pub use window::{TimeWindow, WindowRules};

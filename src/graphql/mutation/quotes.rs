@@ -32,7 +32,7 @@ impl QuoteMutation {
             },
         };
         Ok(Quote(
-            quotes::request_quote(ctx.state()?, requester, request).await?,
+            quotes::request_quote(ctx.state()?, ctx.quoting()?, requester, request).await?,
         ))
     }
 }

@@ -28,11 +28,7 @@ impl Collector {
 
     /// OFFLINE, AVAILABLE or BUSY (online and at a pickup right now; derived).
     async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<CollectorStatusGql> {
-        let stored = self
-            .0
-            .status
-            .parse::<CollectorStatus>()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))?;
+        let stored = CollectorStatus::from(self.0.status);
         if stored == CollectorStatus::Available
             && ctx
                 .loader::<WorkingCollector>()?

@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{job_offer, pickup_order};
-use sea_orm::EntityTrait;
+use entity::job_offer;
 use uuid::Uuid;
 
 use super::order::{OrderStatusGql, PickupOrder};
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
+use crate::graphql::loaders::OrderById;
 
 /// Where a job offer is in its life.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,12 +59,8 @@ impl JobOffer {
     }
 
     /// PENDING, ACCEPTED, DECLINED, EXPIRED or WITHDRAWN.
-    async fn status(&self) -> Result<OfferStatusGql, AppError> {
-        self.offer
-            .status
-            .parse::<crate::domain::dispatch::OfferStatus>()
-            .map(Into::into)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored offer status: {e}")))
+    async fn status(&self) -> OfferStatusGql {
+        crate::domain::dispatch::OfferStatus::from(self.offer.status).into()
     }
 
     /// When the offer lapses.
@@ -74,10 +70,10 @@ impl JobOffer {
 
     /// The order; address and contact are hidden until the offer is accepted.
     async fn order(&self, ctx: &Context<'_>) -> async_graphql::Result<PickupOrder> {
-        let order = pickup_order::Entity::find_by_id(self.offer.order_id)
-            .one(&ctx.state()?.db)
-            .await
-            .map_err(AppError::from)?
+        let order = ctx
+            .loader::<OrderById>()?
+            .load_one(self.offer.order_id)
+            .await?
             .ok_or(AppError::NotFound("pickup order"))?;
         Ok(PickupOrder::for_offer(order, self.viewer_collector))
     }

@@ -8,10 +8,9 @@ use rust_decimal::Decimal;
 use super::enums::{RoleGql, VehicleGql};
 use super::geo::GeoPoint;
 use super::pricing::{ConditionGql, PriceComponent};
-use crate::domain::order::OrderStatus;
+use crate::domain::order::{OrderStatus, PayoutStatus};
 use crate::domain::pricing::Condition;
 use crate::domain::{Role, Vehicle};
-use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::{CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder};
 
@@ -43,10 +42,8 @@ pub enum OrderStatusGql {
     Failed,
 }
 
-fn parse_status(raw: &str) -> Result<OrderStatusGql, AppError> {
-    raw.parse::<OrderStatus>()
-        .map(Into::into)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored order status: {e}")))
+fn api_status(stored: entity::enums::OrderStatus) -> OrderStatusGql {
+    OrderStatus::from(stored).into()
 }
 
 /// A pickup window.
@@ -149,8 +146,8 @@ impl PickupOrder {
     }
 
     /// Where the order is in its life.
-    async fn status(&self) -> Result<OrderStatusGql, AppError> {
-        parse_status(&self.order.status)
+    async fn status(&self) -> OrderStatusGql {
+        api_status(self.order.status)
     }
 
     /// What the quote promised: the sum of the lines minus the logistics fee.
@@ -302,7 +299,7 @@ impl PickupOrder {
             amount: p.amount.0,
             currency: p.currency,
             method: p.method,
-            status: p.status,
+            status: PayoutStatus::from(p.status).as_str().to_owned(),
         }))
     }
 
@@ -405,22 +402,18 @@ impl OrderEvent {
 
     /// The state before (null for creation).
     #[graphql(name = "fromStatus")]
-    async fn previous_status(&self) -> Result<Option<OrderStatusGql>, AppError> {
-        self.0.from_status.as_deref().map(parse_status).transpose()
+    async fn previous_status(&self) -> Option<OrderStatusGql> {
+        self.0.from_status.map(api_status)
     }
 
     /// The state after.
-    async fn to_status(&self) -> Result<OrderStatusGql, AppError> {
-        parse_status(&self.0.to_status)
+    async fn to_status(&self) -> OrderStatusGql {
+        api_status(self.0.to_status)
     }
 
     /// Who did it (null for reloop itself).
     async fn actor_role(&self) -> Option<RoleGql> {
-        self.0
-            .actor_role
-            .as_deref()
-            .and_then(|r| r.parse::<Role>().ok())
-            .map(Into::into)
+        self.0.actor_role.map(|role| Role::from(role).into())
     }
 
     /// Why.

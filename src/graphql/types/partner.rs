@@ -4,7 +4,7 @@ use async_graphql::{Enum, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{api_key, partner, webhook, webhook_delivery};
 
-use crate::domain::partner::{ApiScope, WebhookEventType};
+use crate::domain::partner::{ApiScope, DeliveryStatus, WebhookEventType};
 
 /// What an API key may do.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,7 +234,7 @@ impl From<webhook_delivery::Model> for WebhookDelivery {
             id: ID(row.id.to_string()),
             webhook_id: ID(row.webhook_id.to_string()),
             message_id: format!("msg_{}", row.event_id.simple()),
-            status: row.status,
+            status: DeliveryStatus::from(row.status).as_str().to_owned(),
             attempts: row.attempts,
             next_attempt_at: row.next_attempt_at,
             last_status_code: row.last_status_code,

@@ -44,11 +44,7 @@ impl User {
 
     /// The account's role.
     async fn role(&self) -> Result<RoleGql, AppError> {
-        self.0
-            .role
-            .parse::<Role>()
-            .map(RoleGql::from)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored role: {e}")))
+        Ok(Role::from(self.0.role).into())
     }
 
     /// Contact phone, compact form.
@@ -74,7 +70,7 @@ impl User {
 
     /// The collector profile; set for COLLECTOR users only.
     async fn collector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Collector>> {
-        if self.0.role != Role::Collector.as_str() {
+        if Role::from(self.0.role) != Role::Collector {
             return Ok(None);
         }
         Ok(ctx

@@ -1,8 +1,9 @@
 //! `register`: self-service sign-up for households, businesses and collectors.
 
+use chrono::{DateTime, Utc};
 use entity::{collector, organization, user};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::session::{Session, start_session};
@@ -40,37 +41,16 @@ pub enum OrganizationChoice {
 /// Creates the account (and its organisation or collector profile) and signs it in.
 #[tracing::instrument(skip_all, fields(role = %registration.role))]
 pub async fn register(state: &AppState, registration: Registration) -> AppResult<Session> {
-    let Registration {
-        email,
-        password,
-        display_name,
-        role,
-        phone,
-        organization,
-    } = registration;
-    if !role.self_service() {
-        return Err(AppError::validation(
-            "input.role",
-            format!("{role} accounts cannot be self-registered"),
-        ));
-    }
-    let organization = match (role, organization) {
-        (Role::Business, None) => {
-            return Err(AppError::validation(
-                "input.organizationName",
-                "BUSINESS accounts need an organizationName or an organizationInviteCode",
-            ));
-        }
-        (Role::Business, Some(choice)) => Some(choice),
-        _ => None,
-    };
+    let organization = organization_choice(&registration)?;
     // Hash before the transaction: a write lock must never wait on 50 ms of Argon2.
-    let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
-
+    let password_hash = state
+        .passwords
+        .hash(registration.password.expose().to_owned())
+        .await?;
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let taken = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::Email.eq(registration.email.as_str()))
         .one(&txn)
         .await?
         .is_some();
@@ -78,7 +58,48 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
         return Err(duplicate_email());
     }
     let organization_id = match organization {
-        Some(OrganizationChoice::Create(name)) => {
+        Some(choice) => Some(organization_of(&txn, choice, now).await?),
+        None => None,
+    };
+    let user = insert_user(&txn, &registration, password_hash, organization_id, now).await?;
+    if registration.role == Role::Collector {
+        insert_collector_profile(&txn, user.id, now).await?;
+    }
+    let session = start_session(&txn, state, user, None).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %session.user.id, "account registered");
+    Ok(session)
+}
+
+/// VALIDATION unless the role may sign up; a BUSINESS account's organisation choice
+/// (required), None for other roles.
+fn organization_choice(registration: &Registration) -> AppResult<Option<&OrganizationChoice>> {
+    let role = registration.role;
+    if !role.self_service() {
+        return Err(AppError::validation(
+            "input.role",
+            format!("{role} accounts cannot be self-registered"),
+        ));
+    }
+    match (role, &registration.organization) {
+        (Role::Business, None) => Err(AppError::validation(
+            "input.organizationName",
+            "BUSINESS accounts need an organizationName or an organizationInviteCode",
+        )),
+        (Role::Business, Some(choice)) => Ok(Some(choice)),
+        _ => Ok(None),
+    }
+}
+
+/// The organisation a BUSINESS account belongs to: created now with a fresh invite code,
+/// or found by its invite code (VALIDATION when none has it).
+async fn organization_of(
+    conn: &impl ConnectionTrait,
+    choice: &OrganizationChoice,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
+    match choice {
+        OrganizationChoice::Create(name) => {
             let mut code = [0u8; 12];
             rand::rng().fill_bytes(&mut code);
             let org = organization::ActiveModel {
@@ -87,71 +108,77 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
                 invite_code: Set(format!("org_{}", hex::encode(code))),
                 created_at: Set(now),
             }
-            .insert(&txn)
+            .insert(conn)
             .await?;
-            Some(org.id)
+            Ok(org.id)
         }
-        Some(OrganizationChoice::Join(code)) => {
-            let org = organization::Entity::find()
-                .filter(organization::Column::InviteCode.eq(code.trim()))
-                .one(&txn)
-                .await?
-                .ok_or_else(|| {
-                    AppError::validation(
-                        "input.organizationInviteCode",
-                        "is not a valid invite code",
-                    )
-                })?;
-            Some(org.id)
-        }
-        None => None,
-    };
+        OrganizationChoice::Join(code) => organization::Entity::find()
+            .filter(organization::Column::InviteCode.eq(code.trim()))
+            .one(conn)
+            .await?
+            .map(|org| org.id)
+            .ok_or_else(|| {
+                AppError::validation("input.organizationInviteCode", "is not a valid invite code")
+            }),
+    }
+}
+
+async fn insert_user(
+    conn: &impl ConnectionTrait,
+    registration: &Registration,
+    password_hash: String,
+    organization_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<user::Model> {
     let inserted = user::ActiveModel {
         id: Set(Uuid::new_v4()),
-        email: Set(email.as_str().to_owned()),
-        display_name: Set(display_name.as_str().to_owned()),
-        phone: Set(phone.map(|p| p.as_str().to_owned())),
-        role: Set(role.as_str().to_owned()),
+        email: Set(registration.email.as_str().to_owned()),
+        display_name: Set(registration.display_name.as_str().to_owned()),
+        phone: Set(registration.phone.as_ref().map(|p| p.as_str().to_owned())),
+        role: Set(registration.role.into()),
         password_hash: Set(password_hash),
         organization_id: Set(organization_id),
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(conn)
     .await;
-    let user = match inserted {
-        Ok(user) => user,
+    match inserted {
+        Ok(user) => Ok(user),
         // Two sign-ups with one email racing on PostgreSQL: the loser hits the index.
-        Err(err) if is_unique_violation(&err) => return Err(duplicate_email()),
-        Err(err) => return Err(err.into()),
-    };
-    if role == Role::Collector {
-        collector::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(user.id),
-            verified: Set(false),
-            status: Set(CollectorStatus::Offline.as_str().to_owned()),
-            vehicle: Set(None),
-            capacity_kg: Set(None),
-            certifications: Set(serde_json::json!([])),
-            rating: Set(None),
-            rating_count: Set(0),
-            home_service_area_id: Set(None),
-            last_latitude: Set(None),
-            last_longitude: Set(None),
-            last_location_at: Set(None),
-            offers_received: Set(0),
-            offers_accepted: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        Err(err) if is_unique_violation(&err) => Err(duplicate_email()),
+        Err(err) => Err(err.into()),
     }
-    let session = start_session(&txn, state, user, None).await?;
-    txn.commit().await?;
-    tracing::info!(user_id = %session.user.id, "account registered");
-    Ok(session)
+}
+
+/// A new collector starts unverified and OFFLINE, with no vehicle yet.
+async fn insert_collector_profile(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    collector::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        verified: Set(false),
+        status: Set(CollectorStatus::Offline.into()),
+        vehicle: Set(None),
+        capacity_kg: Set(None),
+        certifications: Set(serde_json::json!([])),
+        rating: Set(None),
+        rating_count: Set(0),
+        home_service_area_id: Set(None),
+        last_latitude: Set(None),
+        last_longitude: Set(None),
+        last_location_at: Set(None),
+        offers_received: Set(0),
+        offers_accepted: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }
 
 fn duplicate_email() -> AppError {

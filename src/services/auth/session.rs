@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 /// What `register`, `login` and `refreshToken` return.
@@ -41,10 +41,7 @@ pub(super) async fn start_session(
     family: Option<Uuid>,
 ) -> AppResult<Session> {
     let now = state.clock.now();
-    let role: Role = user
-        .role
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored role of {}: {e}", user.id)))?;
+    let role = Role::from(user.role);
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let refresh_token = format!("rt_{}", URL_SAFE_NO_PAD.encode(bytes));

@@ -12,9 +12,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::cache::CatalogSnapshot;
 use super::{announce_change, audit};
 use crate::error::AppResult;
+use crate::infra::catalog_cache::CatalogSnapshot;
 use crate::state::AppState;
 
 /// The price in effect at `at` for every material: the latest effective one, the latest

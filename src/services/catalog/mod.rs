@@ -2,7 +2,6 @@
 //! everyone and changed by operators (every change audited).
 
 pub mod audit;
-pub mod cache;
 pub mod categories;
 pub mod device_models;
 pub mod material_prices;
@@ -17,7 +16,7 @@ pub async fn announce_change(state: &crate::state::AppState) {
     state.catalog.invalidate();
     if let Err(err) = state
         .pubsub
-        .publish(cache::CATALOG_CHANGED, String::new())
+        .publish(crate::infra::catalog_cache::CATALOG_CHANGED, String::new())
         .await
     {
         tracing::warn!(error = ?err, "announcing a catalog change failed; other instances catch up within the TTL");

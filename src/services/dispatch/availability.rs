@@ -15,11 +15,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::events::publish_location;
-use super::matching::dispatch_order;
 use crate::domain::CollectorStatus;
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::OrderStatus;
 use crate::error::{AppError, AppResult};
+use crate::infra::order_signals::OrderSignal;
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::services::orders::Party;
 use crate::state::AppState;
@@ -79,8 +79,7 @@ pub async fn set_availability(
     } else {
         CollectorStatus::Offline
     }
-    .as_str()
-    .to_owned());
+    .into());
     if let Some(point) = location {
         row.last_latitude = Set(Some(point.latitude));
         row.last_longitude = Set(Some(point.longitude));
@@ -137,7 +136,7 @@ pub async fn report_location(
             .one(&txn)
             .await?;
         txn.commit().await?;
-        profile.is_some_and(|p| p.status == CollectorStatus::Available.as_str())
+        profile.is_some_and(|p| CollectorStatus::from(p.status) == CollectorStatus::Available)
     } else {
         true
     };
@@ -148,12 +147,12 @@ pub async fn report_location(
     Ok(true)
 }
 
-/// Offers still-dispatching orders (soonest windows first, at most 200) to the
-/// collectors now online (best effort). A collector who moves into range is picked up by
-/// the sweeper within one interval.
+/// Hands still-dispatching orders (soonest windows first, at most 200) to the dispatcher,
+/// which offers them to the collectors now online off this request's path (best effort).
+/// A collector who moves into range is picked up by the sweeper within one interval.
 async fn offer_waiting_orders(state: &AppState) {
     let waiting = pickup_order::Entity::find()
-        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching))
         .order_by_asc(pickup_order::Column::WindowStart)
         .limit(200)
         .all(&state.db)
@@ -161,9 +160,9 @@ async fn offer_waiting_orders(state: &AppState) {
     match waiting {
         Ok(orders) => {
             for order in orders {
-                if let Err(err) = dispatch_order(state, order.id).await {
-                    tracing::warn!(error = ?err.into_anyhow(), order_id = %order.id, "re-dispatch on availability failed");
-                }
+                state
+                    .order_signals
+                    .announce(OrderSignal::NeedsDispatch(order.id));
             }
         }
         Err(err) => tracing::warn!(error = ?err, "listing waiting orders failed"),
@@ -174,7 +173,7 @@ async fn offer_waiting_orders(state: &AppState) {
 /// in-process index survives a restart).
 pub async fn load_geo_index(state: &AppState) -> AppResult<usize> {
     let online = collector::Entity::find()
-        .filter(collector::Column::Status.eq(CollectorStatus::Available.as_str()))
+        .filter(collector::Column::Status.eq(CollectorStatus::Available))
         .all(&state.db)
         .await?;
     let mut loaded = 0;

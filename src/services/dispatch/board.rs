@@ -24,19 +24,19 @@ pub async fn dispatch_board(state: &AppState) -> AppResult<DispatchBoard> {
     let mut counts = Vec::with_capacity(OrderStatus::ALL.len());
     for status in OrderStatus::ALL {
         let n = pickup_order::Entity::find()
-            .filter(pickup_order::Column::Status.eq(status.as_str()))
+            .filter(pickup_order::Column::Status.eq(*status))
             .count(&state.db)
             .await?;
         counts.push((*status, n));
     }
     let dispatching = pickup_order::Entity::find()
-        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching))
         .order_by_asc(pickup_order::Column::WindowStart)
         .limit(100)
         .all(&state.db)
         .await?;
     let pending_offers = job_offer::Entity::find()
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .order_by_asc(job_offer::Column::ExpiresAt)
         .limit(200)
         .all(&state.db)

@@ -42,7 +42,7 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     else {
         return Ok(0);
     };
-    if order.status != OrderStatus::Dispatching.as_str() {
+    if OrderStatus::from(order.status) != OrderStatus::Dispatching {
         return Ok(0);
     }
     if order.window_end <= now {
@@ -54,24 +54,9 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         .await?;
         return Ok(0);
     }
-    let offers = job_offer::Entity::find()
-        .filter(job_offer::Column::OrderId.eq(order_id))
-        .all(&state.db)
-        .await?;
-    if offers
-        .iter()
-        .any(|o| o.status == OfferStatus::Pending.as_str())
-    {
+    let Some(offered) = collectors_already_asked(&state.db, order_id).await? else {
         return Ok(0);
-    }
-    // Collectors who turned the order down, let their offer lapse, or had it taken back
-    // are not asked again; those whose offer was withdrawn (someone else won, then the
-    // order came back to dispatch) are.
-    let offered: HashSet<Uuid> = offers
-        .iter()
-        .filter(|o| o.status != OfferStatus::Withdrawn.as_str())
-        .map(|o| o.collector_id)
-        .collect();
+    };
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let limit_km = snapshot
         .service_areas
@@ -90,29 +75,77 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         }
         return Ok(0);
     }
+    let sent = send_round(state, &order, &chosen).await?;
+    count_offers_received(state, &sent).await;
+    for (collector_id, offer_id) in &sent {
+        notify_collector(state, *collector_id, OfferEventKind::Offered, *offer_id).await;
+    }
+    tracing::info!(
+        offers = sent.len(),
+        round = order.dispatch_round + 1,
+        "order offered"
+    );
+    Ok(sent.len())
+}
 
+/// The collectors not to ask again, or None while an offer is still pending. Those who
+/// turned the order down, let their offer lapse, or had it taken back are not asked
+/// again; those whose offer was withdrawn (someone else won, then the order came back to
+/// dispatch) are.
+async fn collectors_already_asked(
+    conn: &impl ConnectionTrait,
+    order_id: Uuid,
+) -> AppResult<Option<HashSet<Uuid>>> {
+    let offers = job_offer::Entity::find()
+        .filter(job_offer::Column::OrderId.eq(order_id))
+        .all(conn)
+        .await?;
+    if offers
+        .iter()
+        .any(|o| OfferStatus::from(o.status) == OfferStatus::Pending)
+    {
+        return Ok(None);
+    }
+    Ok(Some(
+        offers
+            .iter()
+            .filter(|o| OfferStatus::from(o.status) != OfferStatus::Withdrawn)
+            .map(|o| o.collector_id)
+            .collect(),
+    ))
+}
+
+/// Claims the order's next round (a conditional update of `dispatch_round`, so two
+/// instances never send the same round) and writes one PENDING offer per candidate.
+/// Returns (collector, offer) pairs; empty when another instance claimed the round.
+async fn send_round(
+    state: &AppState,
+    order: &pickup_order::Model,
+    chosen: &[Candidate],
+) -> AppResult<Vec<(Uuid, Uuid)>> {
+    let now = state.clock.now();
     let txn = state.begin_write().await?;
     let claimed = pickup_order::Entity::update_many()
         .col_expr(
             pickup_order::Column::DispatchRound,
             Expr::col(pickup_order::Column::DispatchRound).add(1),
         )
-        .filter(pickup_order::Column::Id.eq(order_id))
+        .filter(pickup_order::Column::Id.eq(order.id))
         .filter(pickup_order::Column::DispatchRound.eq(order.dispatch_round))
-        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching))
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let ttl = Duration::from_std(state.config.dispatch.offer_ttl).map_err(anyhow::Error::from)?;
     let mut sent = Vec::with_capacity(chosen.len());
-    for candidate in &chosen {
+    for candidate in chosen {
         let offer = job_offer::ActiveModel {
             id: Set(Uuid::new_v4()),
-            order_id: Set(order_id),
+            order_id: Set(order.id),
             collector_id: Set(candidate.collector_id),
-            status: Set(OfferStatus::Pending.as_str().to_owned()),
+            status: Set(OfferStatus::Pending.into()),
             round: Set(order.dispatch_round + 1),
             distance_km: Set(candidate.distance_km),
             score: Set(candidate.score),
@@ -126,8 +159,13 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         sent.push((candidate.collector_id, offer.id));
     }
     txn.commit().await?;
-    // The acceptance statistics are counted after commit, in one statement: inside the
-    // round's transaction, rows locked in ranking order deadlocked concurrent rounds.
+    Ok(sent)
+}
+
+/// Counts the offers towards each collector's acceptance statistics, after commit and in
+/// one statement: inside the round's transaction, rows locked in ranking order deadlocked
+/// concurrent rounds. Best effort; a failure only skews a statistic.
+async fn count_offers_received(state: &AppState, sent: &[(Uuid, Uuid)]) {
     let mut offered_to: Vec<Uuid> = sent.iter().map(|(collector_id, _)| *collector_id).collect();
     offered_to.sort_unstable();
     if let Err(err) = collector::Entity::update_many()
@@ -141,15 +179,6 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     {
         tracing::warn!(error = ?err, "counting offers received failed");
     }
-    for (collector_id, offer_id) in &sent {
-        notify_collector(state, *collector_id, OfferEventKind::Offered, *offer_id).await;
-    }
-    tracing::info!(
-        offers = sent.len(),
-        round = order.dispatch_round + 1,
-        "order offered"
-    );
-    Ok(sent.len())
 }
 
 /// The best K eligible collectors not yet offered this order: the radius starts small and
@@ -217,19 +246,12 @@ async fn eligible_candidates(
     let profiles = collector::Entity::find()
         .filter(collector::Column::Id.is_in(ids.iter().copied()))
         .filter(collector::Column::Verified.eq(true))
-        .filter(collector::Column::Status.eq(CollectorStatus::Available.as_str()))
+        .filter(collector::Column::Status.eq(CollectorStatus::Available))
         .all(conn)
         .await?;
-    let occupying = [
-        OrderStatus::Assigned,
-        OrderStatus::EnRoute,
-        OrderStatus::Arrived,
-        OrderStatus::Inspected,
-        OrderStatus::AwaitingCustomer,
-    ];
     let busy = pickup_order::Entity::find()
         .filter(pickup_order::Column::CollectorId.is_in(ids.iter().copied()))
-        .filter(pickup_order::Column::Status.is_in(occupying.iter().map(|s| s.as_str())))
+        .filter(pickup_order::Column::Status.is_in(OrderStatus::occupying()))
         .all(conn)
         .await?;
     let mut load: HashMap<Uuid, i32> = HashMap::new();

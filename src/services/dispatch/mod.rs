@@ -4,13 +4,17 @@
 
 mod availability;
 mod board;
+mod dispatcher;
 pub mod events;
 mod matching;
 mod offers;
 mod sweeper;
+mod tracking;
 
 pub use availability::{load_geo_index, report_location, set_availability};
 pub use board::{DispatchBoard, dispatch_board};
+pub use dispatcher::spawn_dispatcher;
 pub use matching::dispatch_order;
 pub use offers::{accept_offer, decline_offer, find_offer_for, my_offers, withdraw_pending};
 pub use sweeper::{spawn_sweeper, sweep};
+pub use tracking::collector_positions;

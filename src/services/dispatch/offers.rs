@@ -1,15 +1,16 @@
 //! Answering offers: the first accept wins atomically; declines move dispatch on.
 
+use chrono::{DateTime, Utc};
 use entity::{collector, job_offer, pickup_order};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
-use super::matching::dispatch_order;
 use crate::domain::dispatch::OfferStatus;
-use crate::domain::order::{Actor, OrderStatus, Transition};
+use crate::domain::order::{OrderStatus, Transition};
 use crate::error::{AppError, AppResult};
+use crate::infra::order_signals::{OrderSignal, WithdrawnOffer};
 use crate::services::orders::transition::{self, Change};
 use crate::services::orders::{Party, publish_order_update};
 use crate::state::AppState;
@@ -42,7 +43,7 @@ pub async fn my_offers(state: &AppState, party: &Party) -> AppResult<Vec<job_off
     let collector_id = collector_of(party)?;
     Ok(job_offer::Entity::find()
         .filter(job_offer::Column::CollectorId.eq(collector_id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .filter(job_offer::Column::ExpiresAt.gt(state.clock.now()))
         .order_by_asc(job_offer::Column::ExpiresAt)
         .all(&state.db)
@@ -66,68 +67,22 @@ pub async fn accept_offer(
         Some(offer) if offer.collector_id == collector_id => offer,
         _ => return Err(AppError::NotFound("job offer")),
     };
-    match offer.status.parse::<OfferStatus>() {
-        Ok(OfferStatus::Pending) if offer.expires_at > now => {}
-        Ok(OfferStatus::Pending | OfferStatus::Expired) => return Err(AppError::OfferExpired),
-        Ok(OfferStatus::Withdrawn) => return Err(AppError::AlreadyAssigned),
-        Ok(OfferStatus::Accepted) => {
-            return Err(AppError::Conflict(
-                "you already accepted this offer".to_owned(),
-            ));
-        }
-        Ok(OfferStatus::Declined) => {
-            return Err(AppError::InvalidState("you declined this offer".to_owned()));
-        }
-        Err(e) => {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "stored offer status: {e}"
-            )));
-        }
-    }
+    still_open(&offer, now)?;
     let order = pickup_order::Entity::find_by_id(offer.order_id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("pickup order"))?;
-    if order.status != OrderStatus::Dispatching.as_str() {
+    if OrderStatus::from(order.status) != OrderStatus::Dispatching {
         return Err(AppError::AlreadyAssigned);
     }
-    // Offers go only to collectors free in the window, but one may have accepted another
-    // overlapping order since: a collector cannot be in two places at once.
-    let occupying = [
-        OrderStatus::Assigned,
-        OrderStatus::EnRoute,
-        OrderStatus::Arrived,
-        OrderStatus::Inspected,
-        OrderStatus::AwaitingCustomer,
-    ];
-    let clash = pickup_order::Entity::find()
-        .filter(pickup_order::Column::CollectorId.eq(collector_id))
-        .filter(pickup_order::Column::Status.is_in(occupying.iter().map(|s| s.as_str())))
-        .filter(pickup_order::Column::WindowStart.lt(order.window_end))
-        .filter(pickup_order::Column::WindowEnd.gt(order.window_start))
-        .one(&txn)
-        .await?;
-    if let Some(other) = clash {
-        return Err(AppError::Conflict(format!(
-            "you already have pickup {} in this window",
-            other.number
-        )));
-    }
+    refuse_overlap(&txn, collector_id, &order).await?;
     // Lock order: the order row first (conditional update), then offer rows. Every
     // writer of an order's offers goes through the order first or touches one offer row
     // only, so two accepts cannot deadlock: the loser waits on the order row, then finds
     // the version moved on.
-    let mut change = Change::new(
-        Transition::Assign,
-        Actor::Collector,
-        party.actor_user(),
-        Some(party.role(&order)),
-        now,
-    );
-    change.reason = Some("offer accepted".to_owned());
-    change
-        .sets
-        .push((pickup_order::Column::CollectorId, Expr::value(collector_id)));
+    let change = Change::by(&party, &order, Transition::Assign, now)
+        .because("offer accepted")
+        .setting(pickup_order::Column::CollectorId, Expr::value(collector_id));
     let applied = match transition::apply_with_effects(&txn, &order, change).await {
         Ok(applied) => applied,
         // Another accept committed first (the version moved on): this one lost.
@@ -136,18 +91,79 @@ pub async fn accept_offer(
         }
         Err(err) => return Err(err),
     };
-    // Leaving dispatch withdrew every pending offer, this one included: it becomes the
-    // accepted one. If it was no longer pending (expired by the sweeper meanwhile), the
-    // whole transaction is dropped.
+    mark_accepted(&txn, &offer, now).await?;
+    txn.commit().await?;
+    let others: Vec<WithdrawnOffer> = applied
+        .withdrawn
+        .into_iter()
+        .filter(|withdrawn| withdrawn.offer_id != offer.id)
+        .collect();
+    for other in &others {
+        notify_collector(
+            state,
+            other.collector_id,
+            OfferEventKind::Withdrawn,
+            other.offer_id,
+        )
+        .await;
+    }
+    publish_order_update(state, applied.order.id, applied.order.version).await;
+    Ok(applied.order)
+}
+
+/// The error an accept of `offer` gets unless it is PENDING and unexpired.
+fn still_open(offer: &job_offer::Model, now: DateTime<Utc>) -> AppResult<()> {
+    match OfferStatus::from(offer.status) {
+        OfferStatus::Pending if offer.expires_at > now => Ok(()),
+        OfferStatus::Pending | OfferStatus::Expired => Err(AppError::OfferExpired),
+        OfferStatus::Withdrawn => Err(AppError::AlreadyAssigned),
+        OfferStatus::Accepted => Err(AppError::Conflict(
+            "you already accepted this offer".to_owned(),
+        )),
+        OfferStatus::Declined => Err(AppError::InvalidState("you declined this offer".to_owned())),
+    }
+}
+
+/// Offers go only to collectors free in the window, but one may have accepted another
+/// overlapping order since: a collector cannot be in two places at once (CONFLICT).
+async fn refuse_overlap(
+    conn: &impl ConnectionTrait,
+    collector_id: Uuid,
+    order: &pickup_order::Model,
+) -> AppResult<()> {
+    let clash = pickup_order::Entity::find()
+        .filter(pickup_order::Column::CollectorId.eq(collector_id))
+        .filter(pickup_order::Column::Status.is_in(OrderStatus::occupying()))
+        .filter(pickup_order::Column::WindowStart.lt(order.window_end))
+        .filter(pickup_order::Column::WindowEnd.gt(order.window_start))
+        .one(conn)
+        .await?;
+    match clash {
+        Some(other) => Err(AppError::Conflict(format!(
+            "you already have pickup {} in this window",
+            other.number
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Leaving dispatch withdrew every pending offer, `offer` included: it becomes the
+/// accepted one, and counts towards its collector's acceptance rate. If it was no longer
+/// pending (expired by the sweeper meanwhile), OFFER_EXPIRED drops the transaction.
+async fn mark_accepted(
+    conn: &impl ConnectionTrait,
+    offer: &job_offer::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let marked = job_offer::Entity::update_many()
         .col_expr(
             job_offer::Column::Status,
-            Expr::value(OfferStatus::Accepted.as_str()),
+            Expr::value(OfferStatus::Accepted),
         )
         .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
         .filter(job_offer::Column::Id.eq(offer.id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Withdrawn.as_str()))
-        .exec(&txn)
+        .filter(job_offer::Column::Status.eq(OfferStatus::Withdrawn))
+        .exec(conn)
         .await?;
     if marked.rows_affected != 1 {
         return Err(AppError::OfferExpired);
@@ -157,15 +173,10 @@ pub async fn accept_offer(
             collector::Column::OffersAccepted,
             Expr::col(collector::Column::OffersAccepted).add(1),
         )
-        .filter(collector::Column::Id.eq(collector_id))
-        .exec(&txn)
+        .filter(collector::Column::Id.eq(offer.collector_id))
+        .exec(conn)
         .await?;
-    txn.commit().await?;
-    for (withdrawn_offer, holder) in applied.withdrawn.iter().filter(|(id, _)| *id != offer.id) {
-        notify_collector(state, *holder, OfferEventKind::Withdrawn, *withdrawn_offer).await;
-    }
-    publish_order_update(state, applied.order.id, applied.order.version).await;
-    Ok(applied.order)
+    Ok(())
 }
 
 /// Declines an offer; when it was the order's last open one, the next batch goes out now.
@@ -183,21 +194,21 @@ pub async fn decline_offer(
         Some(offer) if offer.collector_id == collector_id => offer,
         _ => return Err(AppError::NotFound("job offer")),
     };
-    if offer.status != OfferStatus::Pending.as_str() || offer.expires_at <= now {
+    if OfferStatus::from(offer.status) != OfferStatus::Pending || offer.expires_at <= now {
         return Err(AppError::InvalidState(format!(
             "the offer is {}",
-            offer.status.to_lowercase()
+            OfferStatus::from(offer.status).as_str().to_lowercase()
         )));
     }
     job_offer::Entity::update_many()
         .col_expr(
             job_offer::Column::Status,
-            Expr::value(OfferStatus::Declined.as_str()),
+            Expr::value(OfferStatus::Declined),
         )
         .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
         .col_expr(job_offer::Column::Reason, Expr::value(reason))
         .filter(job_offer::Column::Id.eq(offer.id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .exec(&txn)
         .await?;
     let declined = job_offer::Entity::find_by_id(offer.id)
@@ -205,9 +216,10 @@ pub async fn decline_offer(
         .await?
         .ok_or(AppError::NotFound("job offer"))?;
     txn.commit().await?;
-    if let Err(err) = dispatch_order(state, offer.order_id).await {
-        tracing::warn!(error = ?err.into_anyhow(), order_id = %offer.order_id, "dispatch after a decline failed");
-    }
+    // The next batch goes out off this request's path (the dispatcher, or the sweeper).
+    state
+        .order_signals
+        .announce(OrderSignal::NeedsDispatch(offer.order_id));
     Ok(declined)
 }
 
@@ -216,8 +228,9 @@ pub async fn withdraw_pending(state: &AppState, order_id: Uuid) -> AppResult<usi
     let txn = state.begin_write().await?;
     let withdrawn = transition::withdraw_pending_offers(&txn, order_id, state.clock.now()).await?;
     txn.commit().await?;
-    for (offer_id, collector_id) in &withdrawn {
-        notify_collector(state, *collector_id, OfferEventKind::Withdrawn, *offer_id).await;
-    }
-    Ok(withdrawn.len())
+    let count = withdrawn.len();
+    state
+        .order_signals
+        .announce(OrderSignal::OffersWithdrawn(withdrawn));
+    Ok(count)
 }

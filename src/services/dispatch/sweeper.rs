@@ -36,7 +36,7 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let mut overdue = job_offer::Entity::find()
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .filter(job_offer::Column::ExpiresAt.lte(now))
         .order_by_asc(job_offer::Column::ExpiresAt)
         .limit(BATCH);
@@ -46,13 +46,10 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
     let expired = overdue.all(&txn).await?;
     if !expired.is_empty() {
         job_offer::Entity::update_many()
-            .col_expr(
-                job_offer::Column::Status,
-                Expr::value(OfferStatus::Expired.as_str()),
-            )
+            .col_expr(job_offer::Column::Status, Expr::value(OfferStatus::Expired))
             .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
             .filter(job_offer::Column::Id.is_in(expired.iter().map(|o| o.id)))
-            .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+            .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
             .exec(&txn)
             .await?;
     }
@@ -62,7 +59,7 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
     }
 
     let waiting = pickup_order::Entity::find()
-        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching.as_str()))
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching))
         .order_by_asc(pickup_order::Column::WindowStart)
         .limit(BATCH)
         .all(&state.db)
@@ -72,7 +69,7 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
     } else {
         job_offer::Entity::find()
             .filter(job_offer::Column::OrderId.is_in(waiting.iter().map(|o| o.id)))
-            .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+            .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
             .all(&state.db)
             .await?
             .into_iter()

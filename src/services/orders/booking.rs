@@ -15,16 +15,18 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Party;
+use super::booker::Booker;
 use super::idempotency::{self, KeyState};
+use super::lifecycle::commit_and_announce;
 use super::slots::{reserve, serving_area};
-use super::transition::{self, Change};
-use super::updates::publish_order_update;
+use super::transition::{self, Change, NewEvent};
 use crate::domain::geo::GeoPoint;
-use crate::domain::order::{Actor, OrderStatus, TimeWindow, Transition, order_number};
+use crate::domain::order::{OrderStatus, TimeWindow, Transition, order_number};
 use crate::domain::quote::QuoteStatus;
-use crate::domain::{DisplayName, Phone};
+use crate::domain::{DisplayName, Phone, Role};
 use crate::error::{AppError, AppResult};
-use crate::infra::db::is_unique_violation;
+use crate::infra::catalog_cache::CatalogSnapshot;
+use crate::infra::db::{WriteTxn, is_unique_violation};
 use crate::services::quotes::lines_of;
 use crate::state::AppState;
 
@@ -88,31 +90,29 @@ pub async fn book_pickup(
     )
     .map_err(|e| AppError::validation("input.window", e.0))?;
     let area = serving_area(state, request.location, "input.address.location").await?;
-    let scope = booker.idempotency_scope();
-    let hash = idempotency::request_hash(&request.canonical());
-    if let Some(key) = &request.idempotency_key
-        && let KeyState::Replay(order) = idempotency::check(&state.db, &scope, key, &hash).await?
+    let key = request
+        .idempotency_key
+        .as_ref()
+        .map(|key| IdempotencyClaim {
+            scope: booker.idempotency_scope(),
+            key: key.clone(),
+            hash: idempotency::request_hash(&request.canonical()),
+        });
+    if let Some(claim) = &key
+        && let KeyState::Replay(order) =
+            idempotency::check(&state.db, &claim.scope, &claim.key, &claim.hash).await?
     {
         return Ok(*order);
     }
-
     // Read before the transaction: a snapshot reload needs a pooled connection, and must
     // never wait for one while this transaction holds another.
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let order_id = Uuid::new_v4();
-    let txn = state.begin_write().await?;
-    if let Some(key) = &request.idempotency_key {
-        if let KeyState::Replay(order) = idempotency::check(&txn, &scope, key, &hash).await? {
-            return Ok(*order);
-        }
-        if !idempotency::claim(&txn, &scope, key, &hash, order_id, now).await? {
-            drop(txn);
-            return match idempotency::check(&state.db, &scope, key, &hash).await? {
-                KeyState::Replay(order) => Ok(*order),
-                KeyState::Fresh => Err(AppError::Conflict(
-                    "the booking is being processed; retry".to_owned(),
-                )),
-            };
+    let mut txn = state.begin_write().await?;
+    if let Some(claim) = &key {
+        match claim.take(state, txn, order_id, now).await? {
+            Claimed::Fresh(fresh) => txn = fresh,
+            Claimed::Replay(order) => return Ok(*order),
         }
     }
     let quote = use_quote(&txn, request.quote_id, booker, now).await?;
@@ -120,6 +120,89 @@ pub async fn book_pickup(
     reserve(&txn, &area, slot_start).await?;
     let number = next_order_number(&txn).await?;
     let lines = lines_of(&txn, quote.id).await?;
+    let placed = Placement {
+        id: order_id,
+        number,
+        booker,
+        area: area.id,
+        window,
+        slot_start,
+        now,
+    };
+    let row = order_row(&request, &quote, &placed, &lines, &snapshot);
+    let order = insert_order(&txn, row).await?;
+    record_creation(&txn, &order, booker, party.role(&order), now).await?;
+    insert_lines(&txn, order.id, &lines).await?;
+    let start = Change::by_system(Transition::StartDispatch, now).because("booked");
+    let order = transition::apply(&txn, &order, start).await?;
+    // Committed and DISPATCHING: dispatch hears of it and looks for collectors off this
+    // request's path; the sweeper catches it should that fail.
+    commit_and_announce(state, txn, order, Vec::new()).await
+}
+
+/// An idempotency key and the request it was first used with.
+struct IdempotencyClaim {
+    scope: String,
+    key: String,
+    hash: String,
+}
+
+/// Whether this request may go on, or replays an earlier one.
+enum Claimed {
+    /// The key is ours for `order_id`; the transaction goes on.
+    Fresh(WriteTxn),
+    /// The key was used before with the same request: its order.
+    Replay(Box<pickup_order::Model>),
+}
+
+impl IdempotencyClaim {
+    /// Claims the key inside `txn`. When a concurrent request holds it, that request's
+    /// order is read (after giving the transaction back) or CONFLICT while it is still
+    /// being booked.
+    async fn take(
+        &self,
+        state: &AppState,
+        txn: WriteTxn,
+        order_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> AppResult<Claimed> {
+        let (scope, key, hash) = (&self.scope, &self.key, &self.hash);
+        if let KeyState::Replay(order) = idempotency::check(&txn, scope, key, hash).await? {
+            return Ok(Claimed::Replay(order));
+        }
+        if idempotency::claim(&txn, scope, key, hash, order_id, now).await? {
+            return Ok(Claimed::Fresh(txn));
+        }
+        drop(txn);
+        match idempotency::check(&state.db, scope, key, hash).await? {
+            KeyState::Replay(order) => Ok(Claimed::Replay(order)),
+            KeyState::Fresh => Err(AppError::Conflict(
+                "the booking is being processed; retry".to_owned(),
+            )),
+        }
+    }
+}
+
+/// Where and when the new order goes, decided before its row is written.
+struct Placement {
+    id: Uuid,
+    number: String,
+    booker: Booker,
+    area: Uuid,
+    window: TimeWindow,
+    slot_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// The new order's row: REQUESTED, version 1, priced from `quote`, needing the
+/// certifications its lines' categories require.
+fn order_row(
+    request: &BookingRequest,
+    quote: &quote::Model,
+    placed: &Placement,
+    lines: &[quote_line::Model],
+    snapshot: &CatalogSnapshot,
+) -> pickup_order::ActiveModel {
     let certifications: BTreeSet<String> = lines
         .iter()
         .filter_map(|line| {
@@ -131,16 +214,15 @@ pub async fn book_pickup(
         .filter_map(|category| category.required_certification.clone())
         .collect();
     let total_weight: Decimal = lines.iter().map(|line| line.total_weight_kg.0).sum();
-
-    let order = pickup_order::ActiveModel {
-        id: Set(order_id),
-        number: Set(number),
+    pickup_order::ActiveModel {
+        id: Set(placed.id),
+        number: Set(placed.number.clone()),
         quote_id: Set(quote.id),
-        customer_user_id: Set(booker.user_id()),
-        organization_id: Set(booker.organization_id()),
-        partner_id: Set(booker.partner_id()),
+        customer_user_id: Set(placed.booker.user_id()),
+        organization_id: Set(placed.booker.organization_id()),
+        partner_id: Set(placed.booker.partner_id()),
         external_reference: Set(request.external_reference.clone()),
-        status: Set(OrderStatus::Requested.as_str().to_owned()),
+        status: Set(OrderStatus::Requested.into()),
         version: Set(1),
         address_line1: Set(request.line1.clone()),
         address_line2: Set(request.line2.clone()),
@@ -148,10 +230,10 @@ pub async fn book_pickup(
         postal_code: Set(request.postal_code.clone()),
         latitude: Set(request.location.latitude),
         longitude: Set(request.location.longitude),
-        service_area_id: Set(area.id),
-        window_start: Set(window.start),
-        window_end: Set(window.end),
-        slot_start: Set(slot_start),
+        service_area_id: Set(placed.area),
+        window_start: Set(placed.window.start),
+        window_end: Set(placed.window.end),
+        slot_start: Set(placed.slot_start),
         contact_name: Set(request.contact_name.as_str().to_owned()),
         contact_phone: Set(request.contact_phone.as_str().to_owned()),
         notes: Set(request.notes.clone()),
@@ -165,112 +247,48 @@ pub async fn book_pickup(
         dispatch_round: Set(0),
         signature_ref: Set(None),
         photo_refs: Set(json!([])),
-        created_at: Set(now),
-        updated_at: Set(now),
+        created_at: Set(placed.now),
+        updated_at: Set(placed.now),
     }
-    .insert(&txn)
-    .await;
-    let order = match order {
-        Ok(order) => order,
-        Err(err) if is_unique_violation(&err) => {
-            return Err(AppError::Conflict(
-                "this externalReference is already used by another order".to_owned(),
-            ));
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let role = party.role(&order);
+}
+
+/// Inserts the order; CONFLICT when the partner's external reference is taken.
+async fn insert_order(
+    conn: &impl ConnectionTrait,
+    row: pickup_order::ActiveModel,
+) -> AppResult<pickup_order::Model> {
+    match row.insert(conn).await {
+        Ok(order) => Ok(order),
+        Err(err) if is_unique_violation(&err) => Err(AppError::Conflict(
+            "this externalReference is already used by another order".to_owned(),
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The order's first event: created REQUESTED by its booker.
+async fn record_creation(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    booker: Booker,
+    role: Role,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
     transition::record_event(
-        &txn,
-        order.id,
-        1,
-        None,
-        OrderStatus::Requested,
-        &None,
-        None,
-        booker.user_id(),
-        Some(role),
-        now,
+        conn,
+        NewEvent {
+            order_id: order.id,
+            sequence: 1,
+            from: None,
+            to: OrderStatus::Requested,
+            reason: None,
+            location: None,
+            actor_user: booker.user_id(),
+            actor_role: Some(role),
+            at,
+        },
     )
-    .await?;
-    insert_lines(&txn, order.id, &lines).await?;
-    let mut start = Change::new(Transition::StartDispatch, Actor::System, None, None, now);
-    start.reason = Some("booked".to_owned());
-    let order = transition::apply(&txn, &order, start).await?;
-    txn.commit().await?;
-    publish_order_update(state, order.id, order.version).await;
-    // Dispatch right away; if it fails now, the sweeper picks the order up.
-    if let Err(err) = crate::services::dispatch::dispatch_order(state, order.id).await {
-        tracing::warn!(error = ?err.into_anyhow(), order_id = %order.id, "dispatch after booking failed");
-    }
-    Ok(order)
-}
-
-/// Who books: a customer for themselves, or a partner for one of its customers.
-#[derive(Clone, Copy, Debug)]
-enum Booker {
-    Customer {
-        user_id: Uuid,
-        organization_id: Option<Uuid>,
-    },
-    Partner {
-        partner_id: Uuid,
-    },
-}
-
-impl Booker {
-    fn of(party: Party) -> AppResult<Self> {
-        match party {
-            Party::Customer {
-                user_id,
-                organization_id,
-            } => Ok(Self::Customer {
-                user_id,
-                organization_id,
-            }),
-            Party::Partner { partner_id } => Ok(Self::Partner { partner_id }),
-            Party::Collector { .. } | Party::Operator { .. } => Err(AppError::Forbidden),
-        }
-    }
-
-    fn user_id(self) -> Option<Uuid> {
-        match self {
-            Self::Customer { user_id, .. } => Some(user_id),
-            Self::Partner { .. } => None,
-        }
-    }
-
-    fn organization_id(self) -> Option<Uuid> {
-        match self {
-            Self::Customer {
-                organization_id, ..
-            } => organization_id,
-            Self::Partner { .. } => None,
-        }
-    }
-
-    fn partner_id(self) -> Option<Uuid> {
-        match self {
-            Self::Partner { partner_id } => Some(partner_id),
-            Self::Customer { .. } => None,
-        }
-    }
-
-    fn idempotency_scope(self) -> String {
-        match self {
-            Self::Customer { user_id, .. } => format!("user:{user_id}"),
-            Self::Partner { partner_id } => format!("partner:{partner_id}"),
-        }
-    }
-
-    /// Whether this booker may book `quote`: its own, or one nobody owns yet.
-    fn may_book(self, quote: &quote::Model) -> bool {
-        match (quote.owner_user_id, quote.owner_partner_id) {
-            (None, None) => true,
-            (Some(owner), _) => self.user_id() == Some(owner),
-            (None, Some(owner)) => self.partner_id() == Some(owner),
-        }
-    }
+    .await
 }
 
 /// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
@@ -286,11 +304,7 @@ async fn use_quote(
         Some(q) if booker.may_book(&q) => q,
         _ => return Err(AppError::NotFound("quote")),
     };
-    let stored: QuoteStatus = quote
-        .status
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored quote status: {e}")))?;
-    match QuoteStatus::at(stored, quote.valid_until, now) {
+    match QuoteStatus::at(quote.status.into(), quote.valid_until, now) {
         QuoteStatus::Expired => return Err(AppError::QuoteExpired),
         QuoteStatus::Used => {
             return Err(AppError::Conflict(
@@ -300,10 +314,7 @@ async fn use_quote(
         QuoteStatus::Active => {}
     }
     let mut mark = quote::Entity::update_many()
-        .col_expr(
-            quote::Column::Status,
-            Expr::value(QuoteStatus::Used.as_str()),
-        )
+        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used))
         .col_expr(quote::Column::UsedAt, Expr::value(now));
     mark = match booker {
         Booker::Customer { user_id, .. } => {
@@ -315,7 +326,7 @@ async fn use_quote(
     };
     let used = mark
         .filter(quote::Column::Id.eq(quote.id))
-        .filter(quote::Column::Status.eq(QuoteStatus::Active.as_str()))
+        .filter(quote::Column::Status.eq(QuoteStatus::Active))
         .filter(quote::Column::ValidUntil.gt(now))
         .exec(conn)
         .await?;

@@ -7,10 +7,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Party;
-use super::lifecycle::load;
-use super::transition::{self, Change, status_of};
-use super::updates::publish_order_update;
-use crate::domain::order::{OrderStatus, Transition};
+use super::lifecycle::{commit_and_announce, load};
+use super::transition::{self, Change};
+use crate::domain::order::{OrderStatus, PayoutStatus, Transition};
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
@@ -38,21 +37,15 @@ pub async fn complete_pickup(
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let mut change = Change::new(
-        Transition::Complete,
-        party.actor(),
-        party.actor_user(),
-        Some(party.role(&order)),
-        now,
-    );
-    change.sets.push((
-        pickup_order::Column::SignatureRef,
-        Expr::value(proof.signature_ref.clone()),
-    ));
-    change.sets.push((
-        pickup_order::Column::PhotoRefs,
-        Expr::value(json!(proof.photo_refs)),
-    ));
+    let change = Change::by(&party, &order, Transition::Complete, now)
+        .setting(
+            pickup_order::Column::SignatureRef,
+            Expr::value(proof.signature_ref.clone()),
+        )
+        .setting(
+            pickup_order::Column::PhotoRefs,
+            Expr::value(json!(proof.photo_refs)),
+        );
     let completed = transition::apply(&txn, &order, change).await?;
     let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
     payout::ActiveModel {
@@ -61,7 +54,7 @@ pub async fn complete_pickup(
         amount: Set(amount),
         currency: Set(completed.currency.clone()),
         method: Set("WALLET".to_owned()),
-        status: Set("PENDING".to_owned()),
+        status: Set(PayoutStatus::Pending.into()),
         created_at: Set(now),
         paid_at: Set(None),
     }
@@ -69,12 +62,10 @@ pub async fn complete_pickup(
     .await?;
     if let Some(partner_id) = completed.partner_id {
         let data = json!({"orderId": completed.id, "number": completed.number, "externalReference": completed.external_reference,
-                          "amount": amount.0.to_string(), "currency": completed.currency, "status": "PENDING"});
+                          "amount": amount.0.to_string(), "currency": completed.currency, "status": PayoutStatus::Pending.as_str()});
         outbox::enqueue(&txn, partner_id, WebhookEventType::Payout, data, now).await?;
     }
-    txn.commit().await?;
-    publish_order_update(state, completed.id, completed.version).await;
-    Ok(completed)
+    commit_and_announce(state, txn, completed, Vec::new()).await
 }
 
 /// The customer rates the collector of a COMPLETED order, once (1 to 5 stars).
@@ -96,7 +87,7 @@ pub async fn rate_collector(
     let Party::Customer { user_id, .. } = party else {
         return Err(AppError::Forbidden);
     };
-    if status_of(&order)? != OrderStatus::Completed {
+    if OrderStatus::from(order.status) != OrderStatus::Completed {
         return Err(AppError::InvalidState(
             "only a completed pickup can be rated".to_owned(),
         ));

@@ -3,6 +3,8 @@
 //! authorization.
 
 mod access;
+mod assignment;
+mod booker;
 mod booking;
 mod completion;
 mod idempotency;
@@ -10,18 +12,20 @@ mod inspection;
 mod lifecycle;
 mod read;
 pub mod relations;
+mod reschedule;
 mod slots;
 pub mod transition;
 pub mod updates;
 
 pub use access::Party;
+pub use assignment::assign_collector;
 pub use booking::{BookingRequest, book_pickup};
 pub use completion::{CompletionProof, complete_pickup, rate_collector};
 pub use inspection::{InspectedLine, record_inspection};
 pub use lifecycle::{
-    assign_collector, cancel_pickup, give_up, mark_arrived, report_failed_pickup,
-    reschedule_pickup, respond_to_final_offer, start_trip,
+    cancel_pickup, give_up, mark_arrived, report_failed_pickup, respond_to_final_offer, start_trip,
 };
 pub use read::{OrderFilter, find_order, list_orders};
+pub use reschedule::reschedule_pickup;
 pub use slots::{SlotAvailability, available_windows};
 pub use updates::{order_updates, publish_order_update};

@@ -65,7 +65,7 @@ pub async fn list_orders(
         Party::Operator { .. } => query,
     };
     if let Some(status) = filter.status {
-        query = query.filter(pickup_order::Column::Status.eq(status.as_str()));
+        query = query.filter(pickup_order::Column::Status.eq(status));
     }
     if let Some(from) = filter.from {
         query = query.filter(pickup_order::Column::WindowStart.gte(from));

@@ -3,11 +3,23 @@
 
 use std::collections::HashMap;
 
-use entity::{collector, order_event, order_line, payout, user};
+use entity::{collector, order_event, order_line, payout, pickup_order, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::error::AppResult;
+
+/// Orders by id (an offer's order, for collectors; visibility is the caller's check).
+pub async fn orders_by_id(
+    conn: &impl ConnectionTrait,
+    order_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, pickup_order::Model>> {
+    let rows = pickup_order::Entity::find()
+        .filter(pickup_order::Column::Id.is_in(order_ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
 
 /// Lines of each order, in order.
 pub async fn lines_by_order(
@@ -87,15 +99,9 @@ pub async fn working_collectors(
 ) -> AppResult<HashMap<Uuid, bool>> {
     use crate::domain::order::OrderStatus;
     use entity::pickup_order;
-    let working = [
-        OrderStatus::EnRoute,
-        OrderStatus::Arrived,
-        OrderStatus::Inspected,
-        OrderStatus::AwaitingCustomer,
-    ];
     let rows = pickup_order::Entity::find()
         .filter(pickup_order::Column::CollectorId.is_in(collector_ids.iter().copied()))
-        .filter(pickup_order::Column::Status.is_in(working.iter().map(|s| s.as_str())))
+        .filter(pickup_order::Column::Status.is_in(OrderStatus::working()))
         .all(conn)
         .await?;
     Ok(rows

@@ -8,23 +8,26 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+use super::access::Party;
 use crate::domain::Role;
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::{Actor, OrderStatus, Transition, TransitionError};
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
+use crate::infra::order_signals::WithdrawnOffer;
 use crate::services::partners::outbox;
 
-/// One requested change.
+/// One requested change, built from who acts and what happens, then refined with
+/// [`Change::because`], [`Change::at_location`] and [`Change::setting`].
 pub struct Change {
     /// What happens.
     pub transition: Transition,
     /// Who does it, for the state machine.
     pub actor: Actor,
-    /// The acting user, if any (None for the system).
+    /// The acting user, if any (None for the system and partners).
     pub actor_user: Option<Uuid>,
-    /// The acting role, recorded in the event.
+    /// The acting role, recorded in the event (None for the system).
     pub actor_role: Option<Role>,
     /// Why (cancellations, failures).
     pub reason: Option<String>,
@@ -37,41 +40,60 @@ pub struct Change {
 }
 
 impl Change {
-    /// A change with no location and no extra columns.
-    pub fn new(
+    /// `party` does `transition` to `order` at `at`.
+    pub fn by(
+        party: &Party,
+        order: &pickup_order::Model,
         transition: Transition,
-        actor: Actor,
-        actor_user: Option<Uuid>,
-        actor_role: Option<Role>,
         at: DateTime<Utc>,
     ) -> Self {
         Self {
+            actor: party.actor(),
+            actor_user: party.actor_user(),
+            actor_role: Some(party.role(order)),
+            ..Self::by_system(transition, at)
+        }
+    }
+
+    /// reloop itself (dispatcher, sweeper) does `transition` at `at`.
+    pub fn by_system(transition: Transition, at: DateTime<Utc>) -> Self {
+        Self {
             transition,
-            actor,
-            actor_user,
-            actor_role,
+            actor: Actor::System,
+            actor_user: None,
+            actor_role: None,
             reason: None,
             location: None,
             at,
             sets: Vec::new(),
         }
     }
-}
 
-/// The stored status of `order`.
-pub fn status_of(order: &pickup_order::Model) -> AppResult<OrderStatus> {
-    order
-        .status
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored order status: {e}")))
+    /// Records why.
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Records where.
+    pub fn at_location(mut self, location: Option<GeoPoint>) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// Also sets `column` to `value` in the same conditional update.
+    pub fn setting(mut self, column: pickup_order::Column, value: impl Into<SimpleExpr>) -> Self {
+        self.sets.push((column, value.into()));
+        self
+    }
 }
 
 /// The outcome of a transition.
 pub struct Applied {
     /// The order after the change.
     pub order: pickup_order::Model,
-    /// Offers withdrawn because the order left dispatch: (offer, collector).
-    pub withdrawn: Vec<(Uuid, Uuid)>,
+    /// Offers withdrawn because the order left dispatch.
+    pub withdrawn: Vec<WithdrawnOffer>,
 }
 
 /// Applies `change` to `order` (as read in this transaction) and returns the new row.
@@ -90,7 +112,7 @@ pub async fn apply_with_effects(
     order: &pickup_order::Model,
     change: Change,
 ) -> AppResult<Applied> {
-    let from = status_of(order)?;
+    let from = OrderStatus::from(order.status);
     let to = from
         .apply(change.transition, change.actor)
         .map_err(|err| match err {
@@ -99,50 +121,22 @@ pub async fn apply_with_effects(
             }
             TransitionError::NotAllowed { .. } => AppError::Forbidden,
         })?;
-    let next_version = order.version + 1;
-    let mut update = pickup_order::Entity::update_many()
-        .col_expr(pickup_order::Column::Status, Expr::value(to.as_str()))
-        .col_expr(pickup_order::Column::Version, Expr::value(next_version))
-        .col_expr(pickup_order::Column::UpdatedAt, Expr::value(change.at));
-    for (column, value) in change.sets {
-        update = update.col_expr(column, value);
-    }
-    let updated = update
-        .filter(pickup_order::Column::Id.eq(order.id))
-        .filter(pickup_order::Column::Version.eq(order.version))
-        .exec(conn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "the order changed meanwhile; read it again".to_owned(),
-        ));
-    }
-    record_event(
-        conn,
-        order.id,
-        next_version,
-        Some(from),
+    let event = NewEvent {
+        order_id: order.id,
+        sequence: order.version + 1,
+        from: Some(from),
         to,
-        &change.reason,
-        change.location,
-        change.actor_user,
-        change.actor_role,
-        change.at,
-    )
-    .await?;
+        reason: change.reason,
+        location: change.location,
+        actor_user: change.actor_user,
+        actor_role: change.actor_role,
+        at: change.at,
+    };
+    update_if_unchanged(conn, order, &event, change.sets).await?;
     if let Some(partner_id) = order.partner_id {
-        notify_partner(
-            conn,
-            order,
-            partner_id,
-            from,
-            to,
-            &change.reason,
-            next_version,
-            change.at,
-        )
-        .await?;
+        notify_partner(conn, order, partner_id, &event).await?;
     }
+    record_event(conn, event).await?;
     let withdrawn = if from == OrderStatus::Dispatching && to != OrderStatus::Dispatching {
         withdraw_pending_offers(conn, order.id, change.at).await?
     } else {
@@ -155,22 +149,47 @@ pub async fn apply_with_effects(
     Ok(Applied { order, withdrawn })
 }
 
+/// Moves the row to `event.to` and version `event.sequence` (plus `sets`), only if it is
+/// still at the version read: CONFLICT when someone else changed it meanwhile.
+async fn update_if_unchanged(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    event: &NewEvent,
+    sets: Vec<(pickup_order::Column, SimpleExpr)>,
+) -> AppResult<()> {
+    let mut update = pickup_order::Entity::update_many()
+        .col_expr(pickup_order::Column::Status, Expr::value(event.to))
+        .col_expr(pickup_order::Column::Version, Expr::value(event.sequence))
+        .col_expr(pickup_order::Column::UpdatedAt, Expr::value(event.at));
+    for (column, value) in sets {
+        update = update.col_expr(column, value);
+    }
+    let updated = update
+        .filter(pickup_order::Column::Id.eq(order.id))
+        .filter(pickup_order::Column::Version.eq(order.version))
+        .exec(conn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "the order changed meanwhile; read it again".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes the partner's webhook events for a transition into the outbox, in the same
 /// transaction: every status change, and the dispatch outcome when there is one.
-#[expect(clippy::too_many_arguments, reason = "the facts of one transition")]
 async fn notify_partner(
     conn: &impl ConnectionTrait,
     order: &pickup_order::Model,
     partner_id: Uuid,
-    from: OrderStatus,
-    to: OrderStatus,
-    reason: &Option<String>,
-    version: i32,
-    at: DateTime<Utc>,
+    event: &NewEvent,
 ) -> AppResult<()> {
+    let (from, to, at) = (event.from, event.to, event.at);
     let data = serde_json::json!({
         "orderId": order.id, "number": order.number, "externalReference": order.external_reference,
-        "fromStatus": from.as_str(), "toStatus": to.as_str(), "version": version, "reason": reason, "at": at,
+        "fromStatus": from.map(OrderStatus::as_str), "toStatus": to.as_str(), "version": event.sequence,
+        "reason": event.reason, "at": at,
     });
     outbox::enqueue(
         conn,
@@ -180,7 +199,7 @@ async fn notify_partner(
         at,
     )
     .await?;
-    if from == OrderStatus::Dispatching
+    if from == Some(OrderStatus::Dispatching)
         && matches!(to, OrderStatus::Assigned | OrderStatus::Unfulfilled)
     {
         outbox::enqueue(conn, partner_id, WebhookEventType::OfferOutcome, data, at).await?;
@@ -188,15 +207,15 @@ async fn notify_partner(
     Ok(())
 }
 
-/// Marks the order's PENDING offers WITHDRAWN; returns (offer, collector) of each.
+/// Marks the order's PENDING offers WITHDRAWN and returns them.
 pub async fn withdraw_pending_offers(
     conn: &impl ConnectionTrait,
     order_id: Uuid,
     at: DateTime<Utc>,
-) -> AppResult<Vec<(Uuid, Uuid)>> {
+) -> AppResult<Vec<WithdrawnOffer>> {
     let pending = job_offer::Entity::find()
         .filter(job_offer::Column::OrderId.eq(order_id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .all(conn)
         .await?;
     if pending.is_empty() {
@@ -205,48 +224,58 @@ pub async fn withdraw_pending_offers(
     job_offer::Entity::update_many()
         .col_expr(
             job_offer::Column::Status,
-            Expr::value(OfferStatus::Withdrawn.as_str()),
+            Expr::value(OfferStatus::Withdrawn),
         )
         .col_expr(job_offer::Column::RespondedAt, Expr::value(at))
         .filter(job_offer::Column::OrderId.eq(order_id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending.as_str()))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
         .exec(conn)
         .await?;
     Ok(pending
         .into_iter()
-        .map(|o| (o.id, o.collector_id))
+        .map(|o| WithdrawnOffer {
+            offer_id: o.id,
+            collector_id: o.collector_id,
+        })
         .collect())
 }
 
-/// Appends event number `sequence` (the order's version after the change).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "an event row is exactly these fields"
-)]
-pub async fn record_event(
-    conn: &impl ConnectionTrait,
-    order_id: Uuid,
-    sequence: i32,
-    from: Option<OrderStatus>,
-    to: OrderStatus,
-    reason: &Option<String>,
-    location: Option<GeoPoint>,
-    actor_user: Option<Uuid>,
-    actor_role: Option<Role>,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
+/// One event row to append: the order's trail of who moved it where, when and why.
+pub struct NewEvent {
+    /// The order.
+    pub order_id: Uuid,
+    /// The order's version after the change.
+    pub sequence: i32,
+    /// The state before (None at creation).
+    pub from: Option<OrderStatus>,
+    /// The state after.
+    pub to: OrderStatus,
+    /// Why.
+    pub reason: Option<String>,
+    /// Where (collector steps).
+    pub location: Option<GeoPoint>,
+    /// The acting user (None for the system and partners).
+    pub actor_user: Option<Uuid>,
+    /// The acting role (None for the system).
+    pub actor_role: Option<Role>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Appends `event` to its order's trail.
+pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppResult<()> {
     order_event::ActiveModel {
         id: Set(Uuid::new_v4()),
-        order_id: Set(order_id),
-        sequence: Set(sequence),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
-        actor_user_id: Set(actor_user),
-        actor_role: Set(actor_role.map(|r| r.as_str().to_owned())),
-        reason: Set(reason.clone()),
-        latitude: Set(location.map(|l| l.latitude)),
-        longitude: Set(location.map(|l| l.longitude)),
-        at: Set(at),
+        order_id: Set(event.order_id),
+        sequence: Set(event.sequence),
+        from_status: Set(event.from.map(Into::into)),
+        to_status: Set(event.to.into()),
+        actor_user_id: Set(event.actor_user),
+        actor_role: Set(event.actor_role.map(Into::into)),
+        reason: Set(event.reason),
+        latitude: Set(event.location.map(|l| l.latitude)),
+        longitude: Set(event.location.map(|l| l.longitude)),
+        at: Set(event.at),
     }
     .insert(conn)
     .await?;

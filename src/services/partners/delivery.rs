@@ -23,7 +23,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::webhooks::check_url;
-use crate::domain::partner::{retry_delay_ms, sign};
+use crate::domain::partner::{DeliveryStatus, retry_delay_ms, sign};
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> AppResul
             .unwrap_or_else(|_| chrono::Duration::seconds(30));
     let txn = state.begin_write().await?;
     let mut due = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Status.eq("PENDING"))
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any()
@@ -111,7 +111,9 @@ async fn attempt(
     .await?;
     let code = outcome.status.map(i32::from);
     match outcome.status {
-        Some(200..=299) => finish(state, delivery, "DELIVERED", code, None, None).await,
+        Some(200..=299) => {
+            finish(state, delivery, DeliveryStatus::Delivered, code, None, None).await
+        }
         Some(410) => {
             webhook::Entity::update_many()
                 .col_expr(webhook::Column::Enabled, Expr::value(false))
@@ -125,7 +127,7 @@ async fn attempt(
             finish(
                 state,
                 delivery,
-                "FAILED",
+                DeliveryStatus::Failed,
                 code,
                 Some("410 Gone: endpoint disabled".to_owned()),
                 None,
@@ -135,7 +137,15 @@ async fn attempt(
         _ if u32::try_from(number).unwrap_or(u32::MAX)
             >= state.config.partners.webhook_max_attempts =>
         {
-            finish(state, delivery, "FAILED", code, outcome.error, None).await
+            finish(
+                state,
+                delivery,
+                DeliveryStatus::Failed,
+                code,
+                outcome.error,
+                None,
+            )
+            .await
         }
         _ => {
             let settings = &state.config.partners;
@@ -150,7 +160,15 @@ async fn attempt(
             let next = state.clock.now()
                 + chrono::Duration::milliseconds(i64::try_from(delay).unwrap_or(i64::MAX));
             let error = outcome.error.or_else(|| code.map(|c| format!("HTTP {c}")));
-            finish(state, delivery, "PENDING", code, error, Some(next)).await
+            finish(
+                state,
+                delivery,
+                DeliveryStatus::Pending,
+                code,
+                error,
+                Some(next),
+            )
+            .await
         }
     }
 }
@@ -219,7 +237,7 @@ async fn give_up_unsent(
     reason: &str,
 ) -> AppResult<()> {
     let mut row: webhook_delivery::ActiveModel = delivery.clone().into();
-    row.status = Set("FAILED".to_owned());
+    row.status = Set(DeliveryStatus::Failed.into());
     row.last_error = Set(Some(reason.to_owned()));
     row.locked_until = Set(None);
     row.update(&state.db).await?;
@@ -229,13 +247,13 @@ async fn give_up_unsent(
 async fn finish(
     state: &AppState,
     delivery: &webhook_delivery::Model,
-    status: &str,
+    status: DeliveryStatus,
     code: Option<i32>,
     error: Option<String>,
     next_attempt: Option<DateTime<Utc>>,
 ) -> AppResult<()> {
     let mut row: webhook_delivery::ActiveModel = delivery.clone().into();
-    row.status = Set(status.to_owned());
+    row.status = Set(status.into());
     row.attempts = Set(delivery.attempts + 1);
     row.last_status_code = Set(code);
     row.last_error = Set(error);
@@ -243,7 +261,7 @@ async fn finish(
     if let Some(next) = next_attempt {
         row.next_attempt_at = Set(next);
     }
-    if status == "DELIVERED" {
+    if status == DeliveryStatus::Delivered {
         row.delivered_at = Set(Some(state.clock.now()));
     }
     row.update(&state.db).await?;

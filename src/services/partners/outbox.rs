@@ -8,7 +8,7 @@ use entity::{webhook, webhook_delivery, webhook_event};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use crate::domain::partner::WebhookEventType;
+use crate::domain::partner::{DeliveryStatus, WebhookEventType};
 use crate::error::AppResult;
 
 /// Records `event_type` with `data` for `partner_id` and queues a delivery to each of
@@ -40,7 +40,7 @@ pub async fn enqueue(
             webhook_id: Set(endpoint.id),
             event_id: Set(event.id),
             partner_id: Set(partner_id),
-            status: Set("PENDING".to_owned()),
+            status: Set(DeliveryStatus::Pending.into()),
             attempts: Set(0),
             next_attempt_at: Set(now),
             locked_until: Set(None),

@@ -15,7 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::domain::partner::WebhookEventType;
+use crate::domain::partner::{DeliveryStatus, WebhookEventType};
 use crate::error::{AppError, AppResult};
 use crate::services::pagination::{Page, after_desc};
 use crate::state::AppState;
@@ -172,7 +172,7 @@ pub async fn redeliver(
         webhook_id: Set(original.webhook_id),
         event_id: Set(original.event_id),
         partner_id: Set(partner_id),
-        status: Set("PENDING".to_owned()),
+        status: Set(DeliveryStatus::Pending.into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

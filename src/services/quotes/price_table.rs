@@ -13,9 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::pricing::{PriceTable, PricingRules};
 use crate::error::{AppError, AppResult};
-use crate::services::catalog::cache::CatalogSnapshot;
+use crate::infra::catalog_cache::CatalogSnapshot;
 use crate::services::catalog::material_prices::current_prices;
-use crate::state::AppState;
 
 /// Names the pricing rules in code; part of every table version.
 const RULES_VERSION: &str = "rules-v1";
@@ -46,17 +45,21 @@ impl Memo {
 }
 
 impl PriceTables {
-    /// The table a quote made now is priced with.
-    pub async fn current(&self, state: &AppState) -> AppResult<Arc<PriceTable>> {
-        let now = state.clock.now();
-        let snapshot = state.catalog.snapshot(&state.db).await?;
+    /// The table a quote made at `now` is priced with, from the catalog `snapshot` in
+    /// force, in `currency`.
+    pub fn current(
+        &self,
+        snapshot: &Arc<CatalogSnapshot>,
+        now: DateTime<Utc>,
+        currency: &str,
+    ) -> AppResult<Arc<PriceTable>> {
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(memo) = current.as_ref().filter(|m| m.holds_for(&snapshot, now)) {
+        if let Some(memo) = current.as_ref().filter(|m| m.holds_for(snapshot, now)) {
             return Ok(Arc::clone(&memo.table));
         }
-        let table = Arc::new(build(&snapshot, now, &state.config.currency)?);
+        let table = Arc::new(build(snapshot, now, currency)?);
         *current = Some(Memo {
-            snapshot: Arc::downgrade(&snapshot),
+            snapshot: Arc::downgrade(snapshot),
             built_at: now,
             next_change: snapshot
                 .material_prices

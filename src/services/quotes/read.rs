@@ -30,11 +30,7 @@ impl QuoteView {
         lines: Vec<quote_line::Model>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> AppResult<Self> {
-        let stored: QuoteStatus = quote
-            .status
-            .parse()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored quote status: {e}")))?;
-        let status = QuoteStatus::at(stored, quote.valid_until, now);
+        let status = QuoteStatus::at(quote.status.into(), quote.valid_until, now);
         Ok(Self {
             quote,
             lines: lines.into_iter().map(Arc::new).collect(),

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use entity::enums::{OfferStatus, OrderStatus};
 use entity::{job_offer, pickup_order};
 use futures_util::future::join_all;
 use sea_orm::{Database, EntityTrait};
@@ -255,15 +256,16 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
     let allowance =
         chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1);
     for offer in &offers {
-        match offer.status.as_str() {
-            "ACCEPTED" => accepted.entry(offer.order_id).or_default().push(offer),
-            "PENDING" => {
+        match offer.status {
+            OfferStatus::Accepted => accepted.entry(offer.order_id).or_default().push(offer),
+            OfferStatus::Pending => {
                 assert!(
                     offer.expires_at + allowance >= checked_at,
                     "an overdue offer was not expired after the restart: {offer:?} (checked at {checked_at})"
                 );
                 assert_eq!(
-                    orders[&offer.order_id].status, "DISPATCHING",
+                    orders[&offer.order_id].status,
+                    OrderStatus::Dispatching,
                     "a pending offer for an order out of dispatch: {offer:?}"
                 );
             }
@@ -280,7 +282,7 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
     let mut assigned = 0;
     for order in orders.values() {
         let held = accepted.get(&order.id);
-        if order.status == "ASSIGNED" {
+        if order.status == OrderStatus::Assigned {
             assigned += 1;
             let offer = held
                 .and_then(|h| h.first())
@@ -289,7 +291,7 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
         } else {
             assert!(
                 held.is_none(),
-                "an accepted offer for an order that is {}: {held:?}",
+                "an accepted offer for an order that is {:?}: {held:?}",
                 order.status
             );
         }

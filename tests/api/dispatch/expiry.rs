@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use entity::enums::OfferStatus;
 use entity::job_offer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -53,12 +54,12 @@ async fn when_the_first_offer_expires_the_sweeper_widens_the_search_to_the_next_
         .all(&app.state.db)
         .await
         .expect("offers");
-    let mut statuses: Vec<(String, i32)> =
-        stored.iter().map(|o| (o.status.clone(), o.round)).collect();
-    statuses.sort();
+    let mut statuses: Vec<(OfferStatus, i32)> =
+        stored.iter().map(|o| (o.status, o.round)).collect();
+    statuses.sort_by_key(|(_, round)| *round);
     assert_eq!(
         statuses,
-        [("EXPIRED".to_owned(), 1), ("PENDING".to_owned(), 2)]
+        [(OfferStatus::Expired, 1), (OfferStatus::Pending, 2)]
     );
 
     let won = accept(&app, &far, second["id"].as_str().expect("id")).await;

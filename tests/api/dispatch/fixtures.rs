@@ -192,8 +192,9 @@ pub async fn go_online(app: &TestApp, collector: &Collector, km: f64) {
     go_online_at(app, collector, north_of_pickup(km)).await;
 }
 
-/// The collector's open offers.
+/// The collector's open offers, once dispatch has acted on everything announced.
 pub async fn my_offers(app: &TestApp, collector: &Collector) -> Vec<Value> {
+    app.dispatch_settled().await;
     let response = app
         .gql(
             Some(&collector.account.access),

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use entity::enums::OfferStatus;
 use entity::job_offer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -17,7 +18,7 @@ use super::fixtures::{
 use crate::helpers::{TestApp, spawn_app_with};
 
 /// The statuses of an order's offers, by collector profile id.
-async fn offer_statuses(app: &TestApp, order_id: &str) -> HashMap<String, String> {
+async fn offer_statuses(app: &TestApp, order_id: &str) -> HashMap<String, OfferStatus> {
     job_offer::Entity::find()
         .filter(job_offer::Column::OrderId.eq(uuid::Uuid::parse_str(order_id).expect("uuid")))
         .all(&app.state.db)
@@ -51,7 +52,10 @@ async fn reassigning_to_a_collector_force_assigns_and_withdraws_the_pending_offe
     assert_eq!(order["collector"]["id"], chosen.id.as_str(), "{forced}");
     let statuses = offer_statuses(&app, &order_id).await;
     assert_eq!(statuses.len(), 2, "{statuses:?}");
-    assert!(statuses.values().all(|s| s == "WITHDRAWN"), "{statuses:?}");
+    assert!(
+        statuses.values().all(|s| *s == OfferStatus::Withdrawn),
+        "{statuses:?}"
+    );
     assert!(my_offers(&app, &first).await.is_empty());
     assert!(my_offers(&app, &second).await.is_empty());
     let late = accept(&app, &first, first_offer["id"].as_str().expect("id")).await;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use entity::enums::{OfferStatus, OrderStatus};
 use entity::{job_offer, pickup_order};
 use futures_util::future::join_all;
 use futures_util::{StreamExt, stream};
@@ -268,8 +269,8 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         .await
         .expect("offers")
     {
-        assert_ne!(offer.status, "PENDING", "{offer:?}");
-        if offer.status == "ACCEPTED" {
+        assert_ne!(offer.status, OfferStatus::Pending, "{offer:?}");
+        if offer.status == OfferStatus::Accepted {
             accepted
                 .entry(offer.order_id.to_string())
                 .or_default()
@@ -280,7 +281,7 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         let order = &orders[order_id];
         let holders = accepted.get(order_id).cloned().unwrap_or_default();
         assert_eq!(holders.len(), 1, "order {order_id}: {holders:?}");
-        assert_eq!(order.status, "ASSIGNED", "{order:?}");
+        assert_eq!(order.status, OrderStatus::Assigned, "{order:?}");
         let collector_id = order.collector_id.map(|c| c.to_string());
         assert_eq!(collector_id.as_deref(), Some(holders[0].as_str()));
         let winner = winners[order_id.as_str()][0];

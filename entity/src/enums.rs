@@ -1,0 +1,97 @@
+//! Closed sets of values stored as text columns (sea-orm active enums).
+//!
+//! The stored text is exactly what earlier versions wrote, so no data migration is
+//! needed; a value outside the set fails to load instead of being parsed in each place
+//! that reads it. The root crate maps each of these to its domain twin in one place
+//! (`reloop::infra::stored`), with exhaustive matches, so a variant added on one side
+//! and not the other does not compile.
+
+use sea_orm::entity::prelude::*;
+
+/// Declares a text-backed active enum whose variants are stored as the given strings.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name {
+            $(#[sea_orm(string_value = $text)] $variant),+
+        }
+    };
+}
+
+text_enum! {
+    /// `pickup_orders.status`, `order_events.from_status` and `to_status`.
+    OrderStatus {
+        Requested => "REQUESTED",
+        Dispatching => "DISPATCHING",
+        Assigned => "ASSIGNED",
+        EnRoute => "EN_ROUTE",
+        Arrived => "ARRIVED",
+        Inspected => "INSPECTED",
+        AwaitingCustomer => "AWAITING_CUSTOMER",
+        Completed => "COMPLETED",
+        Cancelled => "CANCELLED",
+        Unfulfilled => "UNFULFILLED",
+        Failed => "FAILED",
+    }
+}
+
+text_enum! {
+    /// `job_offers.status`.
+    OfferStatus {
+        Pending => "PENDING",
+        Accepted => "ACCEPTED",
+        Declined => "DECLINED",
+        Expired => "EXPIRED",
+        Withdrawn => "WITHDRAWN",
+    }
+}
+
+text_enum! {
+    /// `quotes.status`: ACTIVE or USED (EXPIRED is derived from `valid_until`, but a
+    /// row may carry it).
+    QuoteStatus {
+        Active => "ACTIVE",
+        Expired => "EXPIRED",
+        Used => "USED",
+    }
+}
+
+text_enum! {
+    /// `payouts.status`.
+    PayoutStatus {
+        Pending => "PENDING",
+        Paid => "PAID",
+        Failed => "FAILED",
+    }
+}
+
+text_enum! {
+    /// `webhook_deliveries.status`.
+    DeliveryStatus {
+        Pending => "PENDING",
+        Delivered => "DELIVERED",
+        Failed => "FAILED",
+    }
+}
+
+text_enum! {
+    /// `collectors.status`.
+    CollectorStatus {
+        Offline => "OFFLINE",
+        Available => "AVAILABLE",
+        Busy => "BUSY",
+    }
+}
+
+text_enum! {
+    /// `users.role` and `order_events.actor_role`.
+    Role {
+        Household => "HOUSEHOLD",
+        Business => "BUSINESS",
+        Collector => "COLLECTOR",
+        Partner => "PARTNER",
+        Operator => "OPERATOR",
+    }
+}
