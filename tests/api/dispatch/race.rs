@@ -143,7 +143,12 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         assert_eq!(offers.len(), ORDERS, "collector {i} holds every order");
         for offer in offers {
             per_order
-                .entry(offer["order"]["id"].as_str().expect("order").to_owned())
+                .entry(
+                    offer["order"]["id"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("order: {offer}"))
+                        .to_owned(),
+                )
                 .or_default()
                 .push((i, offer["id"].as_str().expect("offer").to_owned()));
         }
