@@ -118,7 +118,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         &config.auth.audience,
         config.auth.access_token_ttl,
     )?;
-    let adapters = Adapters::connect(&config).await?;
+    let adapters = Adapters::connect(&config, &clock).await?;
     let metrics = Metrics::new()?;
     let catalog = Arc::new(CatalogCache::new(Duration::from_secs(30)));
     let write_gate = db::WriteGate::for_connection(&db);
@@ -151,12 +151,12 @@ struct Adapters {
 }
 
 impl Adapters {
-    async fn connect(config: &Config) -> anyhow::Result<Self> {
+    async fn connect(config: &Config, clock: &Arc<dyn Clock>) -> anyhow::Result<Self> {
         let Some(url) = &config.redis_url else {
             return Ok(Self {
                 geo: Arc::new(InMemoryGeoIndex::default()),
                 pubsub: Arc::new(InMemoryPubSub::default()),
-                rate_limiter: Arc::new(InMemoryRateLimiter::default()),
+                rate_limiter: Arc::new(InMemoryRateLimiter::new(Arc::clone(clock))),
                 redis: None,
             });
         };
@@ -174,7 +174,7 @@ impl Adapters {
         Ok(Self {
             geo: Arc::new(RedisGeoIndex::new(&conn)),
             pubsub: Arc::new(pubsub),
-            rate_limiter: Arc::new(RedisRateLimiter::new(&conn)),
+            rate_limiter: Arc::new(RedisRateLimiter::new(&conn, Arc::clone(clock))),
             redis: Some(conn),
         })
     }

@@ -2,6 +2,7 @@
 //! database per test: a SQLite file by default, a new PostgreSQL database when
 //! `RELOOP_TEST_DATABASE_URL` is set, and Redis when `RELOOP_TEST_REDIS_URL` is set.
 
+mod fixtures;
 mod helpers;
 
 mod auth;

@@ -1,20 +1,19 @@
 //! Real `reloop` server processes for the multi-instance and crash tests (dispatch and
-//! partners), with a small
-//! GraphQL client over HTTP and `graphql-transport-ws` that works with any of them.
+//! partners), with a GraphQL client over HTTP; their sockets are the suite's one
+//! [`WsClient`].
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
 pub use crate::helpers::fresh_postgres_database;
-use crate::helpers::{Account, PASSWORD, REGISTER, TEST_JWT_SECRET, account_from, env};
+use crate::helpers::{
+    Account, PASSWORD, REGISTER, TEST_JWT_SECRET, WsClient, account_from, env, eventually,
+};
 
 /// The PostgreSQL admin URL and the Redis URL, when this run has both.
 pub fn postgres_and_redis() -> Option<(String, String)> {
@@ -103,31 +102,27 @@ impl Deployment {
             .expect("start reloop");
         let server = Server {
             child,
-            port,
             address: format!("http://127.0.0.1:{port}"),
             http: reqwest::Client::builder()
                 .pool_idle_timeout(Duration::from_secs(1))
                 .build()
                 .expect("client"),
         };
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
+        let what = format!(
+            "reloop to answer /health (see {})",
+            data_dir.join("server.log").display()
+        );
+        eventually(Duration::from_secs(60), &what, || async {
             let up = server
                 .http
                 .get(format!("{}/health", server.address))
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success());
-            if up {
-                return server;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "reloop did not start; see {}",
-                data_dir.join("server.log").display()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            up.then_some(())
+        })
+        .await;
+        server
     }
 
     /// Runs `reloop create-operator` and returns the email (password [`PASSWORD`]).
@@ -151,8 +146,6 @@ impl Deployment {
 /// One running server process (killed when dropped).
 pub struct Server {
     child: Child,
-    /// The listening port.
-    pub port: u16,
     /// `http://127.0.0.1:PORT`.
     pub address: String,
     /// The HTTP client.
@@ -246,76 +239,7 @@ impl Server {
     }
 
     /// A `graphql-transport-ws` socket signed in with `token`, acknowledged.
-    pub async fn ws(&self, token: &str) -> Ws {
-        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
-            .into_client_request()
-            .expect("ws request");
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
-        let (socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("ws connect");
-        let mut ws = Ws { socket };
-        ws.send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
-            .await;
-        let ack = ws.next_json().await;
-        assert_eq!(ack["type"], "connection_ack", "{ack}");
-        ws
-    }
-}
-
-/// A minimal `graphql-transport-ws` client.
-pub struct Ws {
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-}
-
-impl Ws {
-    async fn send(&mut self, message: Value) {
-        self.socket
-            .send(Message::text(message.to_string()))
-            .await
-            .expect("ws send");
-    }
-
-    /// Subscribes `query` as "1" and gives the server time to attach it.
-    pub async fn subscribe(&mut self, query: &str) {
-        self.send(json!({"id": "1", "type": "subscribe", "payload": {"query": query}}))
-            .await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-
-    /// The next JSON message within 15 s (pings answered).
-    pub async fn next_json(&mut self) -> Value {
-        loop {
-            let frame = tokio::time::timeout(Duration::from_secs(15), self.socket.next())
-                .await
-                .expect("a WebSocket message within 15 s");
-            match frame {
-                Some(Ok(Message::Text(text))) => {
-                    let message: Value = serde_json::from_str(&text).expect("JSON");
-                    if message["type"] == "ping" {
-                        self.send(json!({"type": "pong"})).await;
-                        continue;
-                    }
-                    return message;
-                }
-                Some(Ok(Message::Close(frame))) => panic!("socket closed: {frame:?}"),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => panic!("socket error: {e}"),
-                None => panic!("socket ended"),
-            }
-        }
-    }
-
-    /// The next `next` message's data.
-    pub async fn next_data(&mut self) -> Value {
-        let message = self.next_json().await;
-        assert_eq!(message["type"], "next", "{message}");
-        assert!(message["payload"]["errors"].is_null(), "{message}");
-        message["payload"]["data"].clone()
+    pub async fn ws(&self, token: &str) -> WsClient {
+        WsClient::signed_in(&self.address, token).await
     }
 }

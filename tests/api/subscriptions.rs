@@ -1,26 +1,14 @@
 //! Subscriptions over `graphql-transport-ws`: authentication in `connection_init`,
 //! protocol close codes, and events fed from pub/sub.
 
-use std::time::Duration;
-
 use serde_json::json;
 
-use crate::helpers::{TestApp, WsEvent, spawn_app, spawn_app_with};
+use crate::helpers::metrics::{metrics_text, open_subscriptions, open_subscriptions_for};
+use crate::helpers::{PATIENCE, TestApp, WsEvent, eventually, spawn_app, spawn_app_with};
 
 /// The `/metrics` line of the open-subscriptions gauge for `field`.
 async fn open_gauge(app: &TestApp, field: &str) -> Option<String> {
-    let text = app
-        .http
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("metrics text");
-    let prefix = format!("reloop_graphql_subscriptions_active{{field=\"{field}\"}} ");
-    text.lines()
-        .find_map(|line| line.strip_prefix(&prefix).map(str::to_owned))
+    open_subscriptions_for(&metrics_text(&app.http, &app.address).await, field)
 }
 
 const ACCOUNT_EVENTS: &str = "subscription { accountEvents { kind at } }";
@@ -30,7 +18,7 @@ async fn a_signed_in_socket_receives_its_account_events() {
     let app = spawn_app().await;
     let user = app.register("HOUSEHOLD").await;
     let mut ws = app.ws_signed_in(&user).await;
-    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
 
     let out = app
         .gql(
@@ -49,21 +37,21 @@ async fn open_subscriptions_are_counted_until_their_socket_closes() {
     let app = spawn_app().await;
     let user = app.register("HOUSEHOLD").await;
     let mut ws = app.ws_signed_in(&user).await;
-    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
     assert_eq!(
         open_gauge(&app, "accountEvents").await.as_deref(),
         Some("1")
     );
 
     drop(ws);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while open_gauge(&app, "accountEvents").await.as_deref() != Some("0") {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still counted after its socket closed"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        PATIENCE,
+        "the count to drop once its socket closed",
+        || async {
+            (open_gauge(&app, "accountEvents").await.as_deref() == Some("0")).then_some(())
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -72,7 +60,7 @@ async fn another_users_events_are_not_delivered() {
     let watcher = app.register("HOUSEHOLD").await;
     let other = app.register("HOUSEHOLD").await;
     let mut ws = app.ws_signed_in(&watcher).await;
-    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
     app.gql(
         None,
         "mutation($t: String!) { logout(refreshToken: $t) }",
@@ -95,7 +83,7 @@ async fn an_anonymous_socket_cannot_subscribe_to_account_events() {
     let app = spawn_app().await;
     let mut ws = app.ws_connect(json!({})).await;
     ws.expect_ack().await;
-    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    ws.send_subscribe("1", ACCOUNT_EVENTS).await;
     match ws.next().await {
         WsEvent::Json(msg) => {
             // An execution error travels in a `next` payload, as the protocol defines.
@@ -125,7 +113,7 @@ async fn an_invalid_token_in_connection_init_closes_with_4403() {
 async fn subscribing_before_connection_init_closes_with_4401() {
     let app = spawn_app().await;
     let mut ws = app.ws_open().await;
-    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    ws.send_subscribe("1", ACCOUNT_EVENTS).await;
     match ws.next().await {
         WsEvent::Closed(code) => assert_eq!(code, 4401),
         other => panic!("expected a close, got {other:?}"),
@@ -149,10 +137,10 @@ async fn a_socket_holds_a_bounded_number_of_subscriptions() {
     let app = spawn_app_with(|c| c.graphql.max_subscriptions_per_socket = 2).await;
     let user = app.register("HOUSEHOLD").await;
     let mut ws = app.ws_signed_in(&user).await;
-    app.subscribe(&mut ws, "1", ACCOUNT_EVENTS).await;
-    app.subscribe(&mut ws, "2", ACCOUNT_EVENTS).await;
+    ws.subscribe("1", ACCOUNT_EVENTS).await;
+    ws.subscribe("2", ACCOUNT_EVENTS).await;
 
-    ws.subscribe("3", ACCOUNT_EVENTS).await;
+    ws.send_subscribe("3", ACCOUNT_EVENTS).await;
     match ws.next().await {
         WsEvent::Json(message) => {
             assert_eq!(message["type"], "error", "{message}");
@@ -167,10 +155,9 @@ async fn a_socket_holds_a_bounded_number_of_subscriptions() {
 
     // Completing one makes room again.
     ws.send_raw(r#"{"type":"complete","id":"1"}"#).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.state.metrics.open_subscriptions() != 1 {
-        assert!(tokio::time::Instant::now() < deadline, "1 never completed");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    app.subscribe(&mut ws, "3", ACCOUNT_EVENTS).await;
+    eventually(PATIENCE, "1 to complete", || async {
+        (open_subscriptions(&app.http, &app.address).await == 1).then_some(())
+    })
+    .await;
+    ws.subscribe("3", ACCOUNT_EVENTS).await;
 }

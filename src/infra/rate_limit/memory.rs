@@ -1,12 +1,14 @@
 //! [`RateLimiter`] inside one process: buckets in a map, full ones evicted as they are found.
+//! Time comes from the app's [`Clock`], so tests refill a bucket by moving the clock.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
-use tokio::time::Instant;
+use chrono::{DateTime, Utc};
 
 use super::{BucketPolicy, Decision, RateLimiter, decide, ensure_valid};
+use crate::infra::clock::Clock;
 
 /// The map is swept at most once every this many checks (or every `len` checks once it is larger), so
 /// sweeping costs O(1) per check, amortised.
@@ -15,13 +17,16 @@ const SWEEP_EVERY: usize = 1024;
 /// A bucket as last seen; its level now is derived from the time elapsed since.
 struct Bucket {
     tokens: f64,
-    updated: Instant,
+    updated: DateTime<Utc>,
     policy: BucketPolicy,
 }
 
 impl Bucket {
-    fn level_at(&self, now: Instant, policy: BucketPolicy) -> f64 {
-        let elapsed = now.saturating_duration_since(self.updated).as_secs_f64();
+    fn level_at(&self, now: DateTime<Utc>, policy: BucketPolicy) -> f64 {
+        // A wall clock may step back; a bucket then just does not refill until it catches up.
+        let elapsed = (now - self.updated)
+            .to_std()
+            .map_or(0.0, |elapsed| elapsed.as_secs_f64());
         (self.tokens + elapsed * policy.refill_per_sec).min(policy.capacity)
     }
 }
@@ -33,16 +38,19 @@ struct State {
 }
 
 /// An in-process token-bucket limiter, for one instance and for tests.
-#[derive(Default)]
 pub struct InMemoryRateLimiter {
     // std's mutex: every critical section is a few float operations, never across an await.
     state: Mutex<State>,
+    clock: Arc<dyn Clock>,
 }
 
 impl InMemoryRateLimiter {
-    /// A limiter with no buckets.
-    pub fn new() -> Self {
-        Self::default()
+    /// A limiter with no buckets, reading time from `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            state: Mutex::default(),
+            clock,
+        }
     }
 
     /// [`RateLimiter::check`] at a given instant, so tests can move time without sleeping.
@@ -51,7 +59,7 @@ impl InMemoryRateLimiter {
         key: &str,
         cost: f64,
         policy: BucketPolicy,
-        now: Instant,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<Decision> {
         ensure_valid(cost, policy)?;
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -91,7 +99,7 @@ impl InMemoryRateLimiter {
 
 /// Forgets buckets that have refilled completely: a missing bucket reads as full, so this changes no
 /// decision, and memory stays proportional to the keys active within one refill period.
-fn sweep(state: &mut State, now: Instant) {
+fn sweep(state: &mut State, now: DateTime<Utc>) {
     state.checks_since_sweep = 0;
     state
         .buckets
@@ -101,7 +109,7 @@ fn sweep(state: &mut State, now: Instant) {
 #[async_trait]
 impl RateLimiter for InMemoryRateLimiter {
     async fn check(&self, key: &str, cost: f64, policy: BucketPolicy) -> anyhow::Result<Decision> {
-        self.check_at(key, cost, policy, Instant::now())
+        self.check_at(key, cost, policy, self.clock.now())
     }
 }
 
@@ -111,6 +119,15 @@ mod tests {
 
     use super::super::behaviour;
     use super::*;
+    use crate::infra::clock::SystemClock;
+
+    fn limiter() -> InMemoryRateLimiter {
+        InMemoryRateLimiter::new(Arc::new(SystemClock))
+    }
+
+    fn secs(n: i64) -> chrono::Duration {
+        chrono::Duration::seconds(n)
+    }
 
     const POLICY: BucketPolicy = BucketPolicy {
         capacity: 10.0,
@@ -119,33 +136,33 @@ mod tests {
 
     #[tokio::test]
     async fn a_burst_exhausts_the_bucket() {
-        behaviour::a_burst_exhausts_the_bucket(&InMemoryRateLimiter::new()).await;
+        behaviour::a_burst_exhausts_the_bucket(&limiter()).await;
     }
 
     #[tokio::test]
     async fn a_refused_request_takes_nothing() {
-        behaviour::a_refused_request_takes_nothing(&InMemoryRateLimiter::new()).await;
+        behaviour::a_refused_request_takes_nothing(&limiter()).await;
     }
 
     #[tokio::test]
     async fn a_cost_above_capacity_is_refused() {
-        behaviour::a_cost_above_capacity_is_refused(&InMemoryRateLimiter::new()).await;
+        behaviour::a_cost_above_capacity_is_refused(&limiter()).await;
     }
 
     #[tokio::test]
     async fn the_bucket_refills_over_time() {
-        behaviour::the_bucket_refills_over_time(&InMemoryRateLimiter::new()).await;
+        behaviour::the_bucket_refills_over_time(&limiter()).await;
     }
 
     #[tokio::test]
     async fn invalid_arguments_are_errors() {
-        behaviour::invalid_arguments_are_errors(&InMemoryRateLimiter::new()).await;
+        behaviour::invalid_arguments_are_errors(&limiter()).await;
     }
 
     #[test]
     fn refill_is_continuous_and_capped() {
-        let limiter = InMemoryRateLimiter::new();
-        let t0 = Instant::now();
+        let limiter = limiter();
+        let t0 = Utc::now();
         assert!(
             limiter
                 .check_at("k", 10.0, POLICY, t0)
@@ -157,7 +174,7 @@ mod tests {
         assert_eq!(d.retry_after, Duration::from_secs(2));
         // Half the wait brings half the points.
         let half = limiter
-            .check_at("k", 4.0, POLICY, t0 + Duration::from_secs(1))
+            .check_at("k", 4.0, POLICY, t0 + secs(1))
             .expect("check");
         assert!(
             !half.allowed && (half.remaining - 2.0).abs() < 1e-9,
@@ -166,20 +183,43 @@ mod tests {
         assert_eq!(half.retry_after, Duration::from_secs(1));
         // Exactly at retry_after it passes, despite floating-point drift.
         let on_time = limiter
-            .check_at("k", 4.0, POLICY, t0 + d.retry_after)
+            .check_at(
+                "k",
+                4.0,
+                POLICY,
+                t0 + chrono::Duration::from_std(d.retry_after).expect("short"),
+            )
             .expect("check");
         assert!(on_time.allowed, "{on_time:?}");
         // A long idle period refills to capacity, not beyond.
         let much_later = limiter
-            .check_at("k", 0.0, POLICY, t0 + Duration::from_secs(3600))
+            .check_at("k", 0.0, POLICY, t0 + secs(3600))
             .expect("check");
         assert_eq!(much_later.remaining, 10.0);
     }
 
+    #[tokio::test]
+    async fn the_bucket_refills_when_its_clock_moves() {
+        let clock = Arc::new(crate::infra::clock::ShiftedClock::default());
+        let limiter = InMemoryRateLimiter::new(clock.clone());
+        assert!(
+            limiter
+                .check("k", 10.0, POLICY)
+                .await
+                .expect("check")
+                .allowed
+        );
+        let refused = limiter.check("k", 4.0, POLICY).await.expect("check");
+        assert!(!refused.allowed, "{refused:?}");
+        clock.advance(secs(2));
+        let later = limiter.check("k", 4.0, POLICY).await.expect("check");
+        assert!(later.allowed, "{later:?}");
+    }
+
     #[test]
     fn full_buckets_are_evicted() {
-        let limiter = InMemoryRateLimiter::new();
-        let t0 = Instant::now();
+        let limiter = limiter();
+        let t0 = Utc::now();
         // One check short of a sweep.
         for i in 1..SWEEP_EVERY {
             limiter
@@ -188,7 +228,7 @@ mod tests {
         }
         assert_eq!(limiter.bucket_count(), SWEEP_EVERY - 1);
         // One point refills in half a second; by then every bucket is full and the next sweep drops them.
-        let later = t0 + Duration::from_secs(1);
+        let later = t0 + secs(1);
         limiter.check_at("late", 1.0, POLICY, later).expect("check");
         assert_eq!(limiter.bucket_count(), 1);
         let back = limiter
@@ -199,9 +239,9 @@ mod tests {
 
     #[test]
     fn refused_requests_for_unknown_keys_store_nothing() {
-        let limiter = InMemoryRateLimiter::new();
+        let limiter = limiter();
         let d = limiter
-            .check_at("k", 11.0, POLICY, Instant::now())
+            .check_at("k", 11.0, POLICY, Utc::now())
             .expect("check");
         assert!(!d.allowed);
         assert_eq!(d.retry_after, Duration::ZERO);

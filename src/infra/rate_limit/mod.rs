@@ -93,7 +93,7 @@ fn seconds(secs: f64) -> Duration {
 #[cfg(test)]
 pub(crate) mod behaviour {
     //! Behaviour checks written once and run against every [`RateLimiter`]; keys are random per call.
-    //! They run on the real clock (Redis has no other), so policies are chosen to make timing slack large.
+    //! They run on the system clock, so policies are chosen to make timing slack large.
 
     use super::*;
 

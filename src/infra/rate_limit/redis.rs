@@ -1,26 +1,30 @@
 //! [`RateLimiter`] shared by every instance: the token bucket of `rate_limit` run atomically in Redis.
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
 use async_trait::async_trait;
 
 use super::{BucketPolicy, Decision, RateLimiter, ensure_valid, seconds};
+use crate::infra::clock::Clock;
 use crate::infra::redis_conn::RedisConn;
 
 /// The bucket arithmetic of [`super::decide`], in Lua so that the read, decision and write are one
-/// atomic step even with many instances. It reads Redis's own clock (TIME), so instances with skewed
-/// clocks still agree. A bucket is a hash {tokens, at} that expires when it would be full again, since a
-/// missing bucket reads as full.
+/// atomic step even with many instances. "Now" is passed in from the app's [`Clock`], as the in-process
+/// limiter reads it, so both behave the same when tests move time (instances' clocks are assumed in
+/// sync, as offer expiry and token lifetimes already assume; a clock behind the last write just sees no
+/// refill). A bucket is a hash {tokens, at} that expires (in Redis's own time) when it would be full
+/// again, since a missing bucket reads as full.
 ///
-/// KEYS[1] = bucket; ARGV = capacity, refill_per_sec, cost.
+/// KEYS[1] = bucket; ARGV = capacity, refill_per_sec, cost, now (Unix seconds, fractional).
 /// Returns {allowed (0|1), remaining, retry_after_secs}, numbers as strings because Redis would
 /// truncate Lua numbers to integers.
 const CHECK_SCRIPT: &str = r"
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
 local epsilon = 1e-9
-local time = redis.call('TIME')
-local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
 
 local tokens = capacity
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -48,14 +52,16 @@ pub struct RedisRateLimiter {
     conn: RedisConn,
     // Holds the script's SHA1: calls go out as EVALSHA, falling back to EVAL once per server restart.
     script: redis::Script,
+    clock: Arc<dyn Clock>,
 }
 
 impl RedisRateLimiter {
-    /// A limiter over `conn`; opens no connection of its own.
-    pub fn new(conn: &RedisConn) -> Self {
+    /// A limiter over `conn` reading time from `clock`; opens no connection of its own.
+    pub fn new(conn: &RedisConn, clock: Arc<dyn Clock>) -> Self {
         Self {
             conn: conn.clone(),
             script: redis::Script::new(CHECK_SCRIPT),
+            clock,
         }
     }
 }
@@ -64,12 +70,15 @@ impl RedisRateLimiter {
 impl RateLimiter for RedisRateLimiter {
     async fn check(&self, key: &str, cost: f64, policy: BucketPolicy) -> anyhow::Result<Decision> {
         ensure_valid(cost, policy)?;
+        // Microseconds, as Redis's TIME gave: an f64 holds them exactly for this epoch.
+        let now = self.clock.now().timestamp_micros() as f64 / 1e6;
         let (allowed, remaining, retry_after): (i64, f64, f64) = self
             .script
             .key(self.conn.key(&format!("rl:{key}")))
             .arg(policy.capacity)
             .arg(policy.refill_per_sec)
             .arg(cost)
+            .arg(now)
             .invoke_async(&mut self.conn.manager())
             .await
             .context("rate-limit script failed")?;
@@ -87,11 +96,12 @@ mod tests {
 
     use super::super::behaviour;
     use super::*;
+    use crate::infra::clock::SystemClock;
     use crate::infra::redis_conn::test_support::test_conn;
 
     async fn limiter(test: &str) -> Option<(RedisConn, RedisRateLimiter)> {
         let conn = test_conn(test).await?;
-        let limiter = RedisRateLimiter::new(&conn);
+        let limiter = RedisRateLimiter::new(&conn, Arc::new(SystemClock));
         Some((conn, limiter))
     }
 
@@ -142,7 +152,7 @@ mod tests {
         else {
             return;
         };
-        let second = RedisRateLimiter::new(&conn);
+        let second = RedisRateLimiter::new(&conn, Arc::new(SystemClock));
         let policy = BucketPolicy {
             capacity: 2.0,
             refill_per_sec: 20.0,

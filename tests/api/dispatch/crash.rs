@@ -14,15 +14,18 @@ use entity::{job_offer, pickup_order};
 use futures_util::future::join_all;
 use sea_orm::{Database, EntityTrait};
 use serde_json::{Value, json};
+use tokio::sync::Notify;
 
-use super::fixtures::{FULL, LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
-use crate::helpers::Account;
+use crate::fixtures::{FULL, LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
+use crate::helpers::{Account, eventually};
 use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
 const COLLECTORS: usize = 12;
 const CUSTOMERS: usize = 4;
 const ORDERS_PER_CUSTOMER: usize = 10;
 const SWEEP: Duration = Duration::from_millis(200);
+/// How often each collector looks for new offers during the storm.
+const OFFER_POLL: Duration = Duration::from_millis(20);
 
 /// What the storm saw before the crash.
 #[derive(Default)]
@@ -31,6 +34,8 @@ struct Seen {
     booked: AtomicUsize,
     /// Answers that were a 5xx or carried INTERNAL.
     broken: Mutex<Vec<String>>,
+    /// Woken on every accept and booking, for the killer to look at the counts.
+    progress: Notify,
 }
 
 impl Seen {
@@ -112,9 +117,12 @@ async fn accept_everything(server: &Server, collector: &Account, stop: &AtomicBo
             seen.check(status, &body);
             if body["data"]["acceptJobOffer"]["status"] == "ASSIGNED" {
                 seen.accepted.fetch_add(1, Ordering::SeqCst);
+                seen.progress.notify_waiters();
             }
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Polling for offers, like a collector's app; the loop ends on `stop` or when
+        // the server stops answering.
+        tokio::time::sleep(OFFER_POLL).await;
     }
 }
 
@@ -154,6 +162,7 @@ async fn book_orders(server: &Server, customer: &Account, c: usize, seen: &Seen)
         seen.check(status, &booked);
         if booked["data"]["bookPickup"].is_object() {
             seen.booked.fetch_add(1, Ordering::SeqCst);
+            seen.progress.notify_waiters();
         }
     }
 }
@@ -197,13 +206,22 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
     let seen = Seen::default();
     let pid = server.pid().expect("running");
     let killer = async {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while tokio::time::Instant::now() < deadline
-            && (seen.accepted.load(Ordering::SeqCst) < 5
-                || seen.booked.load(Ordering::SeqCst) < CUSTOMERS * ORDERS_PER_CUSTOMER / 2)
-        {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let under_way = || {
+            seen.accepted.load(Ordering::SeqCst) >= 5
+                && seen.booked.load(Ordering::SeqCst) >= CUSTOMERS * ORDERS_PER_CUSTOMER / 2
+        };
+        // Kill once the storm is under way (or after 30 s, whatever it reached by then).
+        let _ = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                // Registered before the check, so progress made in between still wakes it.
+                let progress = seen.progress.notified();
+                if under_way() {
+                    break;
+                }
+                progress.await;
+            }
+        })
+        .await;
         let killed = std::process::Command::new("kill")
             .args(["-9", &pid.to_string()])
             .status()
@@ -237,13 +255,25 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
         .clone();
     assert!(broken.is_empty(), "{broken:#?}");
 
-    // Restart on the same database and let the sweeper catch up.
+    // Restart on the same database and wait for the sweeper to catch up: no pending offer
+    // is overdue by more than a sweep (and a second's slack).
     let restarted = deployment.start(data_dir.path()).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-
     let db = Database::connect(&database_url).await.expect("connect");
-    let offers = job_offer::Entity::find().all(&db).await.expect("offers");
-    let checked_at = chrono::Utc::now();
+    let allowance =
+        chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1);
+    let (offers, checked_at) = eventually(
+        Duration::from_secs(30),
+        "the restarted sweeper to expire every overdue offer",
+        || async {
+            let offers = job_offer::Entity::find().all(&db).await.expect("offers");
+            let checked_at = chrono::Utc::now();
+            let caught_up = offers
+                .iter()
+                .all(|o| o.status != OfferStatus::Pending || o.expires_at + allowance >= checked_at);
+            caught_up.then_some((offers, checked_at))
+        },
+    )
+    .await;
     let orders: HashMap<uuid::Uuid, pickup_order::Model> = pickup_order::Entity::find()
         .all(&db)
         .await
@@ -253,8 +283,6 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
         .collect();
     assert!(!offers.is_empty() && !orders.is_empty());
     let mut accepted: HashMap<uuid::Uuid, Vec<&job_offer::Model>> = HashMap::new();
-    let allowance =
-        chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1);
     for offer in &offers {
         match offer.status {
             OfferStatus::Accepted => accepted.entry(offer.order_id).or_default().push(offer),

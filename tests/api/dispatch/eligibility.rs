@@ -6,9 +6,10 @@ use entity::job_offer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::fixtures::{
-    Collector, FULL, LIGHT_ITEMS, Profile, book_light, book_quote, collector_with, go_online,
-    my_offers, quote_of, reassign, verified_collector, window,
+use super::fixtures::{ORDER_FIELDS, book_light, go_online, my_offers, reassign};
+use crate::fixtures::{
+    Collector, FULL, LIGHT_ITEMS, Profile, book_quote, collector_with, quote_of,
+    verified_collector, window,
 };
 use crate::helpers::{TestApp, spawn_app_with};
 
@@ -18,8 +19,10 @@ const HEAVY_ITEMS: &str =
     "[{categoryCode: \"TV\", condition: GOOD}, {categoryCode: \"REFRIGERATOR\", condition: FAIR},
     {categoryCode: \"EV_BATTERY_PACK\", battery: {chemistry: NMC, weightKg: \"300\"}}]";
 
-/// The collectors an order was offered to, by profile id, from the database.
+/// The collectors an order was offered to, by profile id, from the database, once
+/// dispatch has acted on it.
 async fn offered_to(app: &TestApp, order_id: &str) -> Vec<String> {
+    app.dispatch_settled().await;
     let mut ids: Vec<String> = job_offer::Entity::find()
         .filter(job_offer::Column::OrderId.eq(uuid::Uuid::parse_str(order_id).expect("uuid")))
         .all(&app.state.db)
@@ -84,7 +87,7 @@ async fn only_the_verified_online_certified_capable_and_free_collector_gets_the_
     go_online(&app, &eligible, 0.4).await;
 
     let quote = quote_of(&app, &customer, HEAVY_ITEMS).await;
-    let heavy = book_quote(&app, &customer, &quote, window(2)).await;
+    let heavy = book_quote(&app, &customer, &quote, window(2), ORDER_FIELDS).await;
     let heavy_id = heavy["id"].as_str().expect("id");
     assert_eq!(heavy["status"], "DISPATCHING", "{heavy}");
 
@@ -102,7 +105,7 @@ async fn only_the_verified_online_certified_capable_and_free_collector_gets_the_
     // every verified online collector qualifies, `busy` included, and still not
     // `unverified` or `offline`.
     let quote = quote_of(&app, &customer, LIGHT_ITEMS).await;
-    let light = book_quote(&app, &customer, &quote, window(6)).await;
+    let light = book_quote(&app, &customer, &quote, window(6), ORDER_FIELDS).await;
     assert_eq!(
         offered_to(&app, light["id"].as_str().expect("id")).await,
         sorted(&[&busy, &uncertified, &bike, &eligible])

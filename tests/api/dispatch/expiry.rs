@@ -8,10 +8,11 @@ use entity::job_offer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::fixtures::{
-    accept, book_light, codes, eventually, go_online, my_offers, only_offer,
-    order_updated_subscription, pickup_order, sign_in_again, subscribed, verified_collector,
+    accept, book_light, codes, go_online, my_offers, only_offer, order_updated_subscription,
+    pickup_order, sign_in_again, subscribed,
 };
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::fixtures::verified_collector;
+use crate::helpers::{TestApp, eventually, spawn_app_with};
 
 async fn fast_sweeping_app() -> TestApp {
     spawn_app_with(|c| {
@@ -111,9 +112,13 @@ async fn when_every_collector_in_range_let_their_offer_lapse_the_order_becomes_u
 async fn an_order_whose_window_closed_without_a_collector_becomes_unfulfilled() {
     let app = fast_sweeping_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    // Nobody is online: the order waits for a collector until its window closes.
+    // Nobody is online: the order waits for a collector until its window closes. A
+    // sweep pass run here (as the sweeper does on its interval) leaves it waiting.
     let order_id = book_light(&app, &customer, 2).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    reloop::services::dispatch::sweep(&app.state)
+        .await
+        .map_err(|e| e.into_anyhow())
+        .expect("a sweep pass");
     let waiting = pickup_order(&app, &customer.access, &order_id).await;
     assert_eq!(waiting["status"], "DISPATCHING", "{waiting}");
     let end: chrono::DateTime<chrono::Utc> = waiting["window"]["end"]

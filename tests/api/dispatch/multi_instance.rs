@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use super::fixtures::{FULL, LIGHT_ITEMS, OFFER_FIELDS, ORDER_FIELDS, booking_input, window};
+use super::fixtures::{OFFER_FIELDS, ORDER_FIELDS};
+use crate::fixtures::{FULL, LIGHT_ITEMS, booking_input, window};
 use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
 
 #[tokio::test]
@@ -59,9 +60,10 @@ async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a
     // The collector follows its offers on B and goes online there.
     let mut collector_ws = b.ws(&collector.access).await;
     collector_ws
-        .subscribe(&format!(
-            "subscription {{ jobOffers {{ kind offer {{ {OFFER_FIELDS} }} }} }}"
-        ))
+        .subscribe(
+            "1",
+            &format!("subscription {{ jobOffers {{ kind offer {{ {OFFER_FIELDS} }} }} }}"),
+        )
         .await;
     let online = b
         .gql(
@@ -101,7 +103,9 @@ async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a
         .to_owned();
     let mut customer_ws = a.ws(&customer.access).await;
     customer_ws
-        .subscribe(&format!(
+        .subscribe(
+            "1",
+            &format!(
             "subscription {{ orderUpdated(orderId: \"{order_id}\") {{ id status collector {{ id }} }} }}"
         ))
         .await;

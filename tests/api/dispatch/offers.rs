@@ -7,10 +7,10 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::fixtures::{
-    LINE1, PHONE, PHONE_NORMALISED, accept, book_light, codes, decline, go_online,
-    job_offers_subscription, my_offers, next_offer_event, only_offer, pickup_order, subscribed,
-    verified_collector,
+    accept, book_light, codes, decline, go_online, job_offers_subscription, my_offers,
+    next_offer_event, only_offer, pickup_order, subscribed,
 };
+use crate::fixtures::{LINE1, PHONE, PHONE_NORMALISED, verified_collector};
 use crate::helpers::spawn_app_with;
 
 #[tokio::test]
@@ -164,7 +164,7 @@ async fn a_collector_cannot_win_two_orders_in_overlapping_windows() {
     let app = spawn_app_with(|c| c.dispatch.offers_per_batch = 1).await;
     let operator = app.operator().await;
     let customer = app.register("HOUSEHOLD").await;
-    let collector = super::fixtures::verified_collector(&app, &operator).await;
+    let collector = verified_collector(&app, &operator).await;
     super::fixtures::go_online(&app, &collector, 0.1).await;
     let first = super::fixtures::book_light(&app, &customer, 2).await;
     let second = super::fixtures::book_light(&app, &customer, 2).await;

@@ -12,10 +12,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use super::fixtures::{
-    accept, book_light, codes, eventually, go_online, job_offers_subscription, my_offers,
-    next_offer_event, only_offer, reassign, subscribed, verified_collector,
+    accept, book_light, codes, go_online, job_offers_subscription, my_offers, next_offer_event,
+    only_offer, reassign, subscribed,
 };
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::fixtures::verified_collector;
+use crate::helpers::{TestApp, eventually, spawn_app_with};
 
 /// The statuses of an order's offers, by collector profile id.
 async fn offer_statuses(app: &TestApp, order_id: &str) -> HashMap<String, OfferStatus> {

@@ -12,11 +12,11 @@ use futures_util::{StreamExt, stream};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use super::fixtures::{
-    Collector, LIGHT_ITEMS, SHANGHAI, book_quote, eventually, go_online_at, quote_of,
-    verified_collector, window_on,
+use super::fixtures::{ORDER_FIELDS, go_online_at};
+use crate::fixtures::{
+    Collector, LIGHT_ITEMS, SHANGHAI, book_quote, quote_of, verified_collector, window_on,
 };
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, eventually, spawn_app_with};
 
 const COLLECTORS: usize = 50;
 const ORDERS: usize = 200;
@@ -103,7 +103,7 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
     for k in 0..ORDERS {
         let customer = &customers[k % CUSTOMERS];
         let quote = quote_of(&app, customer, LIGHT_ITEMS).await;
-        let order = book_quote(&app, customer, &quote, window_of(k)).await;
+        let order = book_quote(&app, customer, &quote, window_of(k), ORDER_FIELDS).await;
         order_ids.push(order["id"].as_str().expect("id").to_owned());
     }
     assert_eq!(order_ids.len(), ORDERS);
@@ -144,7 +144,12 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         assert_eq!(offers.len(), ORDERS, "collector {i} holds every order");
         for offer in offers {
             per_order
-                .entry(offer["order"]["id"].as_str().expect("order").to_owned())
+                .entry(
+                    offer["order"]["id"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("order: {offer}"))
+                        .to_owned(),
+                )
                 .or_default()
                 .push((i, offer["id"].as_str().expect("offer").to_owned()));
         }
@@ -319,13 +324,21 @@ async fn concurrent_bookings_near_the_same_collectors_are_each_offered_at_once()
             let mut ids = Vec::new();
             for j in 0..6 {
                 let quote = quote_of(app, customer, LIGHT_ITEMS).await;
-                let order = book_quote(app, customer, &quote, window_of(j * CUSTOMERS + c)).await;
+                let order = book_quote(
+                    app,
+                    customer,
+                    &quote,
+                    window_of(j * CUSTOMERS + c),
+                    ORDER_FIELDS,
+                )
+                .await;
                 ids.push(order["id"].as_str().expect("id").to_owned());
             }
             ids
         }
     }))
     .await;
+    app.dispatch_settled().await;
     let mut offers_per_order: HashMap<String, usize> =
         booked.into_iter().flatten().map(|id| (id, 0)).collect();
     for offer in job_offer::Entity::find()

@@ -7,9 +7,8 @@ use entity::user;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::{Value, json};
 
-use super::fixtures::{
-    ORDER_FIELDS, assigned_order, book, inspection_mutation, order_step, quote_for, window,
-};
+use super::fixtures::{ORDER_FIELDS, assigned_order, book, inspection_mutation, order_step};
+use crate::fixtures::{light_quote, verified_collector, window};
 use crate::helpers::{Account, TestApp, WsEvent, error_code, spawn_app};
 
 const ORDER_STATE: &str = "query($id: ID!) { pickupOrder(id: $id) { status version } }";
@@ -103,7 +102,7 @@ async fn every_order_mutation(
 /// The first two messages an `orderUpdated` subscription by `caller` receives.
 async fn subscription_answer(app: &TestApp, caller: &Account, order_id: &str) -> [Value; 2] {
     let mut ws = app.ws_signed_in(caller).await;
-    ws.subscribe(
+    ws.send_subscribe(
         "1",
         &format!("subscription {{ orderUpdated(orderId: \"{order_id}\") {{ status version }} }}"),
     )
@@ -182,7 +181,7 @@ async fn another_household_gets_not_found_for_every_operation_on_an_order() {
 async fn an_unassigned_collector_gets_not_found_for_every_operation_on_an_order() {
     let app = spawn_app().await;
     let (customer, _collector, operator, order_id) = assigned_order(&app).await;
-    let (other_collector, _) = super::fixtures::verified_collector(&app, &operator).await;
+    let other_collector = verified_collector(&app, &operator).await.account;
     assert_order_is_invisible_to(&app, &customer, &other_collector, &order_id).await;
 }
 
@@ -232,7 +231,7 @@ async fn a_customers_quote_is_null_for_everyone_else() {
     let app = spawn_app().await;
     let operator = app.operator().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
+    let quote = light_quote(&app, &customer).await;
     let query = "query($id: ID!) { quote(id: $id) { id } }";
     for role in ["HOUSEHOLD", "COLLECTOR", "BUSINESS"] {
         let other = app.register(role).await;

@@ -2,19 +2,20 @@
 
 use serde_json::json;
 
-use super::fixtures::{SHANGHAI, book, book_pickup_mutation, booking_input, quote_for};
+use super::fixtures::{book, book_pickup_mutation};
+use crate::fixtures::{SHANGHAI, booking_input, light_quote, window};
 use crate::helpers::{error_code, spawn_app};
 
 #[tokio::test]
 async fn booking_a_quote_creates_a_dispatching_order_and_uses_the_quote() {
     let app = spawn_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
+    let quote = light_quote(&app, &customer).await;
     let response = app
         .gql(
             Some(&customer.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     let order = &response["data"]["bookPickup"];
@@ -54,7 +55,7 @@ async fn booking_a_quote_creates_a_dispatching_order_and_uses_the_quote() {
         .gql(
             Some(&customer.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 4)}),
+            json!({"input": booking_input(&quote, window(4))}),
         )
         .await;
     assert_eq!(error_code(&again), Some("CONFLICT"), "{again}");
@@ -79,7 +80,7 @@ async fn an_anonymous_quote_becomes_the_bookers() {
         .gql(
             Some(&customer.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     assert_eq!(
@@ -104,7 +105,7 @@ async fn an_anonymous_quote_becomes_the_bookers() {
 async fn an_expired_quote_cannot_be_booked() {
     let app = spawn_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
+    let quote = light_quote(&app, &customer).await;
     app.clock.advance(chrono::Duration::hours(49));
     let relogin = app
         .gql(
@@ -117,7 +118,7 @@ async fn an_expired_quote_cannot_be_booked() {
         .as_str()
         .expect("login")
         .to_owned();
-    let mut input = booking_input(&quote, 2);
+    let mut input = booking_input(&quote, window(2));
     let day = (chrono::Utc::now() + chrono::Duration::days(4)).date_naive();
     let start = day.and_hms_opt(2, 0, 0).expect("valid").and_utc();
     input["window"] = json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(2)).to_rfc3339()});
@@ -136,12 +137,12 @@ async fn someone_elses_quote_is_not_found() {
     let app = spawn_app().await;
     let owner = app.register("HOUSEHOLD").await;
     let other = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &owner).await;
+    let quote = light_quote(&app, &owner).await;
     let response = app
         .gql(
             Some(&other.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     assert_eq!(error_code(&response), Some("NOT_FOUND"), "{response}");
@@ -151,7 +152,7 @@ async fn someone_elses_quote_is_not_found() {
 async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
     let app = spawn_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
+    let quote = light_quote(&app, &customer).await;
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
         .date_naive()
         .and_hms_opt(2, 0, 0)
@@ -181,7 +182,7 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
         ("quoteId", json!("not-an-id"), "input.quoteId"),
     ];
     for (key, value, field) in cases {
-        let mut input = booking_input(&quote, 2);
+        let mut input = booking_input(&quote, window(2));
         input[key] = value;
         let response = app
             .gql(
@@ -200,7 +201,7 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
             "{response}"
         );
     }
-    let mut far = booking_input(&quote, 2);
+    let mut far = booking_input(&quote, window(2));
     far["address"]["location"] = json!({"latitude": 48.85, "longitude": 2.35});
     let response = app
         .gql(
@@ -230,7 +231,7 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
         .gql(
             Some(&customer.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     assert_eq!(
@@ -243,13 +244,13 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
 async fn only_customers_book() {
     let app = spawn_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
+    let quote = light_quote(&app, &customer).await;
     let collector = app.register("COLLECTOR").await;
     let response = app
         .gql(
             Some(&collector.access),
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     assert_eq!(error_code(&response), Some("FORBIDDEN"), "{response}");
@@ -257,7 +258,7 @@ async fn only_customers_book() {
         .gql(
             None,
             &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
+            json!({"input": booking_input(&quote, window(2))}),
         )
         .await;
     assert_eq!(

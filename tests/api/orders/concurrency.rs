@@ -10,14 +10,15 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use super::fixtures::{SHANGHAI, book_pickup_mutation, booking_input, quote_for, window};
+use super::fixtures::book_pickup_mutation;
+use crate::fixtures::{SHANGHAI, booking_input, light_quote, window};
 use crate::helpers::{Account, TestApp, error_code, spawn_app};
 
 /// Registers `count` households, each with a quote of their own.
 async fn customers_with_quotes(app: &TestApp, count: usize) -> Vec<(Account, String)> {
     join_all((0..count).map(|_| async {
         let customer = app.register("HOUSEHOLD").await;
-        let quote = quote_for(app, &customer).await;
+        let quote = light_quote(app, &customer).await;
         (customer, quote)
     }))
     .await
@@ -70,7 +71,7 @@ async fn ten_concurrent_bookings_of_a_three_place_slot_make_exactly_three_orders
         app.gql(
             Some(&customer.access),
             &mutation,
-            json!({"input": booking_input(quote, 2)}),
+            json!({"input": booking_input(quote, window(2))}),
         )
     }))
     .await;
@@ -108,8 +109,8 @@ async fn ten_concurrent_bookings_of_a_three_place_slot_make_exactly_three_orders
 async fn fifty_concurrent_retries_with_one_idempotency_key_make_one_order() {
     let app = spawn_app().await;
     let customer = app.register("HOUSEHOLD").await;
-    let quote = quote_for(&app, &customer).await;
-    let mut input = booking_input(&quote, 2);
+    let quote = light_quote(&app, &customer).await;
+    let mut input = booking_input(&quote, window(2));
     input["idempotencyKey"] = json!("k-1");
 
     let mutation = book_pickup_mutation();
@@ -166,7 +167,7 @@ async fn order_numbers_stay_unique_when_twenty_customers_book_at_once() {
             app.gql(
                 Some(&customer.access),
                 &mutation,
-                json!({"input": booking_input(quote, *hour)}),
+                json!({"input": booking_input(quote, window(*hour))}),
             )
         },
     ))

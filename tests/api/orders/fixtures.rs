@@ -1,13 +1,12 @@
-//! Shared set-up for the order tests: customers with quotes, booked orders, verified
-//! collectors and orders assigned to them.
+//! Set-up particular to the order tests (the shared part is in `crate::fixtures`):
+//! booked orders with every field, orders assigned to a verified collector, and the
+//! steps of an order's life.
 
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use crate::fixtures::{book_quote, light_quote, verified_collector, window};
 use crate::helpers::{Account, TestApp};
-
-/// Shanghai, inside the demo service area.
-pub const SHANGHAI: (f64, f64) = (31.2304, 121.4737);
 
 /// Every field of an order the tests look at.
 pub const ORDER_FIELDS: &str = "id number status version estimatedPayout finalPayout currency
@@ -22,84 +21,11 @@ pub fn book_pickup_mutation() -> String {
     )
 }
 
-/// A window tomorrow (UTC) at `hour`:00 for two hours, inside service hours.
-pub fn window(hour: u32) -> Value {
-    let day = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
-    let start = day.and_hms_opt(hour, 0, 0).expect("valid").and_utc();
-    json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(2)).to_rfc3339()})
-}
-
-/// A quote for a laptop and a small appliance by weight, owned by `customer`.
-pub async fn quote_for(app: &TestApp, customer: &Account) -> String {
-    let response = app
-        .gql(
-            Some(&customer.access),
-            "mutation { requestQuote(input: {items: [{categoryCode: \"LAPTOP\", condition: GOOD}, {categoryCode: \"SMALL_APPLIANCE\", weightKg: \"4\"}]}) { id } }",
-            json!({}),
-        )
-        .await;
-    response["data"]["requestQuote"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("quote: {response}"))
-        .to_owned()
-}
-
-/// The `bookPickup` input for `quote_id` in the slot starting at `hour`.
-pub fn booking_input(quote_id: &str, hour: u32) -> Value {
-    json!({
-        "quoteId": quote_id,
-        "address": {"line1": "88 Century Avenue", "city": "Shanghai", "postalCode": "200120",
-                    "location": {"latitude": SHANGHAI.0, "longitude": SHANGHAI.1}},
-        "window": window(hour),
-        "contactName": "Li Wei",
-        "contactPhone": "+86 138 0013 8000",
-        "notes": "Ring twice"
-    })
-}
-
-/// Books a fresh quote for `customer` and returns the order.
+/// Books a fresh quote of light items for `customer` tomorrow at 02:00 and returns the
+/// order with [`ORDER_FIELDS`].
 pub async fn book(app: &TestApp, customer: &Account) -> Value {
-    let quote = quote_for(app, customer).await;
-    let response = app
-        .gql(
-            Some(&customer.access),
-            &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, 2)}),
-        )
-        .await;
-    let order = response["data"]["bookPickup"].clone();
-    assert!(order.is_object(), "booking failed: {response}");
-    order
-}
-
-/// A collector with a van and every certification, verified by `operator`; returns the
-/// account and the collector profile id.
-pub async fn verified_collector(app: &TestApp, operator: &Account) -> (Account, String) {
-    let collector = app.register("COLLECTOR").await;
-    let profile = app
-        .gql(
-            Some(&collector.access),
-            "mutation { updateCollectorProfile(input: {vehicle: VAN, capacityKg: \"800\",
-              certifications: [HAZARDOUS_BATTERY, LARGE_APPLIANCE, DATA_DESTRUCTION, REFRIGERANT_HANDLING]}) { id } }",
-            json!({}),
-        )
-        .await;
-    let id = profile["data"]["updateCollectorProfile"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("profile: {profile}"))
-        .to_owned();
-    let verified = app
-        .gql(
-            Some(&operator.access),
-            "mutation($id: ID!) { verifyCollector(collectorId: $id) { verified } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert_eq!(
-        verified["data"]["verifyCollector"]["verified"], true,
-        "{verified}"
-    );
-    (collector, id)
+    let quote = light_quote(app, customer).await;
+    book_quote(app, customer, &quote, window(2), ORDER_FIELDS).await
 }
 
 /// Runs an order mutation that takes `orderId` and returns the order (or the errors).
@@ -122,19 +48,19 @@ pub async fn assigned_order(app: &TestApp) -> (Account, Account, Account, String
     let customer = app.register("HOUSEHOLD").await;
     let order = book(app, &customer).await;
     let order_id = order["id"].as_str().expect("id").to_owned();
-    let (collector, collector_id) = verified_collector(app, &operator).await;
+    let collector = verified_collector(app, &operator).await;
     let assigned = app
         .gql(
             Some(&operator.access),
             &format!("mutation($id: ID!, $c: ID) {{ reassignOrder(orderId: $id, collectorId: $c) {{ {ORDER_FIELDS} }} }}"),
-            json!({"id": order_id, "c": collector_id}),
+            json!({"id": order_id, "c": collector.id}),
         )
         .await;
     assert_eq!(
         assigned["data"]["reassignOrder"]["status"], "ASSIGNED",
         "{assigned}"
     );
-    (customer, collector, operator, order_id)
+    (customer, collector.account, operator, order_id)
 }
 
 /// The inspection mutation returning [`ORDER_FIELDS`].

@@ -226,7 +226,7 @@ async fn the_customer_can_cancel_until_the_collector_arrives() {
 async fn rescheduling_moves_the_window_and_sends_an_assigned_order_back_to_dispatch() {
     let app = spawn_app().await;
     let (customer, _collector, _operator, order_id) = assigned_order(&app).await;
-    let window = super::fixtures::window(6);
+    let window = crate::fixtures::window(6);
     let moved = app
         .gql(
             Some(&customer.access),

@@ -1,11 +1,10 @@
 //! `orderUpdated` over `graphql-transport-ws`: one message per change, in order, for
 //! the customer and the assigned collector; nothing for anonymous sockets.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
-use super::fixtures::{ORDER_FIELDS, book, order_step, verified_collector};
+use super::fixtures::{ORDER_FIELDS, book, inspect, order_step, read};
+use crate::fixtures::verified_collector;
 use crate::helpers::{Account, TestApp, WsClient, WsEvent, spawn_app};
 
 fn order_updated(order_id: &str) -> String {
@@ -15,7 +14,7 @@ fn order_updated(order_id: &str) -> String {
 /// A signed-in socket subscribed to `order_id`, listening once this returns.
 async fn subscribe(app: &TestApp, who: &Account, order_id: &str) -> WsClient {
     let mut ws = app.ws_signed_in(who).await;
-    app.subscribe(&mut ws, "1", &order_updated(order_id)).await;
+    ws.subscribe("1", &order_updated(order_id)).await;
     ws
 }
 
@@ -43,14 +42,14 @@ async fn the_customer_and_the_collector_receive_each_change_of_an_order_in_order
     let order = book(&app, &customer).await;
     let order_id = order["id"].as_str().expect("id").to_owned();
     let booked_version = order["version"].as_i64().expect("version");
-    let (collector, collector_id) = verified_collector(&app, &operator).await;
+    let collector = verified_collector(&app, &operator).await;
     let mut customer_ws = subscribe(&app, &customer, &order_id).await;
 
     let assigned = app
         .gql(
             Some(&operator.access),
             &format!("mutation($id: ID!, $c: ID) {{ reassignOrder(orderId: $id, collectorId: $c) {{ {ORDER_FIELDS} }} }}"),
-            json!({"id": order_id, "c": collector_id}),
+            json!({"id": order_id, "c": collector.id}),
         )
         .await;
     assert_eq!(
@@ -69,6 +68,7 @@ async fn the_customer_and_the_collector_receive_each_change_of_an_order_in_order
     );
 
     // Once assigned, the collector may follow the order too.
+    let collector = collector.account;
     let mut collector_ws = subscribe(&app, &collector, &order_id).await;
     let mut last_version = assigned_version;
     for (step, expected) in [("startTrip", "EN_ROUTE"), ("markArrived", "ARRIVED")] {
@@ -88,10 +88,26 @@ async fn the_customer_and_the_collector_receive_each_change_of_an_order_in_order
         }
         last_version = version;
     }
-    // One message per change: nothing else is on its way.
+    // One message per change: the next message either socket gets is the next change's,
+    // so nothing else came between.
+    let lines = read(&app, &customer.access, &order_id).await["lines"].clone();
+    let inspected = inspect(
+        &app,
+        &collector.access,
+        &order_id,
+        json!([{"lineId": lines[0]["id"], "condition": "GOOD", "photoRefs": ["p/laptop.jpg"]},
+               {"lineId": lines[1]["id"], "weightKg": "4"}]),
+    )
+    .await;
+    let order = &inspected["data"]["recordInspection"];
+    assert_eq!(order["status"], "INSPECTED", "{inspected}");
+    let version = order["version"].as_i64().expect("version");
     for ws in [&mut customer_ws, &mut collector_ws] {
-        let extra = tokio::time::timeout(Duration::from_millis(300), ws.next()).await;
-        assert!(extra.is_err(), "an unexpected message: {extra:?}");
+        assert_eq!(
+            next_update(ws, &order_id).await,
+            ("INSPECTED".to_owned(), version),
+            "the marker change comes right after the last one"
+        );
     }
 }
 
@@ -102,7 +118,7 @@ async fn an_anonymous_socket_cannot_subscribe_to_order_updates() {
     let order = book(&app, &customer).await;
     let mut ws = app.ws_connect(json!({})).await;
     ws.expect_ack().await;
-    ws.subscribe("1", &order_updated(order["id"].as_str().expect("id")))
+    ws.send_subscribe("1", &order_updated(order["id"].as_str().expect("id")))
         .await;
     match ws.next().await {
         WsEvent::Json(msg) => {

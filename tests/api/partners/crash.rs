@@ -8,10 +8,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::fixtures::{
-    ALL_SCOPES, ISSUE_KEY, QUOTE, Receiver, booking_input, closed_port, eventually,
-};
-use crate::helpers::{LOGIN, PASSWORD};
+use super::fixtures::{ALL_SCOPES, ISSUE_KEY, QUOTE, Receiver, closed_port, partner_booking_input};
+use crate::helpers::{LOGIN, PASSWORD, eventually};
 use crate::procs::Deployment;
 
 const DELIVERIES: &str =
@@ -80,7 +78,7 @@ async fn an_event_committed_before_a_kill_is_delivered_by_the_next_process() {
         .gql_with_key(
             &key,
             "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id status } }",
-            json!({"input": booking_input(&quote_id, 2, "CRASH-1")}),
+            json!({"input": partner_booking_input(&quote_id, 2, "CRASH-1")}),
         )
         .await;
     let order_id = booked["data"]["bookPickup"]["id"]

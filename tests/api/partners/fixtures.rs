@@ -1,7 +1,7 @@
-//! Shared set-up for the partner tests: partners with keys, requests as a key, partner
-//! bookings, a webhook receiver on loopback and polling with a deadline.
+//! Set-up particular to the partner tests (the shared part is in `crate::fixtures`):
+//! partners with keys, requests as a key, partner bookings and a webhook receiver on
+//! loopback.
 
-use std::future::Future;
 use std::time::Duration;
 
 use base64::Engine;
@@ -9,12 +9,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::fixtures::{booking_input, window};
 use crate::helpers::{Account, TestApp, spawn_app_with};
 
 pub use super::receiver::{Receiver, closed_port};
-
-/// Shanghai, inside the demo service area.
-pub const SHANGHAI: (f64, f64) = (31.2304, 121.4737);
 
 /// The order fields the partner tests look at.
 pub const ORDER_FIELDS: &str = "id number status version externalReference
@@ -145,26 +143,15 @@ pub async fn partner_quote(app: &TestApp, key: &str) -> String {
         .to_owned()
 }
 
-/// A window tomorrow (UTC) at `hour`:00 for two hours, inside service hours.
-pub fn window(hour: u32) -> Value {
-    let day = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
-    let start = day.and_hms_opt(hour, 0, 0).expect("valid").and_utc();
-    json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(2)).to_rfc3339()})
-}
-
-/// The `bookPickup` input of a partner booking for its customer: contact and address
-/// in the input, and the partner's own reference.
-pub fn booking_input(quote_id: &str, hour: u32, external_reference: &str) -> Value {
-    json!({
-        "quoteId": quote_id,
-        "address": {"line1": "88 Century Avenue", "city": "Shanghai", "postalCode": "200120",
-                    "location": {"latitude": SHANGHAI.0, "longitude": SHANGHAI.1}},
-        "window": window(hour),
-        "contactName": "Zhang Min",
-        "contactPhone": "+86 139 0000 1111",
-        "notes": "Booked through a partner",
-        "externalReference": external_reference,
-    })
+/// The `bookPickup` input of a partner booking for its customer tomorrow at `hour`:00:
+/// the shared booking with the partner's contact and its own reference.
+pub fn partner_booking_input(quote_id: &str, hour: u32, external_reference: &str) -> Value {
+    let mut input = booking_input(quote_id, window(hour));
+    input["contactName"] = json!("Zhang Min");
+    input["contactPhone"] = json!("+86 139 0000 1111");
+    input["notes"] = json!("Booked through a partner");
+    input["externalReference"] = json!(external_reference);
+    input
 }
 
 /// `bookPickup` returning [`ORDER_FIELDS`].
@@ -181,7 +168,7 @@ pub async fn try_book(app: &TestApp, key: &str, external_reference: &str) -> Val
         app,
         key,
         &book_mutation(),
-        json!({"input": booking_input(&quote, 2, external_reference)}),
+        json!({"input": partner_booking_input(&quote, 2, external_reference)}),
     )
     .await
 }
@@ -266,23 +253,4 @@ pub fn signing_key(secret: &str) -> Vec<u8> {
         .strip_prefix("whsec_")
         .unwrap_or_else(|| panic!("not a whsec_ secret: {secret}"));
     STANDARD.decode(b64).expect("base64 after whsec_")
-}
-
-/// Polls `probe` every 50 ms until it gives Some, failing after `limit`.
-pub async fn eventually<T, F, Fut>(limit: Duration, what: &str, mut probe: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {limit:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

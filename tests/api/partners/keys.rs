@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::fixtures::{
-    ALL_SCOPES, ORDER_FIELDS, QUOTE, as_key, as_key_status, book, book_mutation, booking_input,
-    cancel, create_partner, issue_key, partner, partner_quote, try_book,
+    ALL_SCOPES, ORDER_FIELDS, QUOTE, as_key, as_key_status, book, book_mutation, cancel,
+    create_partner, issue_key, partner, partner_booking_input, partner_quote, try_book,
 };
 use crate::helpers::{error_code, spawn_app};
 
@@ -196,7 +196,7 @@ async fn a_partner_cannot_book_another_partners_quote() {
         &app,
         &second.secret,
         &book_mutation(),
-        json!({"input": booking_input(&quote, 2, "X-1")}),
+        json!({"input": partner_booking_input(&quote, 2, "X-1")}),
     )
     .await;
     assert!(
@@ -272,7 +272,7 @@ async fn a_key_without_the_scope_is_forbidden() {
         &app,
         &reader.secret,
         &book_mutation(),
-        json!({"input": booking_input(&quote_id, 2, "R-1")}),
+        json!({"input": partner_booking_input(&quote_id, 2, "R-1")}),
     )
     .await;
     assert_eq!(error_code(&booking), Some("FORBIDDEN"), "{booking}");

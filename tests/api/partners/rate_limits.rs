@@ -58,9 +58,10 @@ where
     panic!("the bucket never ran out");
 }
 
-/// Checks the refusal's `retryAfter` against the refill rate, waits that long and
-/// returns the cost of one request.
-async fn wait_for_refill(limited: &Value) -> f64 {
+/// Checks the refusal's `retryAfter` against the refill rate, moves the app's clock on
+/// by that long (the limiter reads time from it, on Redis too) and returns the cost of
+/// one request.
+fn wait_for_refill(app: &TestApp, limited: &Value) -> f64 {
     let (requested, _) = cost(limited);
     let retry_after = limited["errors"][0]["extensions"]["retryAfter"]
         .as_f64()
@@ -73,7 +74,8 @@ async fn wait_for_refill(limited: &Value) -> f64 {
     // Enough for `requested` points at the refill rate (and never close to 3 s).
     let wait = (requested / REFILL_PER_SEC).min(retry_after) + 0.2;
     assert!(wait < 3.0, "{wait}");
-    tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+    app.clock
+        .advance(chrono::Duration::from_std(Duration::from_secs_f64(wait)).expect("a short wait"));
     requested
 }
 
@@ -126,7 +128,7 @@ async fn a_key_runs_out_of_its_cost_budget_and_recovers_after_the_refill() {
     let fresh = as_key(&app, &other.secret, ORDERS, json!({})).await;
     assert!(fresh["errors"].is_null(), "{fresh}");
 
-    wait_for_refill(&limited).await;
+    wait_for_refill(&app, &limited);
     let again = as_key(&app, &key.secret, ORDERS, json!({})).await;
     assert!(again["errors"].is_null(), "after the refill: {again}");
     assert!(again["data"]["pickupOrders"].is_object(), "{again}");
@@ -151,7 +153,7 @@ async fn anonymous_quotes_draw_on_a_cost_budget_per_address() {
     );
     assert!(signed_in["extensions"]["cost"].is_null(), "{signed_in}");
 
-    wait_for_refill(&limited).await;
+    wait_for_refill(&app, &limited);
     let again = app.gql(None, QUOTE, json!({})).await;
     assert!(
         again["data"]["requestQuote"]["id"].is_string(),

@@ -9,7 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use serde_json::Value;
 
-use super::fixtures::{eventually, signing_key};
+use super::fixtures::signing_key;
+use crate::helpers::eventually;
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]

@@ -1,18 +1,22 @@
-//! The test harness: `spawn_app`, a GraphQL client over HTTP and WebSocket, and
-//! shortcuts for accounts.
+//! The test harness: `spawn_app`, a GraphQL client over HTTP, shortcuts for accounts,
+//! and (in the modules below) the one WebSocket client, waiting on observable state and
+//! reading `/metrics`.
+
+pub mod metrics;
+pub mod wait;
+pub mod ws;
+
+pub use wait::{PATIENCE, eventually};
+pub use ws::{WsClient, WsEvent};
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use reloop::config::Config;
 use reloop::infra::clock::ShiftedClock;
 use reloop::startup::Application;
 use reloop::state::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use uuid::Uuid;
 
 /// The JWT secret of every test app, so tests can forge tokens.
@@ -24,8 +28,6 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
-    /// The listening port.
-    pub port: u16,
     /// The HTTP client.
     pub http: reqwest::Client,
     /// The app's clock; `advance` moves time for the server.
@@ -84,7 +86,6 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
         http: reqwest::Client::new(),
         clock,
         state,
@@ -180,71 +181,26 @@ impl TestApp {
 
     /// Opens a `graphql-transport-ws` socket and sends `connection_init` with `payload`.
     pub async fn ws_connect(&self, payload: Value) -> WsClient {
-        let mut client = self.ws_open().await;
-        client
-            .send_raw(&json!({"type": "connection_init", "payload": payload}).to_string())
-            .await;
-        client
+        WsClient::connect(&self.address, payload).await
     }
 
     /// Opens a `graphql-transport-ws` socket without initialising it.
     pub async fn ws_open(&self) -> WsClient {
-        let mut request = format!("ws://127.0.0.1:{}/graphql", self.port)
-            .into_client_request()
-            .expect("ws request");
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
-        let (socket, response) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("ws connect");
-        assert_eq!(
-            response
-                .headers()
-                .get("sec-websocket-protocol")
-                .map(|v| v.to_str().unwrap_or("")),
-            Some("graphql-transport-ws")
-        );
-        WsClient { socket }
+        WsClient::open(&self.address).await
     }
 
     /// A socket initialised with `who`'s access token and acknowledged.
     pub async fn ws_signed_in(&self, who: &Account) -> WsClient {
-        let mut ws = self
-            .ws_connect(json!({"authorization": format!("Bearer {}", who.access)}))
-            .await;
-        ws.expect_ack().await;
-        ws
+        WsClient::signed_in(&self.address, &who.access).await
     }
 
     /// Waits until dispatch has acted on every order announced so far (bookings,
     /// declines, reschedules): its backlog gauge is back to zero.
     pub async fn dispatch_settled(&self) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while self.state.order_signals.backlog() > 0 {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "dispatch never caught up ({} orders waiting)",
-                self.state.order_signals.backlog()
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    }
-
-    /// Subscribes `ws` to `query` as `id` and returns once the server listens for its
-    /// events (its open-subscriptions gauge went up), so an event caused next reaches it.
-    pub async fn subscribe(&self, ws: &mut WsClient, id: &str, query: &str) {
-        let before = self.state.metrics.open_subscriptions();
-        ws.subscribe(id, query).await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while self.state.metrics.open_subscriptions() <= before {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the subscription never opened: {query}"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        eventually(PATIENCE, "dispatch to act on every announced order", || async {
+            (self.state.order_signals.backlog() == 0).then_some(())
+        })
+        .await;
     }
 }
 
@@ -274,74 +230,3 @@ pub const LOGIN: &str =
 
 /// The refresh mutation.
 pub const REFRESH: &str = "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }";
-
-/// A `graphql-transport-ws` client.
-pub struct WsClient {
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-}
-
-/// What the server sent next.
-#[derive(Debug)]
-pub enum WsEvent {
-    /// A JSON message.
-    Json(Value),
-    /// The server closed with this code.
-    Closed(u16),
-}
-
-impl WsClient {
-    /// The next message or close, within 10 s.
-    pub async fn next(&mut self) -> WsEvent {
-        loop {
-            let frame = tokio::time::timeout(Duration::from_secs(10), self.socket.next())
-                .await
-                .expect("a WebSocket message within 10 s");
-            match frame {
-                Some(Ok(Message::Text(text))) => {
-                    return WsEvent::Json(serde_json::from_str(&text).expect("JSON message"));
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    return WsEvent::Closed(frame.map_or(1005, |f| u16::from(f.code)));
-                }
-                Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return WsEvent::Closed(1006),
-            }
-        }
-    }
-
-    /// Expects `connection_ack`.
-    pub async fn expect_ack(&mut self) {
-        match self.next().await {
-            WsEvent::Json(msg) if msg["type"] == "connection_ack" => {}
-            other => panic!("expected connection_ack, got {other:?}"),
-        }
-    }
-
-    /// Starts subscription `id` with `query`.
-    pub async fn subscribe(&mut self, id: &str, query: &str) {
-        self.socket
-            .send(Message::text(
-                json!({"id": id, "type": "subscribe", "payload": {"query": query}}).to_string(),
-            ))
-            .await
-            .expect("send subscribe");
-    }
-
-    /// The next `next` payload's `data`, failing on anything else.
-    pub async fn next_data(&mut self) -> Value {
-        match self.next().await {
-            WsEvent::Json(msg) if msg["type"] == "next" => msg["payload"]["data"].clone(),
-            other => panic!("expected a next message, got {other:?}"),
-        }
-    }
-
-    /// Sends a raw text frame.
-    pub async fn send_raw(&mut self, text: &str) {
-        self.socket
-            .send(Message::text(text.to_owned()))
-            .await
-            .expect("send");
-    }
-}
