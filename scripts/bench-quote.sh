@@ -5,7 +5,11 @@
 # instead of the engine.
 #
 #   scripts/bench-quote.sh                               # SQLite (embedded defaults)
-#   DATABASE_URL=postgres://… scripts/bench-quote.sh     # PostgreSQL
+#   DATABASE_URL=postgres://… scripts/bench-quote.sh     # PostgreSQL (a fresh database)
+#   SERVICES=1 scripts/bench-quote.sh                    # throwaway PostgreSQL (scripts/services.sh)
+#
+# Environment: everything scripts/bench.sh reads (DURATION, CONNECTIONS, THREADS, WARMUP,
+# ROUNDS, ONLY, SKIP_BUILD, KEEP_DB, ...) except QUERY, which is the quote below.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export RELOOP_QUOTES_PER_MINUTE_ANONYMOUS=1000000000
