@@ -267,9 +267,9 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
         || async {
             let offers = job_offer::Entity::find().all(&db).await.expect("offers");
             let checked_at = chrono::Utc::now();
-            let caught_up = offers
-                .iter()
-                .all(|o| o.status != OfferStatus::Pending || o.expires_at + allowance >= checked_at);
+            let caught_up = offers.iter().all(|o| {
+                o.status != OfferStatus::Pending || o.expires_at + allowance >= checked_at
+            });
             caught_up.then_some((offers, checked_at))
         },
     )

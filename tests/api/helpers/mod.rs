@@ -197,9 +197,11 @@ impl TestApp {
     /// Waits until dispatch has acted on every order announced so far (bookings,
     /// declines, reschedules): its backlog gauge is back to zero.
     pub async fn dispatch_settled(&self) {
-        eventually(PATIENCE, "dispatch to act on every announced order", || async {
-            (self.state.order_signals.backlog() == 0).then_some(())
-        })
+        eventually(
+            PATIENCE,
+            "dispatch to act on every announced order",
+            || async { (self.state.order_signals.backlog() == 0).then_some(()) },
+        )
         .await;
     }
 }
