@@ -25,6 +25,50 @@ pub struct CandidateFacts {
     pub active_orders: i32,
 }
 
+/// What a collector must be to take an order, and what they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fitness<'a> {
+    /// Verified by an operator.
+    pub verified: bool,
+    /// Certifications the collector holds.
+    pub held: &'a std::collections::BTreeSet<String>,
+    /// Certifications the order's items require.
+    pub required: &'a std::collections::BTreeSet<String>,
+    /// What the vehicle carries, kg (None before a profile is filled in).
+    pub capacity_kg: Option<rust_decimal::Decimal>,
+    /// The order's total weight, kg.
+    pub weight_kg: rust_decimal::Decimal,
+    /// Whether the collector already holds an order whose window overlaps this one.
+    pub overlapping: bool,
+}
+
+impl Fitness<'_> {
+    /// Why the collector may not take the order; empty when they may.
+    pub fn shortcomings(&self) -> Vec<String> {
+        let mut missing = Vec::new();
+        if !self.verified {
+            missing.push("is not verified".to_owned());
+        }
+        let lacking: Vec<&str> = self
+            .required
+            .difference(self.held)
+            .map(String::as_str)
+            .collect();
+        if !lacking.is_empty() {
+            missing.push(format!("lacks {}", lacking.join(", ")));
+        }
+        let carries =
+            self.weight_kg.is_zero() || self.capacity_kg.is_some_and(|c| c >= self.weight_kg);
+        if !carries {
+            missing.push(format!("cannot carry {} kg", self.weight_kg));
+        }
+        if self.overlapping {
+            missing.push("already has a pickup in this window".to_owned());
+        }
+        missing
+    }
+}
+
 /// The radii a search tries: `start`, doubling, capped at `limit` (which is always tried).
 pub fn search_radii(start_km: f64, limit_km: f64) -> Vec<f64> {
     let mut radii = Vec::new();
@@ -78,6 +122,32 @@ mod tests {
             offers_accepted: 8,
             active_orders: 0,
         }
+    }
+
+    #[test]
+    fn fitness_names_every_shortcoming_and_none_for_a_fit_collector() {
+        use std::collections::BTreeSet;
+        let held: BTreeSet<String> = ["LARGE_APPLIANCE".to_owned()].into();
+        let required: BTreeSet<String> =
+            ["LARGE_APPLIANCE".to_owned(), "HAZARDOUS_BATTERY".to_owned()].into();
+        let unfit = Fitness {
+            verified: false,
+            held: &held,
+            required: &required,
+            capacity_kg: Some(rust_decimal::Decimal::from(30)),
+            weight_kg: rust_decimal::Decimal::from(300),
+            overlapping: true,
+        };
+        assert_eq!(unfit.shortcomings().len(), 4, "{:?}", unfit.shortcomings());
+        let fit = Fitness {
+            verified: true,
+            held: &required,
+            required: &required,
+            capacity_kg: Some(rust_decimal::Decimal::from(800)),
+            weight_kg: rust_decimal::Decimal::from(300),
+            overlapping: false,
+        };
+        assert!(fit.shortcomings().is_empty());
     }
 
     #[test]

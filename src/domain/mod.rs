@@ -10,6 +10,7 @@ pub mod geo;
 pub mod item;
 pub mod order;
 pub mod partner;
+pub mod partner_access;
 pub mod pricing;
 pub mod quote;
 pub mod role;

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod guards;
 pub mod loaders;
 pub mod mutation;
+pub mod partner_scopes;
 pub mod query;
 pub mod subscription;
 pub mod types;
@@ -59,6 +60,7 @@ pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings)
         .data(state)
         .data(quoting)
         .extension(cost::CostLimit)
+        .extension(partner_scopes::PartnerScopes)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)

@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Object};
 
-use crate::domain::partner::ApiScope;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::quote::Quote;
 use crate::graphql::types::quote_input::QuoteInput;
@@ -22,7 +21,6 @@ impl QuoteMutation {
         ctx: &Context<'_>,
         input: QuoteInput,
     ) -> async_graphql::Result<Quote> {
-        ctx.viewer().require_scope(ApiScope::QuotesWrite)?;
         let request = input.parse()?;
         let requester = match ctx.viewer() {
             Viewer::User { id, .. } => Requester::User(id),

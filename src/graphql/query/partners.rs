@@ -7,7 +7,6 @@ use entity::pickup_order;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::domain::partner::ApiScope;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
@@ -37,7 +36,6 @@ impl PartnerQuery {
         let Viewer::Partner { partner_id, .. } = ctx.viewer() else {
             return Err(AppError::Forbidden.into());
         };
-        ctx.viewer().require_scope(ApiScope::OrdersRead)?;
         let order = pickup_order::Entity::find()
             .filter(pickup_order::Column::PartnerId.eq(partner_id))
             .filter(pickup_order::Column::ExternalReference.eq(external_reference.trim()))

@@ -106,8 +106,9 @@ pub struct CollectorPublic {
 }
 
 /// A booked pickup. Seen through a job offer by a collector who has not accepted it
-/// yet, it is `redacted`: no street address, contact or notes, and the position rounded
-/// to about a kilometre.
+/// yet, it is `redacted` to what DESIGN §5.7 allows before accepting (area and distance,
+/// window, items, payout): no street address, contact, notes, events, quote or external
+/// reference, and the position rounded to about a kilometre.
 pub struct PickupOrder {
     order: pickup_order::Model,
     redacted: bool,
@@ -254,8 +255,12 @@ impl PickupOrder {
         Ok(lines.into_iter().map(OrderLine).collect())
     }
 
-    /// Every transition, oldest first.
+    /// Every transition, oldest first (empty in an offer not yet accepted: the trail holds
+    /// the customer's reasons).
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderEvent>> {
+        if self.redacted {
+            return Ok(Vec::new());
+        }
         let events = ctx
             .loader::<EventsByOrder>()?
             .load_one(self.order.id)
@@ -269,13 +274,16 @@ impl PickupOrder {
         self.order.version
     }
 
-    /// The quote this order was booked from.
-    async fn quote_id(&self) -> ID {
-        ID(self.order.quote_id.to_string())
+    /// The quote this order was booked from (null in an offer not yet accepted).
+    async fn quote_id(&self) -> Option<ID> {
+        (!self.redacted).then(|| ID(self.order.quote_id.to_string()))
     }
 
-    /// The partner's own reference.
+    /// The partner's own reference (null in an offer not yet accepted).
     async fn external_reference(&self) -> Option<&str> {
+        if self.redacted {
+            return None;
+        }
         self.order.external_reference.as_deref()
     }
 

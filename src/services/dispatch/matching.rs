@@ -6,14 +6,13 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Duration;
 use entity::{collector, job_offer, pickup_order};
-use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
 use crate::domain::CollectorStatus;
-use crate::domain::dispatch::{CandidateFacts, OfferStatus, score, search_radii};
+use crate::domain::dispatch::{CandidateFacts, Fitness, OfferStatus, score, search_radii};
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
@@ -30,9 +29,10 @@ struct Candidate {
     score: f64,
 }
 
-/// Sends the next batch of offers for a DISPATCHING order that has none pending. Returns
-/// how many offers were sent. Gives the order up (UNFULFILLED) when its window has closed,
-/// or when every collector in range has had an offer and nobody took it.
+/// Tops up a DISPATCHING order's pending offers to K with the best collectors not asked
+/// yet. Returns how many offers were sent. An order nobody can take now keeps waiting:
+/// every sweep, and every collector coming online, tries again; the order is given up
+/// (UNFULFILLED) only when its window has closed.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize> {
     let now = state.clock.now();
@@ -54,25 +54,24 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         .await?;
         return Ok(0);
     }
-    let Some(offered) = collectors_already_asked(&state.db, order_id).await? else {
+    let asked = offers_so_far(&state.db, order_id).await?;
+    let wanted = state
+        .config
+        .dispatch
+        .offers_per_batch
+        .max(1)
+        .saturating_sub(asked.pending);
+    if wanted == 0 {
         return Ok(0);
-    };
+    }
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let limit_km = snapshot
         .service_areas
         .iter()
         .find(|a| a.id == order.service_area_id)
         .map_or(20.0, |a| a.max_dispatch_radius_km);
-    let chosen = find_candidates(state, &order, &offered, limit_km).await?;
+    let chosen = find_candidates(state, &order, &asked.not_again, limit_km, wanted).await?;
     if chosen.is_empty() {
-        if !offered.is_empty() {
-            give_up(
-                state,
-                order_id,
-                "every collector in range was offered the order and nobody accepted",
-            )
-            .await?;
-        }
         return Ok(0);
     }
     let sent = send_round(state, &order, &chosen).await?;
@@ -88,31 +87,32 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     Ok(sent.len())
 }
 
-/// The collectors not to ask again, or None while an offer is still pending. Those who
-/// turned the order down, let their offer lapse, or had it taken back are not asked
-/// again; those whose offer was withdrawn (someone else won, then the order came back to
-/// dispatch) are.
-async fn collectors_already_asked(
-    conn: &impl ConnectionTrait,
-    order_id: Uuid,
-) -> AppResult<Option<HashSet<Uuid>>> {
+/// What an order's offers so far mean for the next round.
+struct Asked {
+    /// Offers still waiting for an answer.
+    pending: usize,
+    /// Collectors not to ask (again): those holding an offer, and those who turned the
+    /// order down or let their offer lapse. Those whose offer was withdrawn (someone else
+    /// won, then the order came back to dispatch) may be asked again.
+    not_again: HashSet<Uuid>,
+}
+
+async fn offers_so_far(conn: &impl ConnectionTrait, order_id: Uuid) -> AppResult<Asked> {
     let offers = job_offer::Entity::find()
         .filter(job_offer::Column::OrderId.eq(order_id))
         .all(conn)
         .await?;
-    if offers
-        .iter()
-        .any(|o| OfferStatus::from(o.status) == OfferStatus::Pending)
-    {
-        return Ok(None);
-    }
-    Ok(Some(
-        offers
+    Ok(Asked {
+        pending: offers
+            .iter()
+            .filter(|o| OfferStatus::from(o.status) == OfferStatus::Pending)
+            .count(),
+        not_again: offers
             .iter()
             .filter(|o| OfferStatus::from(o.status) != OfferStatus::Withdrawn)
             .map(|o| o.collector_id)
             .collect(),
-    ))
+    })
 }
 
 /// Claims the order's next round (a conditional update of `dispatch_round`, so two
@@ -181,7 +181,7 @@ async fn count_offers_received(state: &AppState, sent: &[(Uuid, Uuid)]) {
     }
 }
 
-/// The best K eligible collectors not yet offered this order: the radius starts small and
+/// The best `wanted` eligible collectors not yet offered this order: the radius starts small and
 /// doubles up to the limit until K are found, so the work follows the candidates, not the
 /// number of collectors in the city. Within a radius any collector is near enough (the
 /// previous, half as large, circle held too few), so the geo index may return the first
@@ -191,8 +191,8 @@ async fn find_candidates(
     order: &pickup_order::Model,
     offered: &HashSet<Uuid>,
     limit_km: f64,
+    wanted: usize,
 ) -> AppResult<Vec<Candidate>> {
-    let wanted = state.config.dispatch.offers_per_batch.max(1);
     let centre = GeoPoint {
         latitude: order.latitude,
         longitude: order.longitude,
@@ -269,12 +269,19 @@ async fn eligible_candidates(
     let weight = order.total_weight_kg.0;
     Ok(profiles
         .into_iter()
-        .filter(|p| !overlapping.contains(&p.id))
-        .filter(|p| p.capacity_kg.is_some_and(|c| c.0 >= weight) || weight == Decimal::ZERO)
         .filter(|p| {
             let held: BTreeSet<String> =
                 serde_json::from_value(p.certifications.clone()).unwrap_or_default();
-            required.is_subset(&held)
+            Fitness {
+                verified: p.verified,
+                held: &held,
+                required,
+                capacity_kg: p.capacity_kg.map(|c| c.0),
+                weight_kg: weight,
+                overlapping: overlapping.contains(&p.id),
+            }
+            .shortcomings()
+            .is_empty()
         })
         .map(|p| {
             let distance_km = distance.get(&p.id).copied().unwrap_or(limit_km);

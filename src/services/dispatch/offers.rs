@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::{collector, job_offer, pickup_order};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
@@ -75,6 +78,10 @@ pub async fn accept_offer(
     if OrderStatus::from(order.status) != OrderStatus::Dispatching {
         return Err(AppError::AlreadyAssigned);
     }
+    // One accept at a time per collector: the overlap check below is a read, and two
+    // accepts of overlapping orders would otherwise both see no clash (PostgreSQL; on
+    // SQLite the single writer already serialises them).
+    lock_collector(&txn, collector_id).await?;
     refuse_overlap(&txn, collector_id, &order).await?;
     // Lock order: the order row first (conditional update), then offer rows. Every
     // writer of an order's offers goes through the order first or touches one offer row
@@ -122,6 +129,17 @@ fn still_open(offer: &job_offer::Model, now: DateTime<Utc>) -> AppResult<()> {
         )),
         OfferStatus::Declined => Err(AppError::InvalidState("you declined this offer".to_owned())),
     }
+}
+
+/// Takes the collector's row lock until the transaction ends (PostgreSQL `FOR UPDATE`).
+async fn lock_collector(conn: &impl ConnectionTrait, collector_id: Uuid) -> AppResult<()> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        collector::Entity::find_by_id(collector_id)
+            .lock_exclusive()
+            .one(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Offers go only to collectors free in the window, but one may have accepted another

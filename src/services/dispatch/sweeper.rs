@@ -1,10 +1,11 @@
-//! The sweeper: expires overdue offers and re-dispatches orders left without an open
-//! offer; orders whose window closed become UNFULFILLED. It runs at start-up and on an
+//! The sweeper: expires overdue offers and tops up every waiting order short of K
+//! pending offers (a collector may have come online or into range since); orders whose
+//! window closed become UNFULFILLED. It runs at start-up and on an
 //! interval. On PostgreSQL it claims offers with `FOR UPDATE SKIP LOCKED`, so several
 //! instances never expire the same offer twice; every dispatch round is claimed with a
 //! conditional update, so they never send the same round twice either.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use entity::{job_offer, pickup_order};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
@@ -64,20 +65,25 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
         .limit(BATCH)
         .all(&state.db)
         .await?;
-    let with_open_offers: HashSet<Uuid> = if waiting.is_empty() {
-        HashSet::new()
-    } else {
-        job_offer::Entity::find()
+    let mut pending: HashMap<Uuid, usize> = HashMap::new();
+    if !waiting.is_empty() {
+        for offer in job_offer::Entity::find()
             .filter(job_offer::Column::OrderId.is_in(waiting.iter().map(|o| o.id)))
             .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
             .all(&state.db)
             .await?
-            .into_iter()
-            .map(|o| o.order_id)
-            .collect()
-    };
+        {
+            *pending.entry(offer.order_id).or_default() += 1;
+        }
+    }
+    // Orders short of K pending offers look again: a collector may have come online or
+    // into range since, and an order whose window closed is given up.
+    let wanted = state.config.dispatch.offers_per_batch.max(1);
     let mut redispatched = 0;
-    for order in waiting.iter().filter(|o| !with_open_offers.contains(&o.id)) {
+    for order in waiting
+        .iter()
+        .filter(|o| pending.get(&o.id).copied().unwrap_or(0) < wanted)
+    {
         match dispatch_order(state, order.id).await {
             Ok(_) => redispatched += 1,
             Err(err) => {

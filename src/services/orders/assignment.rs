@@ -1,39 +1,81 @@
 //! Operator assignment: an operator gives an order to a collector (taking it from a
-//! previous one first), or sends it back to dispatch.
+//! previous one first), or sends it back to dispatch. The collector must be fit for the
+//! order as dispatch would require (certifications, capacity, no overlapping pickup);
+//! an operator may override that with a reason, which is audited. A verified collector
+//! is always required.
 
-use entity::{collector, pickup_order};
+use entity::{collector, job_offer, pickup_order};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use super::access::Party;
 use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
+use crate::domain::dispatch::{Fitness, OfferStatus};
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::{AppError, AppResult};
+use crate::infra::order_signals::WithdrawnOffer;
+use crate::services::catalog::audit;
 use crate::state::AppState;
 
-/// Gives the order to `collector_id`, or with None sends it back to dispatch.
+/// What an operator asks for.
+#[derive(Clone, Debug, Default)]
+pub struct Assignment {
+    /// The collector to give the order to; None sends it back to dispatch.
+    pub collector_id: Option<Uuid>,
+    /// Assign although the collector is not fit for the order, and why.
+    pub override_reason: Option<String>,
+}
+
+/// Applies `assignment` to the order.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn assign_collector(
     state: &AppState,
     party: Party,
     order_id: Uuid,
-    collector_id: Option<Uuid>,
+    assignment: Assignment,
 ) -> AppResult<pickup_order::Model> {
-    if !matches!(party, Party::Operator { .. }) {
+    let Party::Operator { user_id } = party else {
         return Err(AppError::Forbidden);
-    }
+    };
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let mut order = load(&txn, &party, order_id).await?;
-    if let Some(id) = collector_id {
-        require_verified(&txn, id).await?;
+    if let Some(id) = assignment.collector_id {
+        let shortcomings = fitness(&txn, id, &order).await?;
+        if !shortcomings.is_empty() {
+            let Some(reason) = &assignment.override_reason else {
+                return Err(AppError::validation(
+                    "collectorId",
+                    format!(
+                        "{}; give an overrideReason to assign anyway",
+                        shortcomings.join("; ")
+                    ),
+                ));
+            };
+            let details =
+                json!({"collectorId": id, "shortcomings": shortcomings, "reason": reason});
+            audit::record(
+                &txn,
+                user_id,
+                "order.assign_override",
+                "pickup_order",
+                &order.id.to_string(),
+                details,
+                now,
+            )
+            .await?;
+        }
     }
+    let mut withdrawn = Vec::new();
     if matches!(
         OrderStatus::from(order.status),
         OrderStatus::Assigned | OrderStatus::EnRoute
     ) {
+        withdrawn.extend(take_back_accepted_offer(&txn, &order, now).await?);
         let back = Change::by(&party, &order, Transition::Redispatch, now)
             .because("reassigned by an operator")
             .setting(
@@ -41,33 +83,88 @@ pub async fn assign_collector(
                 Expr::value(Option::<Uuid>::None),
             );
         order = transition::apply(&txn, &order, back).await?;
-    } else if collector_id.is_none() {
+    } else if assignment.collector_id.is_none() {
         return Err(AppError::InvalidState(
             "the order has no collector to take back".to_owned(),
         ));
     }
-    let Some(id) = collector_id else {
-        return commit_and_announce(state, txn, order, Vec::new()).await;
+    let Some(id) = assignment.collector_id else {
+        return commit_and_announce(state, txn, order, withdrawn).await;
     };
     let assign = Change::by(&party, &order, Transition::Assign, now)
         .because("assigned by an operator")
         .setting(pickup_order::Column::CollectorId, Expr::value(id));
     let applied = transition::apply_with_effects(&txn, &order, assign).await?;
-    commit_and_announce(state, txn, applied.order, applied.withdrawn).await
+    withdrawn.extend(applied.withdrawn);
+    commit_and_announce(state, txn, applied.order, withdrawn).await
 }
 
-/// VALIDATION unless `collector_id` is a verified collector.
-async fn require_verified(conn: &impl ConnectionTrait, collector_id: Uuid) -> AppResult<()> {
-    let verified = collector::Entity::find_by_id(collector_id)
+/// Why `collector_id` may not take `order`: VALIDATION when it is no verified collector
+/// (never overridable), else the shortcomings dispatch would hold against it.
+async fn fitness(
+    conn: &impl ConnectionTrait,
+    collector_id: Uuid,
+    order: &pickup_order::Model,
+) -> AppResult<Vec<String>> {
+    let profile = collector::Entity::find_by_id(collector_id)
         .one(conn)
         .await?
-        .is_some_and(|c| c.verified);
-    if verified {
-        Ok(())
-    } else {
-        Err(AppError::validation(
-            "collectorId",
-            "is not a verified collector",
-        ))
+        .filter(|c| c.verified)
+        .ok_or_else(|| AppError::validation("collectorId", "is not a verified collector"))?;
+    let overlapping = pickup_order::Entity::find()
+        .filter(pickup_order::Column::CollectorId.eq(collector_id))
+        .filter(pickup_order::Column::Id.ne(order.id))
+        .filter(pickup_order::Column::Status.is_in(OrderStatus::occupying()))
+        .filter(pickup_order::Column::WindowStart.lt(order.window_end))
+        .filter(pickup_order::Column::WindowEnd.gt(order.window_start))
+        .one(conn)
+        .await?
+        .is_some();
+    let held: BTreeSet<String> =
+        serde_json::from_value(profile.certifications.clone()).unwrap_or_default();
+    let required: BTreeSet<String> =
+        serde_json::from_value(order.required_certifications.clone()).unwrap_or_default();
+    Ok(Fitness {
+        verified: profile.verified,
+        held: &held,
+        required: &required,
+        capacity_kg: profile.capacity_kg.map(|c| c.0),
+        weight_kg: order.total_weight_kg.0,
+        overlapping,
     }
+    .shortcomings())
+}
+
+/// The accepted offer of the collector losing `order`, marked WITHDRAWN so they hear of
+/// it over `jobOffers` (an order assigned by an operator has none).
+async fn take_back_accepted_offer(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<WithdrawnOffer>> {
+    let Some(holder) = order.collector_id else {
+        return Ok(None);
+    };
+    let accepted = job_offer::Entity::find()
+        .filter(job_offer::Column::OrderId.eq(order.id))
+        .filter(job_offer::Column::CollectorId.eq(holder))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Accepted))
+        .one(conn)
+        .await?;
+    let Some(offer) = accepted else {
+        return Ok(None);
+    };
+    job_offer::Entity::update_many()
+        .col_expr(
+            job_offer::Column::Status,
+            Expr::value(OfferStatus::Withdrawn),
+        )
+        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
+        .filter(job_offer::Column::Id.eq(offer.id))
+        .exec(conn)
+        .await?;
+    Ok(Some(WithdrawnOffer {
+        offer_id: offer.id,
+        collector_id: holder,
+    }))
 }

@@ -82,14 +82,6 @@ pub async fn book_pickup(
 ) -> AppResult<pickup_order::Model> {
     let booker = Booker::of(party)?;
     let now = state.clock.now();
-    let window = TimeWindow::parse(
-        request.window_start,
-        request.window_end,
-        now,
-        &state.config.orders.window_rules,
-    )
-    .map_err(|e| AppError::validation("input.window", e.0))?;
-    let area = serving_area(state, request.location, "input.address.location").await?;
     let key = request
         .idempotency_key
         .as_ref()
@@ -98,12 +90,22 @@ pub async fn book_pickup(
             key: key.clone(),
             hash: idempotency::request_hash(&request.canonical()),
         });
+    // A retry returns the first result before anything is validated again: by the time
+    // a client retries, the window may have started, and the booking stands.
     if let Some(claim) = &key
         && let KeyState::Replay(order) =
             idempotency::check(&state.db, &claim.scope, &claim.key, &claim.hash).await?
     {
         return Ok(*order);
     }
+    let window = TimeWindow::parse(
+        request.window_start,
+        request.window_end,
+        now,
+        &state.config.orders.window_rules,
+    )
+    .map_err(|e| AppError::validation("input.window", e.0))?;
+    let area = serving_area(state, request.location, "input.address.location").await?;
     // Read before the transaction: a snapshot reload needs a pooled connection, and must
     // never wait for one while this transaction holds another.
     let snapshot = state.catalog.snapshot(&state.db).await?;

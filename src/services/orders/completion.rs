@@ -1,8 +1,8 @@
 //! `completePickup` (proof of pickup and the payout) and `rateCollector`.
 
 use entity::{collector, collector_rating, payout, pickup_order};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -114,18 +114,22 @@ pub async fn rate_collector(
         }
         Err(err) => return Err(err.into()),
     }
-    let profile = collector::Entity::find_by_id(collector_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order with an unknown collector")))?;
-    let count = profile.rating_count + 1;
-    let mean = (profile.rating.unwrap_or(0.0) * f64::from(profile.rating_count) + f64::from(stars))
-        / f64::from(count);
-    let mut row: collector::ActiveModel = profile.into();
-    row.rating = Set(Some(mean));
-    row.rating_count = Set(count);
-    row.updated_at = Set(now);
-    row.update(&txn).await?;
+    // One statement computed from the row's own values: concurrent ratings each wait for
+    // the row and then add to what the previous one wrote (a read-modify-write here lost
+    // updates on PostgreSQL).
+    let count = Expr::col(collector::Column::RatingCount);
+    let mean = Expr::col(collector::Column::Rating)
+        .if_null(0.0)
+        .mul(count.clone())
+        .add(f64::from(stars))
+        .div(count.clone().add(1));
+    collector::Entity::update_many()
+        .col_expr(collector::Column::Rating, mean)
+        .col_expr(collector::Column::RatingCount, count.add(1))
+        .col_expr(collector::Column::UpdatedAt, Expr::value(now))
+        .filter(collector::Column::Id.eq(collector_id))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(order)
 }

@@ -18,7 +18,7 @@ pub mod transition;
 pub mod updates;
 
 pub use access::Party;
-pub use assignment::assign_collector;
+pub use assignment::{Assignment, assign_collector};
 pub use booking::{BookingRequest, book_pickup};
 pub use completion::{CompletionProof, complete_pickup, rate_collector};
 pub use inspection::{InspectedLine, record_inspection};

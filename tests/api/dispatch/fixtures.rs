@@ -172,11 +172,6 @@ pub async fn next_offer_event(ws: &mut WsClient) -> (String, Value) {
     )
 }
 
-/// The `orderUpdated` subscription query for `order_id`.
-pub fn order_updated_subscription(order_id: &str) -> String {
-    format!("subscription {{ orderUpdated(orderId: \"{order_id}\") {{ {ORDER_FIELDS} }} }}")
-}
-
 /// The `extensions.code` of every error in `response`.
 pub fn codes(response: &Value) -> Vec<String> {
     response["errors"]

@@ -1,6 +1,6 @@
 //! Pickup orders through GraphQL.
 
-mod fixtures;
+pub(crate) mod fixtures;
 
 mod authorization;
 mod booking;

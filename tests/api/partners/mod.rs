@@ -3,7 +3,7 @@
 //! to a local receiver (signatures, retries, 410, redelivery, a receiver that is down, a
 //! crash between commit and send) and cost-based rate limits.
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod receiver;
 
 mod crash;
