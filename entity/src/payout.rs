@@ -16,10 +16,14 @@ pub struct Model {
     pub currency: String,
     /// e.g. WALLET.
     pub method: String,
-    /// PENDING or PAID.
+    /// PENDING, then PAID or FAILED (a FAILED payout may be paid later).
     pub status: crate::enums::PayoutStatus,
     pub created_at: DateTimeUtc,
     pub paid_at: Option<DateTimeUtc>,
+    /// The payment's reference (bank transfer, wallet transaction), once settled.
+    pub reference: Option<String>,
+    /// When it was last settled (paid or failed).
+    pub settled_at: Option<DateTimeUtc>,
 }
 
 /// Relations are resolved in services; none are declared here.

@@ -49,7 +49,11 @@ pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
         (Root::Mutation, "requestQuote") => Needs(QuotesWrite),
         (
             Root::Mutation,
-            "bookPickup" | "cancelPickup" | "reschedulePickup" | "respondToFinalOffer",
+            "bookPickup"
+            | "cancelPickup"
+            | "reschedulePickup"
+            | "respondToFinalOffer"
+            | "settlePayout",
         ) => Needs(OrdersWrite),
         (
             Root::Mutation,

@@ -47,7 +47,9 @@ impl Extension for PartnerScopesExtension {
             };
             if !allowed {
                 // A field error (with its path), like the resolver's own FORBIDDEN would be.
-                let mut error = AppError::Forbidden.extend().into_server_error(Pos::default());
+                let mut error = AppError::Forbidden
+                    .extend()
+                    .into_server_error(Pos::default());
                 error.locations.clear();
                 error.path = info
                     .path_node

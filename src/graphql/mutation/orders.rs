@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
-use crate::graphql::types::order::PickupOrder;
+use crate::graphql::types::order::{PayoutOutcomeGql, PickupOrder};
 use crate::graphql::types::order_input::{
     BookPickupInput, CompletePickupInput, InspectionInput, TimeWindowInput,
 };
@@ -173,6 +173,23 @@ impl OrderMutation {
         let comment = comment.map(|c| reason_text(c, "comment")).transpose()?;
         Ok(PickupOrder::new(
             orders::rate_collector(state(ctx)?, party, id, stars, comment).await?,
+        ))
+    }
+
+    /// Operators (or the partner that booked the order, with ORDERS_WRITE): records that
+    /// the payout was paid or failed, with the payment's reference. A paid payout is
+    /// final; a failed one may be paid later.
+    async fn settle_payout(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        outcome: PayoutOutcomeGql,
+        reference: String,
+    ) -> async_graphql::Result<PickupOrder> {
+        let (party, id) = actor(ctx, &order_id).await?;
+        let reference = reason_text(reference, "reference")?;
+        Ok(PickupOrder::new(
+            orders::settle_payout(state(ctx)?, party, id, outcome.into(), reference).await?,
         ))
     }
 

@@ -79,8 +79,31 @@ pub struct Payout {
     pub currency: String,
     /// How it is paid, e.g. WALLET.
     pub method: String,
-    /// PENDING or PAID.
+    /// PENDING, then PAID or FAILED.
     pub status: String,
+    /// The payment's reference, once settled.
+    pub reference: Option<String>,
+    /// When it was last settled (paid or failed).
+    pub settled_at: Option<DateTime<Utc>>,
+}
+
+/// How a payout was settled.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(name = "PayoutOutcome")]
+pub enum PayoutOutcomeGql {
+    /// The money reached the customer.
+    Paid,
+    /// The payment failed (it may be paid later).
+    Failed,
+}
+
+impl From<PayoutOutcomeGql> for PayoutStatus {
+    fn from(outcome: PayoutOutcomeGql) -> Self {
+        match outcome {
+            PayoutOutcomeGql::Paid => Self::Paid,
+            PayoutOutcomeGql::Failed => Self::Failed,
+        }
+    }
 }
 
 /// Proof of pickup.
@@ -308,6 +331,8 @@ impl PickupOrder {
             currency: p.currency,
             method: p.method,
             status: PayoutStatus::from(p.status).as_str().to_owned(),
+            reference: p.reference,
+            settled_at: p.settled_at,
         }))
     }
 

@@ -57,15 +57,28 @@ pub async fn complete_pickup(
         status: Set(PayoutStatus::Pending.into()),
         created_at: Set(now),
         paid_at: Set(None),
+        reference: Set(None),
+        settled_at: Set(None),
     }
     .insert(&txn)
     .await?;
     if let Some(partner_id) = completed.partner_id {
-        let data = json!({"orderId": completed.id, "number": completed.number, "externalReference": completed.external_reference,
-                          "amount": amount.0.to_string(), "currency": completed.currency, "status": PayoutStatus::Pending.as_str()});
+        let data = payout_event(&completed, amount.0, PayoutStatus::Pending, None);
         outbox::enqueue(&txn, partner_id, WebhookEventType::Payout, data, now).await?;
     }
     commit_and_announce(state, txn, completed, Vec::new()).await
+}
+
+/// The PAYOUT webhook's data: the order, the amount and where the payout stands.
+pub(super) fn payout_event(
+    order: &pickup_order::Model,
+    amount: rust_decimal::Decimal,
+    status: PayoutStatus,
+    reference: Option<&str>,
+) -> serde_json::Value {
+    json!({"orderId": order.id, "number": order.number, "externalReference": order.external_reference,
+           "amount": amount.to_string(), "currency": order.currency, "status": status.as_str(),
+           "reference": reference})
 }
 
 /// The customer rates the collector of a COMPLETED order, once (1 to 5 stars).

@@ -10,6 +10,7 @@ mod completion;
 mod idempotency;
 mod inspection;
 mod lifecycle;
+mod payouts;
 mod read;
 pub mod relations;
 mod reschedule;
@@ -25,6 +26,7 @@ pub use inspection::{InspectedLine, record_inspection};
 pub use lifecycle::{
     cancel_pickup, give_up, mark_arrived, report_failed_pickup, respond_to_final_offer, start_trip,
 };
+pub use payouts::settle_payout;
 pub use read::{OrderFilter, find_order, list_orders};
 pub use reschedule::reschedule_pickup;
 pub use slots::{SlotAvailability, available_windows};

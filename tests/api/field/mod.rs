@@ -4,6 +4,7 @@
 mod assignment;
 mod double_assignment;
 pub(crate) mod introspection;
+mod payouts;
 mod ratings;
 mod redaction;
 mod replay;

@@ -71,7 +71,11 @@ async fn concurrent_ratings_of_one_collector_all_count() {
         .await;
     let rating = profile["data"]["collectors"]["edges"]
         .as_array()
-        .and_then(|edges| edges.iter().find(|e| e["node"]["id"] == collector.id.as_str()))
+        .and_then(|edges| {
+            edges
+                .iter()
+                .find(|e| e["node"]["id"] == collector.id.as_str())
+        })
         .and_then(|e| e["node"]["rating"].as_f64())
         .unwrap_or_else(|| panic!("rating: {profile}"));
     let mean = f64::from(5 + 4 + 3 + 2 + 1 + 5 + 4 + 3) / 8.0;

@@ -30,6 +30,7 @@ const ALLOWED: &[(&str, Option<&str>)] = &[
     ("cancelPickup", Some("ORDERS_WRITE")),
     ("reschedulePickup", Some("ORDERS_WRITE")),
     ("respondToFinalOffer", Some("ORDERS_WRITE")),
+    ("settlePayout", Some("ORDERS_WRITE")),
     ("registerWebhook", Some("WEBHOOKS_MANAGE")),
     ("updateWebhook", Some("WEBHOOKS_MANAGE")),
     ("deleteWebhook", Some("WEBHOOKS_MANAGE")),
