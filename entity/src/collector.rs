@@ -33,6 +33,8 @@ pub struct Model {
     /// Offers received and accepted, for the acceptance rate.
     pub offers_received: i32,
     pub offers_accepted: i32,
+    /// Assigned orders the collector never set off for.
+    pub no_shows: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -24,6 +24,7 @@ mod m20261121_000015_create_partners;
 mod m20261121_000016_create_webhooks;
 mod m20261121_000017_create_price_tables;
 mod m20261201_000018_add_payout_settlement;
+mod m20261201_000019_add_collector_no_shows;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000016_create_webhooks::Migration),
             Box::new(m20261121_000017_create_price_tables::Migration),
             Box::new(m20261201_000018_add_payout_settlement::Migration),
+            Box::new(m20261201_000019_add_collector_no_shows::Migration),
         ]
     }
 }

@@ -94,6 +94,12 @@ fn read_quotes_and_orders(config: &mut Config) -> anyhow::Result<()> {
     if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_INSPECTION_TOLERANCE_PCT")? {
         config.orders.inspection_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
     }
+    if let Some(minutes) = parsed::<u64>("RELOOP_CONSENT_TIMEOUT_MINS")? {
+        config.orders.consent_timeout = Duration::from_secs(minutes * 60);
+    }
+    if let Some(minutes) = parsed::<u64>("RELOOP_NO_SHOW_GRACE_MINS")? {
+        config.orders.no_show_grace = Duration::from_secs(minutes * 60);
+    }
     if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
         config.orders.window_rules.min_length = chrono::Duration::hours(hours);
     }

@@ -135,6 +135,12 @@ pub struct OrderSettings {
     /// How far an inspected total may differ from the quote without the customer's
     /// consent (a share: 0.05 is 5 %).
     pub inspection_tolerance: rust_decimal::Decimal,
+    /// How long a customer has to answer a final offer before the pickup is called off:
+    /// the collector is waiting at the door.
+    pub consent_timeout: std::time::Duration,
+    /// How long after its window starts an assigned order waits for its collector to set
+    /// off before it goes back to dispatch (a no-show).
+    pub no_show_grace: std::time::Duration,
 }
 
 /// How quotes are issued.
@@ -262,6 +268,8 @@ impl Default for Config {
             orders: OrderSettings {
                 window_rules: crate::domain::order::WindowRules::default(),
                 inspection_tolerance: rust_decimal::Decimal::new(5, 2),
+                consent_timeout: std::time::Duration::from_secs(15 * 60),
+                no_show_grace: std::time::Duration::from_secs(30 * 60),
             },
         }
     }

@@ -5,7 +5,7 @@
 //! ```text
 //! score = 0.50 × (1 − distance / search limit)     nearer is better
 //!       + 0.20 × rating / 5                         (3.5 stars assumed before the first rating)
-//!       + 0.20 × acceptance rate                    (0.8 assumed before 5 offers)
+//!       + 0.20 × acceptance rate / (1 + no-shows)   (0.8 assumed before 5 offers)
 //!       + 0.10 × (1 − min(active orders, 3) / 3)    less loaded is better
 //! ```
 //! Ties go to the nearer collector.
@@ -23,6 +23,8 @@ pub struct CandidateFacts {
     pub offers_accepted: i32,
     /// Orders currently assigned and not finished.
     pub active_orders: i32,
+    /// Assigned orders they never set off for.
+    pub no_shows: i32,
 }
 
 /// What a collector must be to take an order, and what they are.
@@ -91,7 +93,8 @@ pub fn score(facts: &CandidateFacts, limit_km: f64) -> f64 {
         0.8
     };
     let load = 1.0 - f64::from(facts.active_orders.clamp(0, 3)) / 3.0;
-    0.5 * nearness + 0.2 * rating + 0.2 * acceptance.clamp(0.0, 1.0) + 0.1 * load
+    let reliability = 1.0 / (1.0 + f64::from(facts.no_shows.max(0)));
+    0.5 * nearness + 0.2 * rating + 0.2 * acceptance.clamp(0.0, 1.0) * reliability + 0.1 * load
 }
 
 crate::domain::string_enum! {
@@ -121,6 +124,7 @@ mod tests {
             offers_received: 10,
             offers_accepted: 8,
             active_orders: 0,
+            no_shows: 0,
         }
     }
 
@@ -177,6 +181,11 @@ mod tests {
             ..facts(1.0)
         };
         assert!(score(&facts(1.0), 20.0) > score(&busy, 20.0));
+        let no_show = CandidateFacts {
+            no_shows: 2,
+            ..facts(1.0)
+        };
+        assert!(score(&facts(1.0), 20.0) > score(&no_show, 20.0));
         assert!((0.0..=1.0).contains(&score(&facts(0.0), 20.0)));
     }
 }

@@ -7,7 +7,9 @@
 //!    DISPATCHING → UNFULFILLED (nobody accepted before the window closed)
 //!    ARRIVED → FAILED (customer absent, items not there)
 //!    INSPECTED → AWAITING_CUSTOMER (final price outside tolerance) → INSPECTED or CANCELLED
-//!    ASSIGNED or EN_ROUTE → DISPATCHING (an operator takes the order back)
+//!    ASSIGNED or EN_ROUTE → DISPATCHING (an operator takes the order back; a no-show)
+//!    INSPECTED or AWAITING_CUSTOMER → CANCELLED (abandoned at the door: collector,
+//!                                     operator, or the customer's consent timed out)
 //! ```
 
 use crate::domain::string_enum;
@@ -82,8 +84,12 @@ pub enum Transition {
     Cancel,
     /// Nobody accepted in time.
     GiveUp,
-    /// An operator takes an assigned order back to dispatch.
+    /// An operator takes an assigned order back to dispatch, or reloop does when the
+    /// collector does not set off in time (a no-show).
     Redispatch,
+    /// The pickup is called off at the door after the inspection: by the collector or an
+    /// operator, or by reloop when the customer does not answer a final offer in time.
+    Abandon,
 }
 
 /// Why a transition was refused.
@@ -123,6 +129,7 @@ impl Transition {
             Self::AcceptFinalOffer | Self::RejectFinalOffer => &[Customer, Partner],
             Self::Cancel => &[Customer, Partner, Operator],
             Self::Redispatch => &[Operator, System],
+            Self::Abandon => &[Collector, Operator, System],
         }
     }
 
@@ -143,12 +150,13 @@ impl Transition {
             (Self::Cancel, Requested | Dispatching | Assigned | EnRoute) => Some(Cancelled),
             (Self::GiveUp, Dispatching) => Some(Unfulfilled),
             (Self::Redispatch, Assigned | EnRoute) => Some(Dispatching),
+            (Self::Abandon, Inspected | AwaitingCustomer) => Some(Cancelled),
             _ => None,
         }
     }
 
     /// Every transition.
-    pub const ALL: [Transition; 13] = [
+    pub const ALL: [Transition; 14] = [
         Self::StartDispatch,
         Self::Assign,
         Self::StartTrip,
@@ -162,6 +170,7 @@ impl Transition {
         Self::Cancel,
         Self::GiveUp,
         Self::Redispatch,
+        Self::Abandon,
     ];
 }
 

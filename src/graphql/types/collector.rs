@@ -67,6 +67,11 @@ impl Collector {
             .collect()
     }
 
+    /// Assigned pickups the collector never set off for (they lower the dispatch score).
+    async fn no_shows(&self) -> i32 {
+        self.0.no_shows
+    }
+
     /// Mean stars received, 1 to 5; null before the first rating.
     async fn rating(&self) -> Option<f64> {
         self.0.rating

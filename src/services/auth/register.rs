@@ -173,6 +173,7 @@ async fn insert_collector_profile(
         last_location_at: Set(None),
         offers_received: Set(0),
         offers_accepted: Set(0),
+        no_shows: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -291,6 +291,7 @@ async fn eligible_candidates(
                 offers_received: p.offers_received,
                 offers_accepted: p.offers_accepted,
                 active_orders: load.get(&p.id).copied().unwrap_or(0),
+                no_shows: p.no_shows,
             };
             Candidate {
                 collector_id: p.id,

@@ -29,6 +29,10 @@ pub struct SweepReport {
     pub expired: usize,
     /// Orders given a new batch of offers (or given up).
     pub redispatched: usize,
+    /// Final offers the customer left unanswered, called off.
+    pub unanswered: usize,
+    /// Assigned orders whose collector never set off, back to dispatch.
+    pub no_shows: usize,
 }
 
 /// One pass.
@@ -91,9 +95,13 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
             }
         }
     }
+    // Orders the clock moves on: unanswered final offers, collectors who never set off.
+    let overdue = crate::services::orders::move_overdue_orders(state).await?;
     Ok(SweepReport {
         expired: expired.len(),
         redispatched,
+        unanswered: overdue.unanswered,
+        no_shows: overdue.no_shows,
     })
 }
 

@@ -4,7 +4,7 @@
 //! an operator may override that with a reason, which is audited. A verified collector
 //! is always required.
 
-use entity::{collector, job_offer, pickup_order};
+use entity::{collector, pickup_order};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -14,10 +14,9 @@ use uuid::Uuid;
 use super::access::Party;
 use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
-use crate::domain::dispatch::{Fitness, OfferStatus};
+use crate::domain::dispatch::Fitness;
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::{AppError, AppResult};
-use crate::infra::order_signals::WithdrawnOffer;
 use crate::services::catalog::audit;
 use crate::state::AppState;
 
@@ -75,7 +74,7 @@ pub async fn assign_collector(
         OrderStatus::from(order.status),
         OrderStatus::Assigned | OrderStatus::EnRoute
     ) {
-        withdrawn.extend(take_back_accepted_offer(&txn, &order, now).await?);
+        withdrawn.extend(transition::withdraw_accepted_offer(&txn, &order, now).await?);
         let back = Change::by(&party, &order, Transition::Redispatch, now)
             .because("reassigned by an operator")
             .setting(
@@ -133,38 +132,4 @@ async fn fitness(
         overlapping,
     }
     .shortcomings())
-}
-
-/// The accepted offer of the collector losing `order`, marked WITHDRAWN so they hear of
-/// it over `jobOffers` (an order assigned by an operator has none).
-async fn take_back_accepted_offer(
-    conn: &impl ConnectionTrait,
-    order: &pickup_order::Model,
-    now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<Option<WithdrawnOffer>> {
-    let Some(holder) = order.collector_id else {
-        return Ok(None);
-    };
-    let accepted = job_offer::Entity::find()
-        .filter(job_offer::Column::OrderId.eq(order.id))
-        .filter(job_offer::Column::CollectorId.eq(holder))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Accepted))
-        .one(conn)
-        .await?;
-    let Some(offer) = accepted else {
-        return Ok(None);
-    };
-    job_offer::Entity::update_many()
-        .col_expr(
-            job_offer::Column::Status,
-            Expr::value(OfferStatus::Withdrawn),
-        )
-        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
-        .filter(job_offer::Column::Id.eq(offer.id))
-        .exec(conn)
-        .await?;
-    Ok(Some(WithdrawnOffer {
-        offer_id: offer.id,
-        collector_id: holder,
-    }))
 }

@@ -69,7 +69,9 @@ pub(super) async fn commit_and_announce(
     Ok(order)
 }
 
-/// Cancels before the collector arrives (customer, partner or operator); frees the slot.
+/// Cancels before the collector arrives (customer, partner or operator), or calls the
+/// pickup off at the door after the inspection (the collector or an operator); frees the
+/// slot.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn cancel_pickup(
     state: &AppState,
@@ -79,7 +81,15 @@ pub async fn cancel_pickup(
 ) -> AppResult<pickup_order::Model> {
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let change = Change::by(&party, &order, Transition::Cancel, state.clock.now()).because(reason);
+    let at_the_door = matches!(
+        OrderStatus::from(order.status),
+        OrderStatus::Inspected | OrderStatus::AwaitingCustomer
+    );
+    let transition = match party {
+        Party::Collector { .. } | Party::Operator { .. } if at_the_door => Transition::Abandon,
+        _ => Transition::Cancel,
+    };
+    let change = Change::by(&party, &order, transition, state.clock.now()).because(reason);
     let cancelled = transition::apply_with_effects(&txn, &order, change).await?;
     release(&txn, order.service_area_id, order.slot_start).await?;
     commit_and_announce(state, txn, cancelled.order, cancelled.withdrawn).await

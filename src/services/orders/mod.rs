@@ -15,6 +15,7 @@ mod read;
 pub mod relations;
 mod reschedule;
 mod slots;
+mod timeouts;
 pub mod transition;
 pub mod updates;
 
@@ -30,4 +31,5 @@ pub use payouts::settle_payout;
 pub use read::{OrderFilter, find_order, list_orders};
 pub use reschedule::reschedule_pickup;
 pub use slots::{SlotAvailability, available_windows};
+pub use timeouts::{Overdue, move_overdue_orders};
 pub use updates::{order_updates, publish_order_update};

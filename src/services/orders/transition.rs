@@ -281,3 +281,46 @@ pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppRe
     .await?;
     Ok(())
 }
+
+/// The accepted offer of the collector holding `order` (None when an operator assigned
+/// it), as the notice its holder gets when the order is taken from them.
+pub async fn accepted_offer(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+) -> AppResult<Option<WithdrawnOffer>> {
+    let Some(holder) = order.collector_id else {
+        return Ok(None);
+    };
+    Ok(job_offer::Entity::find()
+        .filter(job_offer::Column::OrderId.eq(order.id))
+        .filter(job_offer::Column::CollectorId.eq(holder))
+        .filter(job_offer::Column::Status.eq(OfferStatus::Accepted))
+        .one(conn)
+        .await?
+        .map(|offer| WithdrawnOffer {
+            offer_id: offer.id,
+            collector_id: holder,
+        }))
+}
+
+/// [`accepted_offer`], marked WITHDRAWN: an operator took the order back, and the
+/// collector may be asked again later.
+pub async fn withdraw_accepted_offer(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<WithdrawnOffer>> {
+    let Some(offer) = accepted_offer(conn, order).await? else {
+        return Ok(None);
+    };
+    job_offer::Entity::update_many()
+        .col_expr(
+            job_offer::Column::Status,
+            Expr::value(OfferStatus::Withdrawn),
+        )
+        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
+        .filter(job_offer::Column::Id.eq(offer.offer_id))
+        .exec(conn)
+        .await?;
+    Ok(Some(offer))
+}

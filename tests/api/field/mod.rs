@@ -9,4 +9,5 @@ mod ratings;
 mod redaction;
 mod replay;
 mod scopes;
+mod stuck;
 mod waiting;

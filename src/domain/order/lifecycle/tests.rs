@@ -27,6 +27,8 @@ const REFERENCE: &[(OrderStatus, Transition, OrderStatus)] = {
         (Dispatching, GiveUp, Unfulfilled),
         (Assigned, Redispatch, Dispatching),
         (EnRoute, Redispatch, Dispatching),
+        (Inspected, Abandon, Cancelled),
+        (AwaitingCustomer, Abandon, Cancelled),
     ]
 };
 
