@@ -35,6 +35,9 @@ pub struct Model {
     pub offers_accepted: i32,
     /// Assigned orders the collector never set off for.
     pub no_shows: i32,
+    /// A verified collector's requested profile change awaiting an operator:
+    /// `{vehicle, capacityKg, certifications, requestedAt}`.
+    pub pending_profile: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -25,6 +25,7 @@ mod m20261121_000016_create_webhooks;
 mod m20261121_000017_create_price_tables;
 mod m20261201_000018_add_payout_settlement;
 mod m20261201_000019_add_collector_no_shows;
+mod m20261201_000020_add_collector_pending_profile;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000017_create_price_tables::Migration),
             Box::new(m20261201_000018_add_payout_settlement::Migration),
             Box::new(m20261201_000019_add_collector_no_shows::Migration),
+            Box::new(m20261201_000020_add_collector_pending_profile::Migration),
         ]
     }
 }

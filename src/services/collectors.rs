@@ -1,5 +1,7 @@
 //! Collector profiles: the collector fills in vehicle and certifications; an operator
-//! verifies them (only verified collectors get work).
+//! verifies them (only verified collectors get work). Once verified, a collector's
+//! changes wait for an operator's approval, and the approved profile stays in force
+//! meanwhile: self-declared licences and capacity are never trusted on their own.
 
 use entity::{DbDecimal, collector};
 use rust_decimal::Decimal;
@@ -28,7 +30,8 @@ pub struct Profile {
     pub certifications: Vec<Certification>,
 }
 
-/// Updates the calling collector's profile.
+/// Updates the calling collector's profile: at once while unverified (verification
+/// reviews it), as a pending change once verified.
 pub async fn update_profile(
     state: &AppState,
     viewer: Viewer,
@@ -50,11 +53,20 @@ pub async fn update_profile(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("collector profile"))?;
+    let now = state.clock.now();
+    let verified = found.verified;
     let mut row: collector::ActiveModel = found.into();
-    row.vehicle = Set(Some(profile.vehicle.as_str().to_owned()));
-    row.capacity_kg = Set(Some(DbDecimal(profile.capacity_kg)));
-    row.certifications = Set(json!(certifications));
-    row.updated_at = Set(state.clock.now());
+    if verified {
+        row.pending_profile = Set(Some(json!({
+            "vehicle": profile.vehicle.as_str(), "capacityKg": profile.capacity_kg.to_string(),
+            "certifications": certifications, "requestedAt": now,
+        })));
+    } else {
+        row.vehicle = Set(Some(profile.vehicle.as_str().to_owned()));
+        row.capacity_kg = Set(Some(DbDecimal(profile.capacity_kg)));
+        row.certifications = Set(json!(certifications));
+    }
+    row.updated_at = Set(now);
     let saved = row.update(&txn).await?;
     txn.commit().await?;
     Ok(saved)
@@ -83,6 +95,59 @@ pub async fn verify(
         "collector",
         &collector_id.to_string(),
         json!({}),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// An operator approves (the pending change becomes the profile) or rejects a
+/// collector's pending profile change; audited either way. INVALID_STATE without one.
+pub async fn review_profile_change(
+    state: &AppState,
+    operator: Uuid,
+    collector_id: Uuid,
+    verdict: Result<(), String>,
+) -> AppResult<collector::Model> {
+    let now = state.clock.now();
+    let txn = state.begin_write().await?;
+    let found = collector::Entity::find_by_id(collector_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("collector"))?;
+    let pending = found.pending_profile.clone().ok_or_else(|| {
+        AppError::InvalidState("the collector has no pending profile change".to_owned())
+    })?;
+    let mut row: collector::ActiveModel = found.into();
+    row.pending_profile = Set(None);
+    row.updated_at = Set(now);
+    let action = match &verdict {
+        Ok(()) => {
+            let capacity: Decimal = pending["capacityKg"]
+                .as_str()
+                .and_then(|c| c.parse().ok())
+                .ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!(
+                        "pending profile of {collector_id}: capacity"
+                    ))
+                })?;
+            row.vehicle = Set(pending["vehicle"].as_str().map(str::to_owned));
+            row.capacity_kg = Set(Some(DbDecimal(capacity)));
+            row.certifications = Set(pending["certifications"].clone());
+            "collector.profile_approve"
+        }
+        Err(_) => "collector.profile_reject",
+    };
+    let saved = row.update(&txn).await?;
+    let details = json!({"change": pending, "reason": verdict.err()});
+    audit::record(
+        &txn,
+        operator,
+        action,
+        "collector",
+        &collector_id.to_string(),
+        details,
         now,
     )
     .await?;

@@ -27,7 +27,8 @@ pub struct CollectorMutation;
 
 #[Object]
 impl CollectorMutation {
-    /// The calling collector describes their vehicle, capacity and licences.
+    /// The calling collector describes their vehicle, capacity and licences. Once verified,
+    /// a change waits for an operator's approval (`pendingProfile`).
     async fn update_collector_profile(
         &self,
         ctx: &Context<'_>,
@@ -40,6 +41,43 @@ impl CollectorMutation {
         };
         Ok(Collector(
             collectors::update_profile(ctx.state()?, ctx.viewer(), profile).await?,
+        ))
+    }
+
+    /// Operators: approves a verified collector's pending profile change, which becomes
+    /// their profile (audited).
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn approve_collector_profile(
+        &self,
+        ctx: &Context<'_>,
+        collector_id: ID,
+    ) -> async_graphql::Result<Collector> {
+        let operator = ctx.viewer().require_user()?.0;
+        let id =
+            uuid::Uuid::parse_str(&collector_id).map_err(|_| AppError::NotFound("collector"))?;
+        Ok(Collector(
+            collectors::review_profile_change(ctx.state()?, operator, id, Ok(())).await?,
+        ))
+    }
+
+    /// Operators: rejects a verified collector's pending profile change with a reason; the
+    /// approved profile stays (audited).
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn reject_collector_profile(
+        &self,
+        ctx: &Context<'_>,
+        collector_id: ID,
+        reason: String,
+    ) -> async_graphql::Result<Collector> {
+        let operator = ctx.viewer().require_user()?.0;
+        let id =
+            uuid::Uuid::parse_str(&collector_id).map_err(|_| AppError::NotFound("collector"))?;
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::validation("reason", "must be 1 to 500 characters").into());
+        }
+        Ok(Collector(
+            collectors::review_profile_change(ctx.state()?, operator, id, Err(reason)).await?,
         ))
     }
 

@@ -1,6 +1,6 @@
 //! `Collector`: a collector's profile and availability.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::collector;
 use rust_decimal::Decimal;
 
@@ -12,6 +12,19 @@ use crate::graphql::loaders::WorkingCollector;
 
 /// A collector profile.
 pub struct Collector(pub collector::Model);
+
+/// A profile change a verified collector asked for.
+#[derive(SimpleObject)]
+pub struct PendingProfile {
+    /// The vehicle asked for.
+    pub vehicle: VehicleGql,
+    /// The capacity asked for, kg.
+    pub capacity_kg: Decimal,
+    /// The licences claimed.
+    pub certifications: Vec<CertificationGql>,
+    /// When the collector asked.
+    pub requested_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// A collector profile.
 #[Object]
@@ -65,6 +78,25 @@ impl Collector {
             .filter_map(|name| name.parse::<Certification>().ok())
             .map(Into::into)
             .collect()
+    }
+
+    /// A change the collector asked for, waiting for an operator (the profile above
+    /// stays in force until it is approved).
+    async fn pending_profile(&self) -> Option<PendingProfile> {
+        let pending = self.0.pending_profile.as_ref()?;
+        Some(PendingProfile {
+            vehicle: pending["vehicle"].as_str()?.parse::<Vehicle>().ok()?.into(),
+            capacity_kg: pending["capacityKg"].as_str()?.parse().ok()?,
+            certifications: serde_json::from_value::<Vec<String>>(
+                pending["certifications"].clone(),
+            )
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|name| name.parse::<Certification>().ok())
+            .map(Into::into)
+            .collect(),
+            requested_at: serde_json::from_value(pending["requestedAt"].clone()).ok()?,
+        })
     }
 
     /// Assigned pickups the collector never set off for (they lower the dispatch score).

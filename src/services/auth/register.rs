@@ -174,6 +174,7 @@ async fn insert_collector_profile(
         offers_received: Set(0),
         offers_accepted: Set(0),
         no_shows: Set(0),
+        pending_profile: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -5,6 +5,7 @@ mod assignment;
 mod double_assignment;
 pub(crate) mod introspection;
 mod payouts;
+mod profiles;
 mod ratings;
 mod redaction;
 mod replay;
