@@ -28,10 +28,6 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
         mutation::Mutation::default(),
         subscription::Subscription::default(),
     )
-    .override_output_type_description::<rust_decimal::Decimal>(
-        "An exact decimal number as a string, e.g. \"129.50\": money (in the order's or quote's \
-         currency) and weights (kg). Never a float.",
-    )
     .override_output_type_description::<query::DeviceModelConnection>(
         "A page of device models (Relay connection); pass `pageInfo.endCursor` as `after` for the next.",
     )

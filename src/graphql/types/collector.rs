@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use entity::collector;
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::enums::{CertificationGql, CollectorStatusGql, VehicleGql};
 use crate::domain::{Certification, CollectorStatus, Vehicle};
 use crate::error::AppError;
@@ -52,8 +53,11 @@ impl Collector {
     }
 
     /// How many kilograms the vehicle carries.
-    async fn capacity_kg(&self) -> Option<Decimal> {
-        self.0.capacity_kg.map(Decimal::from)
+    async fn capacity_kg(&self) -> Option<DecimalString> {
+        self.0
+            .capacity_kg
+            .map(Decimal::from)
+            .map(DecimalString::from)
     }
 
     /// Licences held.
