@@ -6,6 +6,7 @@
 
 pub mod context;
 pub mod cost;
+pub mod error_codes;
 pub mod guards;
 pub mod loaders;
 pub mod mutation;
@@ -54,6 +55,8 @@ pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings)
     let mut schema = builder()
         .data(state)
         .data(quoting)
+        // The first extension wraps the others: codes are set on whatever they return.
+        .extension(error_codes::ErrorCodes)
         .extension(cost::CostLimit)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
