@@ -8,9 +8,11 @@ pub mod context;
 pub mod cost;
 pub mod error_codes;
 pub mod guards;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod shape;
 pub mod subscription;
 pub mod types;
 
@@ -51,15 +53,19 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
 
 /// The schema served by the application, with its limits, the shared adapters and what
 /// quoting keeps between requests.
+///
+/// Depth and complexity are not async-graphql's `limit_depth`/`limit_complexity`: those
+/// count after validation has expanded every fragment (exponential work), skip
+/// `__typename`, and cannot tell introspection from ordinary queries. [`limits`] measures
+/// them first, in linear time.
 pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings) -> AppSchema {
     let mut schema = builder()
         .data(state)
         .data(quoting)
         // The first extension wraps the others: codes are set on whatever they return.
         .extension(error_codes::ErrorCodes)
+        .extension(self::limits::RequestLimits::new(limits))
         .extension(cost::CostLimit)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16);
     if !limits.introspection {
