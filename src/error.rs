@@ -1,4 +1,9 @@
 //! `AppError`: every failure a client can see, and its one mapping to `extensions.code`.
+//!
+//! Every error in a response carries `extensions.code`. Requests refused before any
+//! resolver runs (the HTTP envelope, parsing, validation, variable values, the
+//! request-shape limits) get the codes of the last block of variants; README.md
+//! ("Errors") lists them all with the HTTP status each one gets.
 
 use async_graphql::ErrorExtensions;
 
@@ -41,6 +46,42 @@ pub enum AppError {
     IdempotencyMismatch,
     /// INTERNAL: anything unexpected. Logged with context; the client sees no details.
     Internal(anyhow::Error),
+
+    // Requests refused before any resolver runs. With `Accept:
+    // application/graphql-response+json` they answer 400 with no `data` member.
+    /// BAD_REQUEST: the HTTP request is not a GraphQL request (body not JSON, no `query`,
+    /// wrong content type, a mutation over GET); the message says how to send one.
+    BadRequest(String),
+    /// GRAPHQL_PARSE_FAILED: the document is not valid GraphQL syntax;
+    /// `locations` points at the spot.
+    ParseFailed(String),
+    /// GRAPHQL_VALIDATION_FAILED: the document does not fit the schema (an unknown field,
+    /// a missing argument, a fragment cycle, an undefined variable …).
+    ValidationFailed(String),
+    /// BAD_USER_INPUT: a value (in `variables` or written in the document) does not fit
+    /// its type, e.g. an enum given as a number, `null` for a required field, `42` for an
+    /// input object, or a Decimal that is not a plain decimal string; `extensions.field`
+    /// is its path (e.g. `input.items.0.weightKg`) when known.
+    BadUserInput {
+        /// The value's path, as the client spelled it.
+        field: Option<String>,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// QUERY_LIMIT_EXCEEDED: the document is too deep, too complex (fields after fragment
+    /// expansion, aliases and `__typename` included) or too large; `extensions.limit`
+    /// names the limit and `extensions.max` its value.
+    LimitExceeded {
+        /// `depth`, `complexity`, `selections`, `introspectionLists` or `fragmentNesting`.
+        limit: &'static str,
+        /// The limit's value.
+        max: u64,
+        /// What was measured.
+        message: String,
+    },
+    /// OPERATION_RESOLUTION_FAILURE: `operationName` names no operation of the document,
+    /// or the document has several and none was named.
+    OperationResolution(String),
 }
 
 /// Results of services and resolvers.
@@ -72,6 +113,12 @@ impl AppError {
                 "the idempotency key was already used with different input".to_owned()
             }
             Self::Internal(_) => "internal error".to_owned(),
+            Self::BadRequest(message)
+            | Self::ParseFailed(message)
+            | Self::ValidationFailed(message)
+            | Self::BadUserInput { message, .. }
+            | Self::LimitExceeded { message, .. }
+            | Self::OperationResolution(message) => message.clone(),
         }
     }
 
@@ -99,6 +146,12 @@ impl AppError {
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::IdempotencyMismatch => "IDEMPOTENCY_MISMATCH",
             Self::Internal(_) => "INTERNAL",
+            Self::BadRequest(_) => "BAD_REQUEST",
+            Self::ParseFailed(_) => "GRAPHQL_PARSE_FAILED",
+            Self::ValidationFailed(_) => "GRAPHQL_VALIDATION_FAILED",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::LimitExceeded { .. } => "QUERY_LIMIT_EXCEEDED",
+            Self::OperationResolution(_) => "OPERATION_RESOLUTION_FAILURE",
         }
     }
 }
@@ -128,9 +181,26 @@ impl ErrorExtensions for AppError {
                 Self::RateLimited { retry_after_secs } => {
                     ext.set("retryAfter", retry_after_secs.ceil())
                 }
+                Self::BadUserInput {
+                    field: Some(field), ..
+                } => ext.set("field", field.as_str()),
+                Self::LimitExceeded { limit, max, .. } => {
+                    ext.set("limit", *limit);
+                    ext.set("max", *max);
+                }
                 _ => {}
             }
         })
+    }
+}
+
+impl AppError {
+    /// This error as a request-level error at `locations` (none: the whole request).
+    pub fn server_error(&self, locations: Vec<async_graphql::Pos>) -> async_graphql::ServerError {
+        let mut error = async_graphql::ServerError::new(self.message(), None);
+        error.locations = locations;
+        error.extensions = self.extend().extensions;
+        error
     }
 }
 

@@ -10,8 +10,8 @@
 //! | `RELOOP_JWT_SECRET` | generated into the data folder | HMAC secret of access tokens (≥ 32 bytes) |
 //! | `RELOOP_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
 //! | `RELOOP_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days) |
-//! | `RELOOP_GRAPHQL_MAX_DEPTH` | `12` | query depth limit |
-//! | `RELOOP_GRAPHQL_MAX_COMPLEXITY` | `1000` | query complexity limit |
+//! | `RELOOP_GRAPHQL_MAX_DEPTH` | `12` | query depth limit (introspection-only operations: 16) |
+//! | `RELOOP_GRAPHQL_MAX_COMPLEXITY` | `500` | fields per operation after fragment expansion, aliases and `__typename` included |
 //! | `RELOOP_GRAPHQL_MAX_BODY_BYTES` | `65536` | request body limit (413 past it) |
 //! | `RELOOP_WS_MAX_SUBSCRIPTIONS` | `25` | subscriptions one WebSocket may hold open at once |
 //! | `RELOOP_INTROSPECTION` | `true` | `false` turns schema introspection off |
@@ -193,7 +193,8 @@ pub struct AuthSettings {
 pub struct GraphqlSettings {
     /// Deepest selection allowed.
     pub max_depth: usize,
-    /// Highest complexity allowed.
+    /// Most fields one operation selects once fragments are expanded (aliases and
+    /// `__typename` included): its complexity.
     pub max_complexity: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
@@ -229,7 +230,7 @@ impl Default for Config {
             },
             graphql: GraphqlSettings {
                 max_depth: 12,
-                max_complexity: 1000,
+                max_complexity: 500,
                 max_body_bytes: 64 * 1024,
                 max_subscriptions_per_socket: 25,
                 introspection: true,

@@ -1,4 +1,5 @@
-//! Cost-based rate limiting: a request draws its computed query complexity from a leaky
+//! Cost-based rate limiting: a request draws its query complexity (fields after fragment
+//! expansion, measured by [`super::limits`]) from a leaky
 //! bucket (per API key, or per client address for anonymous quotes). Over budget it is
 //! refused with RATE_LIMITED and `retryAfter`; every limited request's response reports
 //! `extensions.cost` = `{requested, remaining, capacity}`.
@@ -10,6 +11,7 @@ use async_graphql::extensions::{
 };
 use async_graphql::{ErrorExtensions, Response, ServerError, ValidationResult, Value};
 
+use super::limits::QueryCost;
 use crate::error::AppError;
 use crate::infra::rate_limit::BucketPolicy;
 use crate::state::AppState;
@@ -61,8 +63,12 @@ impl Extension for CostLimitExtension {
         else {
             return Ok(result);
         };
-        #[expect(clippy::cast_precision_loss, reason = "complexity is small")]
-        let cost = result.complexity.max(1) as f64;
+        let complexity = ctx.data_opt::<QueryCost>().map_or(1, |cost| cost.0);
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "complexity is capped far below 2^52"
+        )]
+        let cost = complexity.max(1) as f64;
         let decision = match state
             .rate_limiter
             .check(&budget.key, cost, budget.policy)

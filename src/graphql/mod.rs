@@ -6,11 +6,14 @@
 
 pub mod context;
 pub mod cost;
+pub mod error_codes;
 pub mod guards;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod partner_scopes;
 pub mod query;
+pub mod shape;
 pub mod subscription;
 pub mod types;
 
@@ -28,10 +31,6 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
         query::Query::default(),
         mutation::Mutation::default(),
         subscription::Subscription::default(),
-    )
-    .override_output_type_description::<rust_decimal::Decimal>(
-        "An exact decimal number as a string, e.g. \"129.50\": money (in the order's or quote's \
-         currency) and weights (kg). Never a float.",
     )
     .override_output_type_description::<query::DeviceModelConnection>(
         "A page of device models (Relay connection); pass `pageInfo.endCursor` as `after` for the next.",
@@ -55,14 +54,20 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
 
 /// The schema served by the application, with its limits, the shared adapters and what
 /// quoting keeps between requests.
+///
+/// Depth and complexity are not async-graphql's `limit_depth`/`limit_complexity`: those
+/// count after validation has expanded every fragment (exponential work), skip
+/// `__typename`, and cannot tell introspection from ordinary queries. [`limits`] measures
+/// them first, in linear time.
 pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings) -> AppSchema {
     let mut schema = builder()
         .data(state)
         .data(quoting)
+        // The first extension wraps the others: codes are set on whatever they return.
+        .extension(error_codes::ErrorCodes)
+        .extension(self::limits::RequestLimits::new(limits))
         .extension(cost::CostLimit)
         .extension(partner_scopes::PartnerScopes)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16);
     if !limits.introspection {

@@ -1,11 +1,13 @@
 //! Parsed GraphQL documents, cached by their text: apps and partners send the same few
 //! documents again and again (only the variables change), and parsing one is a large share
-//! of a small request's CPU (see BENCHMARKS.md, `requestQuote`).
+//! of a small request's CPU (see BENCHMARKS.md, `requestQuote`). A document not in the
+//! cache is parsed on the blocking pool: its cost grows with the body, and the worker
+//! threads also answer `/health`.
 
 use std::sync::Arc;
 
-use async_graphql::Request;
 use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Request, ServerError};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -41,15 +43,26 @@ impl Default for DocumentCache {
 }
 
 impl DocumentCache {
-    /// `request`'s parsed document, from the cache when the same text was parsed before;
-    /// None when it does not parse (execution then reports the syntax error).
-    pub fn parse<'r>(&self, request: &'r mut Request) -> Option<&'r ExecutableDocument> {
+    /// Parses `request`'s document into it (from the cache when the same text was parsed
+    /// before) and returns it, or the syntax error.
+    pub async fn parse<'r>(
+        &self,
+        request: &'r mut Request,
+    ) -> Result<&'r ExecutableDocument, ServerError> {
         if let Some(document) = self.0.get(request.query.as_str()) {
             request.set_parsed_query(ExecutableDocument::clone(&document));
-        } else if request.query.len() <= MAX_CACHED_TEXT {
-            let document = request.parsed_query().ok()?.clone();
-            self.0.insert(request.query.clone(), Arc::new(document));
+            return request.parsed_query();
         }
-        request.parsed_query().ok()
+        let text = request.query.clone();
+        let document =
+            tokio::task::spawn_blocking(move || async_graphql::parser::parse_query(text))
+                .await
+                .map_err(|err| ServerError::new(format!("parsing stopped: {err}"), None))??;
+        if request.query.len() <= MAX_CACHED_TEXT {
+            self.0
+                .insert(request.query.clone(), Arc::new(document.clone()));
+        }
+        request.set_parsed_query(document);
+        request.parsed_query()
     }
 }

@@ -1,7 +1,8 @@
 //! `POST /graphql` and `GET /graphql` under the GraphQL-over-HTTP rules the stock
 //! integration skips: JSON bodies only (415), no mutations over GET (405), a body limit
 //! (413, from `PayloadConfig`), and `application/graphql-response+json` with spec
-//! status codes when the client asks for it.
+//! status codes when the client asks for it: a request that fails before execution
+//! answers 400 without a `data` member.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -16,6 +17,8 @@ use super::HttpContext;
 use super::auth::authenticate;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
+use super::request_errors;
+use crate::error::AppError;
 use crate::graphql::context::ClientAddress;
 use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
@@ -30,21 +33,28 @@ pub async fn graphql_post(
     app: web::Data<HttpContext>,
 ) -> HttpResponse {
     if !is_json_body(&req) {
-        return request_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json",
-        );
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        return request_errors::not_json(content_type);
     }
     let request: Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
-        Err(err) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                &format!("malformed GraphQL request: {err}"),
-            );
-        }
+        Err(err) => return request_errors::unreadable_body(&body, &err),
     };
-    execute(&req, &app, request).await
+    // async-graphql reads a missing `query` as an empty document.
+    if request.query.trim().is_empty() {
+        return request_errors::missing_query();
+    }
+    execute(&req, &app, request, Method::Post).await
+}
+
+/// How the request came: GET may only run queries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
 }
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL parameters.
@@ -58,7 +68,7 @@ pub async fn graphql_get(
         if wants_html(&req) {
             return graphiql::page();
         }
-        return request_error(StatusCode::BAD_REQUEST, "missing the `query` parameter");
+        return request_errors::missing_query_parameter();
     };
     let mut request = Request::new(query);
     if let Some(name) = params.remove("operationName") {
@@ -66,28 +76,36 @@ pub async fn graphql_get(
     }
     if let Some(raw) = params.remove("variables") {
         match serde_json::from_str::<serde_json::Value>(&raw) {
-            Ok(value) => request = request.variables(Variables::from_json(value)),
-            Err(_) => {
-                return request_error(StatusCode::BAD_REQUEST, "`variables` is not valid JSON");
+            Ok(value @ (serde_json::Value::Object(_) | serde_json::Value::Null)) => {
+                request = request.variables(Variables::from_json(value));
             }
+            Ok(_) | Err(_) => return request_errors::variables_not_json(),
         }
     }
-    // GET must not change state (caches and prefetchers replay it).
-    let name = request.operation_name.clone();
-    let operation = app
-        .documents
-        .parse(&mut request)
-        .and_then(|doc| selected_operation(doc, name.as_deref()));
-    if matches!(operation, Some((OperationType::Mutation, _))) {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .json(json!({"errors": [{"message": "mutations must be sent with POST"}]}));
-    }
-    execute(&req, &app, request).await
+    execute(&req, &app, request, Method::Get).await
 }
 
-/// Authenticates, executes and answers one request, recording its metrics.
-async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> HttpResponse {
+/// Parses, authenticates, executes and answers one request, recording its metrics.
+async fn execute(
+    req: &HttpRequest,
+    app: &HttpContext,
+    mut request: Request,
+    method: Method,
+) -> HttpResponse {
+    let started = Instant::now();
+    let name = request.operation_name.clone();
+    let operation = match app.documents.parse(&mut request).await {
+        Ok(doc) => selected_operation(doc, name.as_deref()),
+        Err(err) => {
+            let error = AppError::ParseFailed(err.message).server_error(err.locations);
+            let response = Response::from_errors(vec![error]);
+            return answer(req, app, &response, None, started);
+        }
+    };
+    // GET must not change state (caches and prefetchers replay it).
+    if method == Method::Get && matches!(operation, Some((OperationType::Mutation, _))) {
+        return request_errors::mutation_over_get();
+    }
     let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
     let (viewer, key_budget) = match authenticate(
         &app.state,
@@ -106,20 +124,24 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
                 }]}));
         }
     };
-    let name = request.operation_name.clone();
-    let operation = app
-        .documents
-        .parse(&mut request)
-        .and_then(|doc| selected_operation(doc, name.as_deref()));
     let client = client_address(req, &app.state);
     let mut request = request.data(viewer);
     if let Some(budget) = cost_budget(viewer, key_budget, operation.as_ref(), &client, &app.state) {
         request = request.data(budget);
     }
     let request = Loaders::attach(request.data(client), &app.state.db);
-
-    let started = Instant::now();
     let response = app.schema.execute(request).await;
+    answer(req, app, &response, operation, started)
+}
+
+/// Records the request's metrics and serialises its response.
+fn answer(
+    req: &HttpRequest,
+    app: &HttpContext,
+    response: &Response,
+    operation: Option<(OperationType, String)>,
+    started: Instant,
+) -> HttpResponse {
     // A request error (parse, validation, limits) carries no path; only then is the
     // operation's root field trusted as a metrics label, which keeps labels bounded.
     let request_error = response.errors.iter().any(|e| e.path.is_empty());
@@ -130,7 +152,7 @@ async fn execute(req: &HttpRequest, app: &HttpContext, mut request: Request) -> 
     app.state
         .metrics
         .observe_graphql(&label, response.errors.is_empty(), started.elapsed());
-    respond(req, &response, request_error)
+    respond(req, response)
 }
 
 /// The cost bucket a request draws on: the API key's, or the client address's for an
@@ -181,26 +203,29 @@ fn client_address(req: &HttpRequest, state: &AppState) -> ClientAddress {
     ClientAddress(forwarded.unwrap_or_else(peer))
 }
 
-/// Serialises `response` in the media type the client asked for.
-fn respond(req: &HttpRequest, response: &Response, request_error: bool) -> HttpResponse {
-    if wants_graphql_response(req) {
-        // Spec: a request that failed before execution is a 4xx; anything executed is 200.
-        let status = if request_error && response.data == async_graphql::Value::Null {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        HttpResponse::build(status)
-            .content_type(GRAPHQL_RESPONSE_JSON)
-            .json(response)
-    } else {
-        HttpResponse::Ok().json(response)
+/// Serialises `response` in the media type the client asked for. `application/json`
+/// answers 200 to every well-formed request, as that media type's rules say.
+fn respond(req: &HttpRequest, response: &Response) -> HttpResponse {
+    if !wants_graphql_response(req) {
+        return HttpResponse::Ok().json(response);
     }
-}
-
-/// A GraphQL-shaped error for requests that never reached the executor.
-fn request_error(status: StatusCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({"errors": [{"message": message}]}))
+    // Spec: a request that failed before execution (parse, validation, variables, limits)
+    // is a 4xx without `data`; anything executed is 200 with `data`, even null.
+    let before_execution = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if !before_execution {
+        return HttpResponse::Ok()
+            .content_type(GRAPHQL_RESPONSE_JSON)
+            .json(response);
+    }
+    let mut body = json!({ "errors": response.errors });
+    if !response.extensions.is_empty() {
+        body["extensions"] = json!(response.extensions);
+    }
+    HttpResponse::build(StatusCode::BAD_REQUEST)
+        .content_type(GRAPHQL_RESPONSE_JSON)
+        .json(body)
 }
 
 /// The operation that will run (by name, or the only one) and its first root field.

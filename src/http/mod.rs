@@ -8,6 +8,7 @@ mod graphql;
 mod media;
 mod metrics;
 mod probes;
+mod request_errors;
 mod ws;
 mod ws_subscriptions;
 

@@ -135,14 +135,174 @@ async fn graphql_response_json_is_served_with_spec_status_codes() {
             .starts_with("application/graphql-response+json")
     );
 
-    let syntax = post("{ categories { code ").await.expect("sent");
-    assert_eq!(syntax.status(), StatusCode::BAD_REQUEST);
-    let unknown = post("{ nope }").await.expect("sent");
-    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    // Failed before execution: 400, a code, and no `data` member at all.
+    for (query, code) in [
+        ("{ categories { code ", "GRAPHQL_PARSE_FAILED"),
+        ("{ nope }", "GRAPHQL_VALIDATION_FAILED"),
+        (
+            "{ a: __typename ...F } fragment F on Query { b: __typename ...F }",
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ] {
+        let refused = post(query).await.expect("sent");
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{query}");
+        let body: Value = refused.json().await.expect("json");
+        assert!(body.get("data").is_none(), "{query}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+    }
+    let bad_variables = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({"query": "query($id: ID!) { quote(id: $id) { id } }", "variables": {"id": [1]}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad_variables.status(), StatusCode::BAD_REQUEST);
+    let body: Value = bad_variables.json().await.expect("json");
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
+
+    // Executed, even with a field error: 200 with `data`.
+    let executed = post("{ me { id } }").await.expect("sent");
+    assert_eq!(executed.status(), StatusCode::OK);
+    let body: Value = executed.json().await.expect("json");
+    assert!(body.get("data").is_some(), "{body}");
 
     // Plain application/json keeps 200 for the same failure.
-    let legacy = app.gql(None, "{ nope }", json!({})).await;
-    assert!(legacy["errors"].is_array());
+    let legacy = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({"query": "{ nope }"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(legacy.status(), StatusCode::OK);
+    let legacy: Value = legacy.json().await.expect("json");
+    assert_eq!(
+        legacy["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{legacy}"
+    );
+}
+
+/// Posts `body` with `content_type` and returns the status and the first error.
+async fn post_raw(
+    app: &crate::helpers::TestApp,
+    content_type: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut request = app
+        .http
+        .post(format!("{}/graphql", app.address))
+        .body(body.to_owned());
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status();
+    let body: Value = response.json().await.expect("a JSON answer");
+    (status, body["errors"][0].clone())
+}
+
+/// A mistake: its content type and body, and the status, code and phrases of the answer.
+type Mistake = (
+    Option<&'static str>,
+    &'static str,
+    StatusCode,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// The mistakes a newcomer makes first get an answer that says what was wrong and how to
+/// send it instead, with BAD_REQUEST (or a GraphQL code for GraphQL mistakes).
+#[tokio::test]
+async fn a_newcomers_mistakes_are_explained() {
+    let app = spawn_app().await;
+    let json_type = Some("application/json");
+    let cases: [Mistake; 7] = [
+        (
+            json_type,
+            "{not json",
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &["not valid JSON", "\"query\""],
+        ),
+        // The README's first example once broke its JSON string across lines.
+        (
+            json_type,
+            "{\"query\": \"{\n categories { code } }\"}",
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &["line break", "heredoc"],
+        ),
+        (
+            Some("text/plain"),
+            r#"{"query":"{ categories { code } }"}"#,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            &["application/json", "text/plain"],
+        ),
+        (
+            json_type,
+            r#"{"variables": {}}"#,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &["no `query`"],
+        ),
+        (
+            json_type,
+            r#"{"query": 42}"#,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &["`query` must be a string"],
+        ),
+        (
+            json_type,
+            r#"{"query": "{ __typename }", "variables": 5}"#,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &["`variables` must be a JSON object"],
+        ),
+        (
+            json_type,
+            r#"{"query": "{ categoris { code } }"}"#,
+            StatusCode::OK,
+            "GRAPHQL_VALIDATION_FAILED",
+            &[
+                "Unknown field \"categoris\"",
+                "categories",
+                "schema.graphql",
+            ],
+        ),
+    ];
+    for (content_type, body, status, code, mentions) in cases {
+        let (got, error) = post_raw(&app, content_type, body).await;
+        assert_eq!(got, status, "{body}: {error}");
+        assert_eq!(error["extensions"]["code"], code, "{body}: {error}");
+        let message = error["message"].as_str().unwrap_or("");
+        for mention in mentions {
+            assert!(
+                message.contains(mention),
+                "{body}: {message:?} lacks {mention:?}"
+            );
+        }
+    }
+
+    let get = app
+        .http
+        .get(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(get.status(), StatusCode::BAD_REQUEST);
+    let body: Value = get.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+        "{body}"
+    );
 }
 
 #[tokio::test]

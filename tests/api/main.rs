@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod catalog;
 mod dispatch;
+mod error_codes;
 mod field;
 mod http_rules;
 mod limits;

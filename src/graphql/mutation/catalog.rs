@@ -79,7 +79,9 @@ impl CatalogMutation {
                 AppError::validation("input.material", "must be 1 to 40 characters").into(),
             );
         }
-        if input.price_per_kg < Decimal::ZERO || input.price_per_kg > Decimal::new(10_000_000, 0) {
+        if input.price_per_kg.0 < Decimal::ZERO
+            || input.price_per_kg.0 > Decimal::new(10_000_000, 0)
+        {
             return Err(
                 AppError::validation("input.pricePerKg", "must be between 0 and 10000000").into(),
             );
@@ -88,7 +90,7 @@ impl CatalogMutation {
             ctx.state()?,
             actor,
             material,
-            money(input.price_per_kg),
+            money(input.price_per_kg.0),
             input.effective_from,
         )
         .await?;

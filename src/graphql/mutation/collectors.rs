@@ -1,12 +1,12 @@
 //! `updateCollectorProfile`, `verifyCollector`.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use rust_decimal::Decimal;
 
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::collector::Collector;
+use crate::graphql::types::decimal::DecimalString;
 use crate::graphql::types::enums::{CertificationGql, VehicleGql};
 use crate::services::collectors::{self, Profile};
 
@@ -16,7 +16,7 @@ pub struct CollectorProfileInput {
     /// Vehicle.
     pub vehicle: VehicleGql,
     /// Load capacity, kg.
-    pub capacity_kg: Decimal,
+    pub capacity_kg: DecimalString,
     /// Licences held.
     pub certifications: Vec<CertificationGql>,
 }
@@ -36,7 +36,7 @@ impl CollectorMutation {
     ) -> async_graphql::Result<Collector> {
         let profile = Profile {
             vehicle: input.vehicle.into(),
-            capacity_kg: input.capacity_kg,
+            capacity_kg: input.capacity_kg.0,
             certifications: input.certifications.into_iter().map(Into::into).collect(),
         };
         Ok(Collector(

@@ -3,8 +3,8 @@
 use async_graphql::{ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{audit_entry, device_model, material_price, service_area};
-use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::geo::GeoPoint;
 
 /// A known device model.
@@ -39,8 +39,8 @@ impl DeviceModel {
     }
 
     /// Reference second-hand value of a like-new unit.
-    async fn resale_value(&self) -> Decimal {
-        self.0.resale_value.0
+    async fn resale_value(&self) -> DecimalString {
+        DecimalString::from(self.0.resale_value.0)
     }
 }
 
@@ -52,7 +52,7 @@ pub struct MaterialPrice {
     /// Material name, e.g. `copper`.
     pub material: String,
     /// Price per kg, in the service currency.
-    pub price_per_kg: Decimal,
+    pub price_per_kg: DecimalString,
     /// From when it applies.
     pub effective_from: DateTime<Utc>,
     /// When it was recorded.
@@ -64,7 +64,7 @@ impl From<material_price::Model> for MaterialPrice {
         Self {
             id: ID(row.id.to_string()),
             material: row.material,
-            price_per_kg: row.price_per_kg.0,
+            price_per_kg: row.price_per_kg.0.into(),
             effective_from: row.effective_from,
             created_at: row.created_at,
         }

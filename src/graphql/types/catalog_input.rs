@@ -6,6 +6,7 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::enums::CertificationGql;
 use super::pricing::PricingUnitGql;
 use crate::error::AppError;
@@ -18,7 +19,7 @@ pub struct MaterialContentInput {
     /// Material name, lower case, e.g. `copper`.
     pub material: String,
     /// Kg per unit, ≥ 0.
-    pub kg_per_unit: Decimal,
+    pub kg_per_unit: DecimalString,
 }
 
 /// A category definition.
@@ -35,9 +36,9 @@ pub struct CategoryInput {
     /// Licence a collector needs.
     pub required_certification: Option<CertificationGql>,
     /// Typical weight of one unit, kg (> 0).
-    pub typical_weight_kg: Decimal,
+    pub typical_weight_kg: DecimalString,
     /// Handling cost per unit (≥ 0).
-    pub handling_cost: Decimal,
+    pub handling_cost: DecimalString,
     /// Material composition per unit.
     pub materials: Vec<MaterialContentInput>,
     /// Recovery rates this category's process achieves (0 to 1), overriding the
@@ -52,7 +53,7 @@ pub struct MaterialRateInput {
     /// Material name, lower case.
     pub material: String,
     /// 0 to 1.
-    pub rate: Decimal,
+    pub rate: DecimalString,
 }
 
 impl CategoryInput {
@@ -71,13 +72,13 @@ impl CategoryInput {
             ));
         }
         let name = non_empty(&self.name, "input.name")?;
-        if self.typical_weight_kg <= Decimal::ZERO {
+        if self.typical_weight_kg.0 <= Decimal::ZERO {
             return Err(AppError::validation(
                 "input.typicalWeightKg",
                 "must be greater than 0",
             ));
         }
-        if self.handling_cost < Decimal::ZERO {
+        if self.handling_cost.0 < Decimal::ZERO {
             return Err(AppError::validation(
                 "input.handlingCost",
                 "must not be negative",
@@ -86,24 +87,24 @@ impl CategoryInput {
         let mut materials = BTreeMap::new();
         for (i, content) in self.materials.into_iter().enumerate() {
             let material = content.material.trim().to_lowercase();
-            if material.is_empty() || content.kg_per_unit < Decimal::ZERO {
+            if material.is_empty() || content.kg_per_unit.0 < Decimal::ZERO {
                 return Err(AppError::validation(
                     format!("input.materials[{i}]"),
                     "needs a name and kg ≥ 0",
                 ));
             }
-            materials.insert(material, content.kg_per_unit);
+            materials.insert(material, content.kg_per_unit.0);
         }
         let mut recovery_rates = BTreeMap::new();
         for (i, entry) in self.recovery_rates.into_iter().enumerate() {
             let material = entry.material.trim().to_lowercase();
-            if material.is_empty() || entry.rate < Decimal::ZERO || entry.rate > Decimal::ONE {
+            if material.is_empty() || entry.rate.0 < Decimal::ZERO || entry.rate.0 > Decimal::ONE {
                 return Err(AppError::validation(
                     format!("input.recoveryRates[{i}]"),
                     "needs a name and a rate from 0 to 1",
                 ));
             }
-            recovery_rates.insert(material, entry.rate);
+            recovery_rates.insert(material, entry.rate.0);
         }
         Ok(CategoryDefinition {
             code,
@@ -111,8 +112,8 @@ impl CategoryInput {
             pricing_unit: self.pricing_unit.into(),
             hazardous: self.hazardous,
             required_certification: self.required_certification.map(Into::into),
-            typical_weight_kg: self.typical_weight_kg.normalize(),
-            handling_cost: money(self.handling_cost),
+            typical_weight_kg: self.typical_weight_kg.0.normalize(),
+            handling_cost: money(self.handling_cost.0),
             materials,
             recovery_rates,
         })
@@ -131,7 +132,7 @@ pub struct DeviceModelInput {
     /// Launch year, 1990 to next year.
     pub release_year: i32,
     /// Second-hand value of a like-new unit (≥ 0).
-    pub resale_value: Decimal,
+    pub resale_value: DecimalString,
 }
 
 impl DeviceModelInput {
@@ -143,7 +144,7 @@ impl DeviceModelInput {
                 format!("must be between 1990 and {}", current_year + 1),
             ));
         }
-        if self.resale_value < Decimal::ZERO || self.resale_value > Decimal::new(1_000_000, 0) {
+        if self.resale_value.0 < Decimal::ZERO || self.resale_value.0 > Decimal::new(1_000_000, 0) {
             return Err(AppError::validation(
                 "input.resaleValue",
                 "must be between 0 and 1000000",
@@ -154,7 +155,7 @@ impl DeviceModelInput {
             model: non_empty(&self.model, "input.model")?,
             category_code: self.category_code.trim().to_uppercase(),
             release_year: self.release_year,
-            resale_value: money(self.resale_value),
+            resale_value: money(self.resale_value.0),
         })
     }
 }
@@ -165,7 +166,7 @@ pub struct MaterialPriceInput {
     /// Material name, lower case.
     pub material: String,
     /// Price per kg (≥ 0).
-    pub price_per_kg: Decimal,
+    pub price_per_kg: DecimalString,
     /// From when it applies; now when absent.
     pub effective_from: Option<DateTime<Utc>>,
 }

@@ -4,6 +4,7 @@ use async_graphql::{ID, Object, SimpleObject};
 use entity::category;
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::enums::CertificationGql;
 use super::pricing::PricingUnitGql;
 use crate::domain::Certification;
@@ -14,7 +15,7 @@ pub struct MaterialContent {
     /// Material name, e.g. `copper`.
     pub material: String,
     /// Kilograms per unit (per piece, or per kg for KG categories).
-    pub kg_per_unit: Decimal,
+    pub kg_per_unit: DecimalString,
 }
 
 /// A kind of item reloop collects.
@@ -62,13 +63,13 @@ impl Category {
     }
 
     /// Typical weight of one piece (or of a typical item for KG categories).
-    async fn typical_weight_kg(&self) -> Decimal {
-        self.0.typical_weight_kg.0
+    async fn typical_weight_kg(&self) -> DecimalString {
+        DecimalString::from(self.0.typical_weight_kg.0)
     }
 
     /// Cost of handling one unit, in the service currency.
-    async fn handling_cost(&self) -> Decimal {
-        self.0.handling_cost.0
+    async fn handling_cost(&self) -> DecimalString {
+        DecimalString::from(self.0.handling_cost.0)
     }
 
     /// Recovery rates this category's process achieves, where they differ from the
@@ -84,7 +85,7 @@ impl Category {
                     .map_or_else(|| rate.to_string(), str::to_owned);
                 Some(super::pricing::RecoveryRate {
                     material: material.clone(),
-                    rate: text.parse().ok()?,
+                    rate: text.parse::<Decimal>().ok()?.into(),
                 })
             })
             .collect()
@@ -105,7 +106,7 @@ impl Category {
                     .ok()?;
                 Some(MaterialContent {
                     material: material.clone(),
-                    kg_per_unit: kg,
+                    kg_per_unit: kg.into(),
                 })
             })
             .collect()

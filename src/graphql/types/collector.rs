@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use entity::collector;
 use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::enums::{CertificationGql, CollectorStatusGql, VehicleGql};
 use crate::domain::{Certification, CollectorStatus, Vehicle};
 use crate::error::AppError;
@@ -19,7 +20,7 @@ pub struct PendingProfile {
     /// The vehicle asked for.
     pub vehicle: VehicleGql,
     /// The capacity asked for, kg.
-    pub capacity_kg: Decimal,
+    pub capacity_kg: DecimalString,
     /// The licences claimed.
     pub certifications: Vec<CertificationGql>,
     /// When the collector asked.
@@ -65,8 +66,11 @@ impl Collector {
     }
 
     /// How many kilograms the vehicle carries.
-    async fn capacity_kg(&self) -> Option<Decimal> {
-        self.0.capacity_kg.map(Decimal::from)
+    async fn capacity_kg(&self) -> Option<DecimalString> {
+        self.0
+            .capacity_kg
+            .map(Decimal::from)
+            .map(DecimalString::from)
     }
 
     /// Licences held.
@@ -86,7 +90,7 @@ impl Collector {
         let pending = self.0.pending_profile.as_ref()?;
         Some(PendingProfile {
             vehicle: pending["vehicle"].as_str()?.parse::<Vehicle>().ok()?.into(),
-            capacity_kg: pending["capacityKg"].as_str()?.parse().ok()?,
+            capacity_kg: DecimalString(pending["capacityKg"].as_str()?.parse().ok()?),
             certifications: serde_json::from_value::<Vec<String>>(
                 pending["certifications"].clone(),
             )

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod catalog_input;
 pub mod category;
 pub mod collector;
+pub mod decimal;
 pub mod dispatch;
 pub mod enums;
 pub mod geo;

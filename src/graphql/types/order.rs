@@ -3,8 +3,8 @@
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{order_event, order_line, pickup_order};
-use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::enums::{RoleGql, VehicleGql};
 use super::geo::GeoPoint;
 use super::pricing::{ConditionGql, PriceComponent};
@@ -74,7 +74,7 @@ pub struct Address {
 #[derive(SimpleObject, Clone)]
 pub struct Payout {
     /// Amount (negative when the customer pays a disposal fee).
-    pub amount: Decimal,
+    pub amount: DecimalString,
     /// ISO 4217 currency.
     pub currency: String,
     /// How it is paid, e.g. WALLET.
@@ -175,13 +175,16 @@ impl PickupOrder {
     }
 
     /// What the quote promised: the sum of the lines minus the logistics fee.
-    async fn estimated_payout(&self) -> Decimal {
-        self.order.estimated_payout.0
+    async fn estimated_payout(&self) -> DecimalString {
+        DecimalString::from(self.order.estimated_payout.0)
     }
 
     /// What the inspection found; set from INSPECTED on.
-    async fn final_payout(&self) -> Option<Decimal> {
-        self.order.final_payout.map(|d| d.0)
+    async fn final_payout(&self) -> Option<DecimalString> {
+        self.order
+            .final_payout
+            .map(|d| d.0)
+            .map(DecimalString::from)
     }
 
     /// ISO 4217 currency of every amount.
@@ -327,7 +330,7 @@ impl PickupOrder {
             .load_one(self.order.id)
             .await?;
         Ok(payout.map(|p| Payout {
-            amount: p.amount.0,
+            amount: p.amount.0.into(),
             currency: p.currency,
             method: p.method,
             status: PayoutStatus::from(p.status).as_str().to_owned(),
@@ -337,8 +340,8 @@ impl PickupOrder {
     }
 
     /// Total weight of the items, kg.
-    async fn total_weight_kg(&self) -> Decimal {
-        self.order.total_weight_kg.0
+    async fn total_weight_kg(&self) -> DecimalString {
+        DecimalString::from(self.order.total_weight_kg.0)
     }
 
     /// When it was booked.
@@ -364,13 +367,13 @@ impl OrderLine {
     }
 
     /// What the quote said.
-    async fn quoted_amount(&self) -> Decimal {
-        self.0.quoted_amount.0
+    async fn quoted_amount(&self) -> DecimalString {
+        DecimalString::from(self.0.quoted_amount.0)
     }
 
     /// What the inspection found.
-    async fn final_amount(&self) -> Option<Decimal> {
-        self.0.final_amount.map(|d| d.0)
+    async fn final_amount(&self) -> Option<DecimalString> {
+        self.0.final_amount.map(|d| d.0).map(DecimalString::from)
     }
 
     /// The condition found at inspection.
@@ -387,8 +390,8 @@ impl OrderLine {
     }
 
     /// The weight found at inspection (per piece), kg.
-    async fn weight_kg(&self) -> Option<Decimal> {
-        self.0.weight_kg.map(|d| d.0)
+    async fn weight_kg(&self) -> Option<DecimalString> {
+        self.0.weight_kg.map(|d| d.0).map(DecimalString::from)
     }
 
     /// Serial number or IMEI.
@@ -402,8 +405,11 @@ impl OrderLine {
     }
 
     /// Final minus quoted amount.
-    async fn difference(&self) -> Option<Decimal> {
-        self.0.final_amount.map(|f| f.0 - self.0.quoted_amount.0)
+    async fn difference(&self) -> Option<DecimalString> {
+        self.0
+            .final_amount
+            .map(|f| f.0 - self.0.quoted_amount.0)
+            .map(DecimalString::from)
     }
 
     /// How the final amount was computed (same rules and prices as the quote).

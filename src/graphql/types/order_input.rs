@@ -2,9 +2,9 @@
 
 use async_graphql::{ID, InputObject};
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use super::decimal::DecimalString;
 use super::geo::GeoPointInput;
 use super::pricing::ConditionGql;
 use crate::domain::item::parse_weight_kg;
@@ -119,7 +119,7 @@ pub struct InspectionLineInput {
     /// Actual condition.
     pub condition: Option<ConditionGql>,
     /// Actual weight per piece, kg.
-    pub weight_kg: Option<Decimal>,
+    pub weight_kg: Option<DecimalString>,
     /// Serial number or IMEI read from the item.
     pub serial_number: Option<String>,
     /// Photo references.
@@ -139,22 +139,26 @@ impl InspectionInput {
     /// The order id and the checked lines.
     pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>), AppError> {
         let order_id = order_id(&self.order_id)?;
-        let lines =
-            self.lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    Ok(InspectedLine {
-                        line_id: parse_id(&line.line_id, &format!("input.lines[{i}].lineId"))?,
-                        condition: line.condition.map(Into::into),
-                        weight_kg: line.weight_kg.map(parse_weight_kg).transpose().map_err(
-                            |e| AppError::validation(format!("input.lines[{i}].weightKg"), e.0),
-                        )?,
-                        serial_number: line.serial_number,
-                        photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
-                    })
+        let lines = self
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                Ok(InspectedLine {
+                    line_id: parse_id(&line.line_id, &format!("input.lines[{i}].lineId"))?,
+                    condition: line.condition.map(Into::into),
+                    weight_kg: line
+                        .weight_kg
+                        .map(|kg| parse_weight_kg(kg.0))
+                        .transpose()
+                        .map_err(|e| {
+                            AppError::validation(format!("input.lines[{i}].weightKg"), e.0)
+                        })?,
+                    serial_number: line.serial_number,
+                    photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
                 })
-                .collect::<Result<_, AppError>>()?;
+            })
+            .collect::<Result<_, AppError>>()?;
         Ok((order_id, lines))
     }
 }

@@ -1,8 +1,8 @@
 //! Pricing vocabulary: conditions, chemistries, methods and the published rules.
 
 use async_graphql::{Enum, SimpleObject};
-use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use crate::domain::pricing::PricingRules;
 
 /// The grade of a device's condition, best to worst.
@@ -85,14 +85,14 @@ pub struct PriceComponent {
     /// What this part is, e.g. "Copper 0.015 kg × 68.00/kg × 95%".
     pub label: String,
     /// Its signed amount, rounded to cents (half to even).
-    pub amount: Decimal,
+    pub amount: DecimalString,
 }
 
 impl From<crate::domain::pricing::PriceComponent> for PriceComponent {
     fn from(component: crate::domain::pricing::PriceComponent) -> Self {
         Self {
             label: component.label,
-            amount: component.amount,
+            amount: component.amount.into(),
         }
     }
 }
@@ -103,7 +103,7 @@ pub struct ConditionGrade {
     /// The condition.
     pub condition: ConditionGql,
     /// Factor applied to the depreciated resale value, 0 to 1.
-    pub factor: Decimal,
+    pub factor: DecimalString,
 }
 
 /// A published deduction for one defect reported in condition answers.
@@ -112,7 +112,7 @@ pub struct DefectDeduction {
     /// The defect, e.g. `SCREEN_CRACKED`.
     pub defect: String,
     /// Share of the value deducted, 0 to 1.
-    pub deduction: Decimal,
+    pub deduction: DecimalString,
 }
 
 /// The published pricing rules quotes are computed with.
@@ -123,9 +123,9 @@ pub struct PricingRulesView {
     /// Deductions for condition answers (grade = max(0, 1 − Σ deductions)).
     pub defect_deductions: Vec<DefectDeduction>,
     /// Yearly depreciation of resale values.
-    pub depreciation_per_year: Decimal,
+    pub depreciation_per_year: DecimalString,
     /// Resale values never depreciate below this share.
-    pub depreciation_floor: Decimal,
+    pub depreciation_floor: DecimalString,
     /// Recovery rate per material (share of the material actually recovered).
     pub recovery_rates: Vec<RecoveryRate>,
     /// How amounts are rounded.
@@ -138,7 +138,7 @@ pub struct RecoveryRate {
     /// Material name.
     pub material: String,
     /// 0 to 1.
-    pub rate: Decimal,
+    pub rate: DecimalString,
 }
 
 impl From<&PricingRules> for PricingRulesView {
@@ -150,7 +150,7 @@ impl From<&PricingRules> for PricingRulesView {
                 .iter()
                 .map(|(condition, factor)| ConditionGrade {
                     condition: (*condition).into(),
-                    factor: *factor,
+                    factor: (*factor).into(),
                 })
                 .collect(),
             defect_deductions: [
@@ -164,17 +164,17 @@ impl From<&PricingRules> for PricingRulesView {
             .into_iter()
             .map(|(defect, deduction)| DefectDeduction {
                 defect: defect.to_owned(),
-                deduction,
+                deduction: deduction.into(),
             })
             .collect(),
-            depreciation_per_year: rules.depreciation_per_year,
-            depreciation_floor: rules.depreciation_floor,
+            depreciation_per_year: rules.depreciation_per_year.into(),
+            depreciation_floor: rules.depreciation_floor.into(),
             recovery_rates: rules
                 .recovery_rates
                 .iter()
                 .map(|(material, rate)| RecoveryRate {
                     material: material.clone(),
-                    rate: *rate,
+                    rate: (*rate).into(),
                 })
                 .collect(),
             rounding_rule: "Every amount is computed exactly and rounded once to 2 decimals, half to even; \

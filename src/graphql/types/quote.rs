@@ -5,8 +5,8 @@ use std::sync::Arc;
 use async_graphql::{Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::quote_line;
-use rust_decimal::Decimal;
 
+use super::decimal::DecimalString;
 use super::geo::GeoPoint;
 use super::pricing::{PriceComponent, PricingMethodGql};
 use crate::domain::pricing::PricingMethod;
@@ -62,8 +62,8 @@ impl Quote {
     }
 
     /// Collection cost, by total weight and distance outside the service area.
-    async fn logistics_fee(&self) -> Decimal {
-        self.0.quote.logistics_fee.0
+    async fn logistics_fee(&self) -> DecimalString {
+        DecimalString::from(self.0.quote.logistics_fee.0)
     }
 
     /// How the logistics fee was computed; sums exactly to it.
@@ -79,8 +79,8 @@ impl Quote {
 
     /// What the customer receives: the sum of the lines' amounts minus the logistics fee,
     /// exactly. Negative when the customer pays (disposal fees).
-    async fn total(&self) -> Decimal {
-        self.0.quote.total.0
+    async fn total(&self) -> DecimalString {
+        DecimalString::from(self.0.quote.total.0)
     }
 
     /// The pickup position the quote was priced for.
@@ -133,8 +133,8 @@ impl QuoteLine {
     }
 
     /// The line's amount for all its pieces; negative for a disposal fee.
-    async fn amount(&self) -> Decimal {
-        self.0.amount.0
+    async fn amount(&self) -> DecimalString {
+        DecimalString::from(self.0.amount.0)
     }
 
     /// Labelled components that add up exactly to `amount`.
@@ -149,8 +149,8 @@ impl QuoteLine {
     }
 
     /// Weight of all pieces, kg.
-    async fn total_weight_kg(&self) -> Decimal {
-        self.0.total_weight_kg.0
+    async fn total_weight_kg(&self) -> DecimalString {
+        DecimalString::from(self.0.total_weight_kg.0)
     }
 
     /// The device model, when the line is for one.

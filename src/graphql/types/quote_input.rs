@@ -1,9 +1,9 @@
 //! Quote request inputs, and their parsing into a domain [`QuoteRequest`].
 
 use async_graphql::{ID, InputObject};
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use super::decimal::DecimalString;
 use super::geo::GeoPointInput;
 use super::pricing::{BodyDamageGql, ChemistryGql, ConditionGql};
 use crate::domain::ParseError;
@@ -22,7 +22,7 @@ pub struct BatteryInput {
     /// State of health, 0 to 100 %; decides whether a second life is possible.
     pub state_of_health_pct: Option<i32>,
     /// Weight of the battery, kg.
-    pub weight_kg: Decimal,
+    pub weight_kg: DecimalString,
     /// The pack's 24-character trace code (GB/T 34014), when it has one.
     pub trace_code: Option<String>,
 }
@@ -54,7 +54,7 @@ pub struct QuoteItemInput {
     #[graphql(default = 1)]
     pub quantity: Option<i32>,
     /// Weight of one piece, kg; required for categories priced by KG.
-    pub weight_kg: Option<Decimal>,
+    pub weight_kg: Option<DecimalString>,
     /// The condition grade; or give `answers`.
     pub condition: Option<ConditionGql>,
     /// Condition answers, instead of a grade.
@@ -113,7 +113,7 @@ impl QuoteItemInput {
         let quantity = parse_quantity(self.quantity.unwrap_or(1)).map_err(field("quantity"))?;
         let weight_kg = self
             .weight_kg
-            .map(parse_weight_kg)
+            .map(|kg| parse_weight_kg(kg.0))
             .transpose()
             .map_err(field("weightKg"))?;
         let assessment = match (self.condition, self.answers) {
@@ -147,7 +147,7 @@ impl QuoteItemInput {
                             .map(parse_state_of_health)
                             .transpose()
                             .map_err(field("battery.stateOfHealthPct"))?,
-                        weight_kg: parse_weight_kg(battery.weight_kg)
+                        weight_kg: parse_weight_kg(battery.weight_kg.0)
                             .map_err(field("battery.weightKg"))?,
                     },
                     trace_code: battery
