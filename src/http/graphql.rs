@@ -16,6 +16,7 @@ use super::HttpContext;
 use super::auth::authenticate;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
+use crate::error::UNAVAILABLE_RETRY_AFTER_SECS;
 use crate::graphql::context::ClientAddress;
 use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
@@ -183,19 +184,44 @@ fn client_address(req: &HttpRequest, state: &AppState) -> ClientAddress {
 
 /// Serialises `response` in the media type the client asked for.
 fn respond(req: &HttpRequest, response: &Response, request_error: bool) -> HttpResponse {
-    if wants_graphql_response(req) {
-        // Spec: a request that failed before execution is a 4xx; anything executed is 200.
-        let status = if request_error && response.data == async_graphql::Value::Null {
+    let unavailable = is_unavailable(response);
+    let mut answer = if wants_graphql_response(req) {
+        // Spec: a request that failed before execution is a 4xx; anything executed is 200,
+        // except that nothing at all could be served because a dependency is down (503).
+        let nothing = response.data == async_graphql::Value::Null;
+        let status = if request_error && nothing {
             StatusCode::BAD_REQUEST
+        } else if unavailable && nothing {
+            StatusCode::SERVICE_UNAVAILABLE
         } else {
             StatusCode::OK
         };
         HttpResponse::build(status)
-            .content_type(GRAPHQL_RESPONSE_JSON)
-            .json(response)
     } else {
-        HttpResponse::Ok().json(response)
+        // Plain JSON keeps 200 for every well-formed request, as the spec says.
+        HttpResponse::Ok()
+    };
+    if unavailable {
+        answer.insert_header((
+            header::RETRY_AFTER,
+            UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+        ));
     }
+    if wants_graphql_response(req) {
+        answer.content_type(GRAPHQL_RESPONSE_JSON);
+    }
+    answer.json(response)
+}
+
+/// Whether an error says UNAVAILABLE (a dependency is down; retrying later helps).
+fn is_unavailable(response: &Response) -> bool {
+    response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from("UNAVAILABLE"))
+    })
 }
 
 /// A GraphQL-shaped error for requests that never reached the executor.
