@@ -1,25 +1,50 @@
-//! Prometheus metrics: GraphQL request counts and latencies per operation, and the
-//! subscriptions open now.
+//! Prometheus metrics: GraphQL requests and latencies, open WebSockets and subscriptions,
+//! the database pool, Redis health, the durable backlogs (outbox, offers) and the process
+//! itself. Everything is registered at start-up, so a fresh server exports every series
+//! (at zero) before its first request.
+
+mod backlog;
+mod pool;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    IntGaugeVec, Opts, Registry, TextEncoder,
 };
+use sea_orm::DatabaseConnection;
+
+pub use backlog::Backlog;
+use backlog::build_info;
+pub use pool::PoolCollector;
 
 /// The process's metrics registry; cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
+    /// `process_*` without our prefix, as every Prometheus dashboard expects them.
+    process: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
     subscriptions: IntGaugeVec,
+    websockets: IntGauge,
     dispatch_backlog: IntGauge,
+    db_begin: Histogram,
+    geo_rebuilds: IntCounter,
+    backlog: Backlog,
 }
 
-/// One open subscription, counted until it is dropped.
+/// Gauges of Redis health, shared with the Redis connection that sets them.
+#[derive(Clone)]
+pub struct RedisMetrics {
+    /// 1 while Redis answers, 0 while it is marked down.
+    pub up: IntGauge,
+    /// Calls that failed, timed out or were skipped while Redis was down, by component.
+    pub degraded: IntCounterVec,
+}
+
+/// One open subscription or socket, counted until it is dropped.
 pub struct OpenSubscription {
     gauge: prometheus::IntGauge,
 }
@@ -30,18 +55,29 @@ impl Drop for OpenSubscription {
     }
 }
 
-impl Metrics {
-    /// Registers the collectors.
-    pub fn new() -> anyhow::Result<Self> {
-        let registry = Registry::new_custom(Some("reloop".to_owned()), None)?;
-        let requests = IntCounterVec::new(
+pub(super) fn register<C: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    collector: C,
+) -> anyhow::Result<C> {
+    registry.register(Box::new(collector.clone()))?;
+    Ok(collector)
+}
+
+/// The GraphQL request counter, latency histogram and open-subscriptions gauge.
+fn graphql_collectors(r: &Registry) -> anyhow::Result<(IntCounterVec, HistogramVec, IntGaugeVec)> {
+    let requests = register(
+        r,
+        IntCounterVec::new(
             Opts::new(
                 "graphql_requests_total",
                 "GraphQL requests by operation and outcome",
             ),
             &["operation", "outcome"],
-        )?;
-        let latency = HistogramVec::new(
+        )?,
+    )?;
+    let latency = register(
+        r,
+        HistogramVec::new(
             HistogramOpts::new(
                 "graphql_request_duration_seconds",
                 "GraphQL request latency by operation",
@@ -50,34 +86,133 @@ impl Metrics {
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
             ]),
             &["operation"],
-        )?;
-        let subscriptions = IntGaugeVec::new(
+        )?,
+    )?;
+    let subscriptions = register(
+        r,
+        IntGaugeVec::new(
             Opts::new(
                 "graphql_subscriptions_active",
                 "GraphQL subscriptions attached to their event source, by field",
             ),
             &["field"],
-        )?;
-        registry.register(Box::new(requests.clone()))?;
-        registry.register(Box::new(latency.clone()))?;
-        registry.register(Box::new(subscriptions.clone()))?;
-        let dispatch_backlog = IntGauge::new(
-            "dispatch_backlog",
-            "Orders announced for dispatch whose round has not finished",
-        )?;
-        registry.register(Box::new(dispatch_backlog.clone()))?;
+        )?,
+    )?;
+    for field in [
+        "orderUpdated",
+        "jobOffers",
+        "collectorLocation",
+        "accountEvents",
+    ] {
+        subscriptions.with_label_values(&[field]);
+    }
+    Ok((requests, latency, subscriptions))
+}
+
+impl Metrics {
+    /// Registers the collectors.
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("reloop".to_owned()), None)?;
+        let process = Registry::new();
+        // The crate reads /proc: elsewhere there is simply no process_* series.
+        #[cfg(target_os = "linux")]
+        process.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+        let r = &registry;
+        let (requests, latency, subscriptions) = graphql_collectors(r)?;
+        build_info(r)?;
         Ok(Self {
-            dispatch_backlog,
+            websockets: register(
+                r,
+                IntGauge::new("websocket_connections", "WebSockets open now")?,
+            )?,
+            dispatch_backlog: register(
+                r,
+                IntGauge::new(
+                    "dispatch_backlog",
+                    "Orders announced for dispatch whose round has not finished",
+                )?,
+            )?,
+            db_begin: register(
+                r,
+                Histogram::with_opts(
+                    HistogramOpts::new(
+                        "db_acquire_seconds",
+                        "Time a write transaction waited for a pooled connection, BEGIN included",
+                    )
+                    .buckets(vec![
+                        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                    ]),
+                )?,
+            )?,
+            geo_rebuilds: register(
+                r,
+                IntCounter::new(
+                    "geo_index_rebuilds_total",
+                    "Times the geo index was refilled from the database after Redis lost it",
+                )?,
+            )?,
+            backlog: Backlog::register(r)?,
             registry,
+            process,
             requests,
             latency,
             subscriptions,
         })
     }
 
+    /// Exports `db`'s pool occupancy, read at each scrape.
+    pub fn observe_pool(&self, db: &DatabaseConnection) -> anyhow::Result<()> {
+        self.registry
+            .register(Box::new(PoolCollector::new(db.clone())?))
+            .context("registering the pool gauges")
+    }
+
+    /// Registers the Redis gauges (only when Redis is configured, so their absence says so).
+    pub fn redis(&self) -> anyhow::Result<RedisMetrics> {
+        let up = register(
+            &self.registry,
+            IntGauge::new(
+                "redis_up",
+                "1 while Redis answers, 0 while it is marked down",
+            )?,
+        )?;
+        let degraded = register(
+            &self.registry,
+            IntCounterVec::new(
+                Opts::new(
+                    "redis_degraded_calls_total",
+                    "Redis calls that failed, timed out or were skipped while Redis was down; \
+                     each fell back (rate limits, local pub/sub) or failed a best-effort step",
+                ),
+                &["component"],
+            )?,
+        )?;
+        for component in ["rate_limit", "geo", "pubsub", "ping"] {
+            degraded.with_label_values(&[component]);
+        }
+        Ok(RedisMetrics { up, degraded })
+    }
+
     /// The gauge of orders announced for dispatch and not yet dispatched.
     pub fn dispatch_backlog(&self) -> IntGauge {
         self.dispatch_backlog.clone()
+    }
+
+    /// The histogram of waits for a pooled connection (see [`crate::infra::db::WriteGate`]).
+    pub fn db_acquire(&self) -> Histogram {
+        self.db_begin.clone()
+    }
+
+    /// The counter of geo index refills.
+    pub fn geo_rebuilds(&self) -> IntCounter {
+        self.geo_rebuilds.clone()
+    }
+
+    /// The backlog gauges the sampler sets.
+    pub fn backlog(&self) -> &Backlog {
+        &self.backlog
     }
 
     /// Records one GraphQL request. `operation` must come from a bounded set (the
@@ -99,6 +234,14 @@ impl Metrics {
         OpenSubscription { gauge }
     }
 
+    /// Counts a WebSocket as open until the returned guard is dropped.
+    pub fn websocket_opened(&self) -> OpenSubscription {
+        self.websockets.inc();
+        OpenSubscription {
+            gauge: self.websockets.clone(),
+        }
+    }
+
     /// How many subscriptions are open now, over every field.
     pub fn open_subscriptions(&self) -> i64 {
         self.registry
@@ -112,9 +255,11 @@ impl Metrics {
 
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> anyhow::Result<String> {
+        let mut families = self.process.gather();
+        families.extend(self.registry.gather());
         let mut buffer = Vec::new();
         TextEncoder::new()
-            .encode(&self.registry.gather(), &mut buffer)
+            .encode(&families, &mut buffer)
             .context("encoding metrics")?;
         String::from_utf8(buffer).context("metrics are not UTF-8")
     }
