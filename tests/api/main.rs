@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod catalog;
 mod dispatch;
+mod faults;
 mod http_rules;
 mod limits;
 mod orders;

@@ -2,7 +2,7 @@
 //! and widening, operators' tools, live locations, accept races, several instances and
 //! a crash in the middle of an accept storm.
 
-mod fixtures;
+pub mod fixtures;
 
 mod crash;
 mod eligibility;
