@@ -7,6 +7,8 @@
 
 use async_graphql::ErrorExtensions;
 
+use crate::infra::db;
+
 /// An error returned by a service or resolver. Each variant's doc says what the client sees.
 ///
 /// It deliberately does not implement `Display`: async-graphql converts any `Display`
@@ -44,6 +46,11 @@ pub enum AppError {
     },
     /// IDEMPOTENCY_MISMATCH: the idempotency key was used with other input.
     IdempotencyMismatch,
+    /// UNAVAILABLE: the database cannot be reached (or answers too slowly) right now; nothing
+    /// was changed. `extensions.retryAfter` says in how many seconds to try again, and over
+    /// HTTP the answer carries `Retry-After` (status 503 where GraphQL-over-HTTP allows one).
+    /// The cause is logged, not shown.
+    Unavailable(anyhow::Error),
     /// INTERNAL: anything unexpected. Logged with context; the client sees no details.
     Internal(anyhow::Error),
 
@@ -112,6 +119,9 @@ impl AppError {
             Self::IdempotencyMismatch => {
                 "the idempotency key was already used with different input".to_owned()
             }
+            Self::Unavailable(_) => {
+                "the service is temporarily unavailable; try again shortly".to_owned()
+            }
             Self::Internal(_) => "internal error".to_owned(),
             Self::BadRequest(message)
             | Self::ParseFailed(message)
@@ -126,7 +136,7 @@ impl AppError {
     /// the code and message, or the internal cause itself.
     pub fn into_anyhow(self) -> anyhow::Error {
         match self {
-            Self::Internal(cause) => cause,
+            Self::Internal(cause) | Self::Unavailable(cause) => cause,
             other => anyhow::anyhow!("{}: {}", other.code(), other.message()),
         }
     }
@@ -145,6 +155,7 @@ impl AppError {
             Self::InvalidState(_) => "INVALID_STATE",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::IdempotencyMismatch => "IDEMPOTENCY_MISMATCH",
+            Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
             Self::BadRequest(_) => "BAD_REQUEST",
             Self::ParseFailed(_) => "GRAPHQL_PARSE_FAILED",
@@ -156,23 +167,44 @@ impl AppError {
     }
 }
 
+/// Seconds a client is told to wait before retrying an UNAVAILABLE request: about how long
+/// the readiness probe caches its answer, so a retry meets a fresh verdict.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 impl From<anyhow::Error> for AppError {
+    /// A database error anywhere in the chain decides: an unreachable database is
+    /// UNAVAILABLE even when a caller wrapped it in context.
     fn from(err: anyhow::Error) -> Self {
-        Self::Internal(err)
+        let unreachable = err
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sea_orm::DbErr>())
+            .any(db::is_unreachable);
+        if unreachable {
+            Self::Unavailable(err)
+        } else {
+            Self::Internal(err)
+        }
     }
 }
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::Internal(anyhow::Error::new(err).context("database"))
+        if db::is_unreachable(&err) {
+            Self::Unavailable(anyhow::Error::new(err).context("database unreachable"))
+        } else {
+            Self::Internal(anyhow::Error::new(err).context("database"))
+        }
     }
 }
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        if let Self::Internal(cause) = self {
+        match self {
             // The only place internal errors are logged: with the whole context chain.
-            tracing::error!(error = ?cause, "internal error");
+            Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
+            // Expected during an outage, and counted on /metrics; not an error of ours.
+            Self::Unavailable(cause) => tracing::warn!(error = format!("{cause:#}"), "unavailable"),
+            _ => {}
         }
         async_graphql::Error::new(self.message()).extend_with(|_, ext| {
             ext.set("code", self.code());
@@ -188,6 +220,7 @@ impl ErrorExtensions for AppError {
                     ext.set("limit", *limit);
                     ext.set("max", *max);
                 }
+                Self::Unavailable(_) => ext.set("retryAfter", UNAVAILABLE_RETRY_AFTER_SECS),
                 _ => {}
             }
         })
@@ -207,5 +240,52 @@ impl AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         err.extend()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_with_a_retry_hint() {
+        let err = AppError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(err.code(), "UNAVAILABLE");
+        let shown = err.extend();
+        let ext = shown.extensions.expect("extensions");
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("UNAVAILABLE"))
+        );
+        assert_eq!(
+            ext.get("retryAfter"),
+            Some(&async_graphql::Value::from(UNAVAILABLE_RETRY_AFTER_SECS))
+        );
+        assert!(
+            !shown.message.contains("pool"),
+            "no internals: {}",
+            shown.message
+        );
+    }
+
+    #[test]
+    fn context_around_an_unreachable_database_keeps_it_unavailable() {
+        let wrapped = anyhow::Error::new(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+            .context("writing a quote");
+        assert_eq!(AppError::from(wrapped).code(), "UNAVAILABLE");
+    }
+
+    #[test]
+    fn other_database_errors_stay_internal() {
+        assert_eq!(
+            AppError::from(DbErr::Custom("bug".into())).code(),
+            "INTERNAL"
+        );
+        assert_eq!(
+            AppError::from(anyhow::anyhow!("not a database error")).code(),
+            "INTERNAL"
+        );
     }
 }

@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::graphql::build_schema;
-use crate::http::{DocumentCache, HttpContext, configure};
+use crate::http::{DocumentCache, HttpContext, configure, readiness};
 use crate::infra::catalog_cache::CatalogCache;
 use crate::infra::clock::{Clock, SystemClock};
 use crate::infra::geo::GeoIndex;
@@ -23,14 +23,14 @@ use crate::infra::password::PasswordHasher;
 use crate::infra::pubsub::PubSub;
 use crate::infra::pubsub::memory::InMemoryPubSub;
 use crate::infra::pubsub::redis::RedisPubSub;
-use crate::infra::rate_limit::RateLimiter;
 use crate::infra::rate_limit::memory::InMemoryRateLimiter;
 use crate::infra::rate_limit::redis::RedisRateLimiter;
+use crate::infra::rate_limit::{FallbackRateLimiter, RateLimiter};
 use crate::infra::redis_conn::RedisConn;
 use crate::infra::tokens::AccessTokens;
 use crate::infra::{db, secrets};
 use crate::services::quotes::Quoting;
-use crate::services::{demo_seed, dispatch, partners};
+use crate::services::{backlog_sampler, demo_seed, dispatch, geo_recovery, partners};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -56,10 +56,14 @@ impl Application {
                 .map_err(AppError::into_anyhow)?;
         }
         // An in-process geo index starts empty: refill it from the last known positions.
-        let online = dispatch::load_geo_index(&state)
+        let online = geo_recovery::load(&state)
             .await
             .map_err(AppError::into_anyhow)?;
         tracing::info!(online, "collectors loaded into the geo index");
+        // Refills the geo index if Redis comes back without it.
+        geo_recovery::spawn_geo_recovery(state.clone());
+        // Keeps the backlog gauges on /metrics current.
+        backlog_sampler::spawn_backlog_sampler(state.clone());
         // Looks for collectors for the orders the lifecycle announces.
         dispatch::spawn_dispatcher(state.clone());
         // Expires offers left over from before a restart, then keeps sweeping.
@@ -69,7 +73,13 @@ impl Application {
         let listener = TcpListener::bind(&state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();
+        let probe = db::connect_probe(&state.config, readiness::PROBE_TIMEOUT).await?;
         let context = HttpContext {
+            readiness: Arc::new(readiness::Readiness::new(
+                state.db.clone(),
+                probe,
+                state.redis.clone(),
+            )),
             schema: build_schema(
                 state.clone(),
                 Quoting::start(state.db.clone(), state.write_gate.clone()),
@@ -118,10 +128,11 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         &config.auth.audience,
         config.auth.access_token_ttl,
     )?;
-    let adapters = Adapters::connect(&config, &clock).await?;
     let metrics = Metrics::new()?;
+    metrics.observe_pool(&db)?;
+    let adapters = Adapters::connect(&config, &clock, &metrics).await?;
     let catalog = Arc::new(CatalogCache::new(Duration::from_secs(30)));
-    let write_gate = db::WriteGate::for_connection(&db);
+    let write_gate = db::WriteGate::for_connection(&db).with_begin_histogram(metrics.db_acquire());
     Arc::clone(&catalog)
         .follow_changes(Arc::clone(&adapters.pubsub))
         .await?;
@@ -151,7 +162,11 @@ struct Adapters {
 }
 
 impl Adapters {
-    async fn connect(config: &Config, clock: &Arc<dyn Clock>) -> anyhow::Result<Self> {
+    async fn connect(
+        config: &Config,
+        clock: &Arc<dyn Clock>,
+        metrics: &Metrics,
+    ) -> anyhow::Result<Self> {
         let Some(url) = &config.redis_url else {
             return Ok(Self {
                 geo: Arc::new(InMemoryGeoIndex::default()),
@@ -160,11 +175,12 @@ impl Adapters {
                 redis: None,
             });
         };
-        let conn = RedisConn::connect(
+        let conn = RedisConn::connect_observed(
             url,
             &config.redis_prefix,
             config.redis_connect_timeout,
             config.redis_response_timeout,
+            Some(metrics.redis()?),
         )
         .await
         .context("connecting to Redis")?;
@@ -174,7 +190,11 @@ impl Adapters {
         Ok(Self {
             geo: Arc::new(RedisGeoIndex::new(&conn)),
             pubsub: Arc::new(pubsub),
-            rate_limiter: Arc::new(RedisRateLimiter::new(&conn, Arc::clone(clock))),
+            // Shared buckets while Redis answers, this process's own while it does not.
+            rate_limiter: Arc::new(FallbackRateLimiter::new(
+                Arc::new(RedisRateLimiter::new(&conn, Arc::clone(clock))),
+                Arc::new(InMemoryRateLimiter::new(Arc::clone(clock))),
+            )),
             redis: Some(conn),
         })
     }

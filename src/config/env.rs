@@ -36,6 +36,9 @@ fn read_server(config: &mut Config) -> anyhow::Result<()> {
     if let Some(prefix) = var("RELOOP_REDIS_PREFIX") {
         config.redis_prefix = prefix;
     }
+    if let Some(ms) = parsed::<u64>("RELOOP_REDIS_TIMEOUT_MS")? {
+        config.redis_response_timeout = Duration::from_millis(ms);
+    }
     Ok(())
 }
 
@@ -70,6 +73,12 @@ fn read_auth_and_graphql(config: &mut Config) -> anyhow::Result<()> {
         config.seed_demo = on;
     }
     config.database.max_connections = parsed("RELOOP_DB_MAX_CONNECTIONS")?;
+    if let Some(ms) = parsed::<u64>("RELOOP_DB_ACQUIRE_TIMEOUT_MS")? {
+        config.database.acquire_timeout = Some(Duration::from_millis(ms));
+    }
+    if let Some(ms) = parsed::<u64>("RELOOP_DB_STATEMENT_TIMEOUT_MS")? {
+        config.database.statement_timeout = Duration::from_millis(ms);
+    }
     if let Some(currency) = var("RELOOP_CURRENCY") {
         config.currency = currency;
     }

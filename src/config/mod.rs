@@ -17,6 +17,9 @@
 //! | `RELOOP_INTROSPECTION` | `true` | `false` turns schema introspection off |
 //! | `RELOOP_SEED_DEMO` | `true` | seed the demo catalog into an empty database |
 //! | `RELOOP_DB_MAX_CONNECTIONS` | `16` (SQLite `8`) | pool size |
+//! | `RELOOP_DB_ACQUIRE_TIMEOUT_MS` | `1500` (SQLite `10000`) | longest wait for a pooled connection; past it the request is UNAVAILABLE |
+//! | `RELOOP_DB_STATEMENT_TIMEOUT_MS` | `30000` | PostgreSQL cancels a statement running longer |
+//! | `RELOOP_REDIS_TIMEOUT_MS` | `250` | longest wait for one Redis call before falling back |
 //! | `RELOOP_LOGIN_ATTEMPTS_PER_MINUTE` | `10` | per-email login budget |
 //! | `RELOOP_CURRENCY` | `CNY` | currency of every amount |
 //! | `RELOOP_LOG_FORMAT` | `text` | `json` for structured logs |
@@ -61,7 +64,7 @@ pub struct Config {
     pub database: DatabaseSettings,
     /// Redis connect and response timeouts.
     pub redis_connect_timeout: Duration,
-    /// See `redis_connect_timeout`.
+    /// Longest wait for one Redis command; past it the caller falls back (see README).
     pub redis_response_timeout: Duration,
     /// Token settings.
     pub auth: AuthSettings,
@@ -163,10 +166,13 @@ pub struct QuoteSettings {
 pub struct DatabaseSettings {
     /// Most connections in the pool; None picks a default per backend.
     pub max_connections: Option<u32>,
-    /// How long a request waits for a pooled connection.
-    pub acquire_timeout: Duration,
+    /// How long a request waits for a pooled connection (opening one included) before it
+    /// fails with UNAVAILABLE; None picks a default per backend (see `infra::db`).
+    pub acquire_timeout: Option<Duration>,
     /// How long opening one connection may take.
     pub connect_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer (a runaway query, a lock wait).
+    pub statement_timeout: Duration,
     /// How long SQLite waits for the write lock before giving up.
     pub sqlite_busy_timeout: Duration,
 }
@@ -214,12 +220,13 @@ impl Default for Config {
             redis_prefix: "reloop:".to_owned(),
             database: DatabaseSettings {
                 max_connections: None,
-                acquire_timeout: Duration::from_secs(10),
-                connect_timeout: Duration::from_secs(5),
+                acquire_timeout: None,
+                connect_timeout: Duration::from_secs(1),
+                statement_timeout: Duration::from_secs(30),
                 sqlite_busy_timeout: Duration::from_secs(15),
             },
             redis_connect_timeout: Duration::from_secs(3),
-            redis_response_timeout: Duration::from_secs(3),
+            redis_response_timeout: Duration::from_millis(250),
             auth: AuthSettings {
                 jwt_secret: None,
                 issuer: "reloop".to_owned(),

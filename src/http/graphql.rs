@@ -18,7 +18,7 @@ use super::auth::authenticate;
 use super::graphiql;
 use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
 use super::request_errors;
-use crate::error::AppError;
+use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
 use crate::graphql::context::ClientAddress;
 use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
@@ -204,28 +204,55 @@ fn client_address(req: &HttpRequest, state: &AppState) -> ClientAddress {
 }
 
 /// Serialises `response` in the media type the client asked for. `application/json`
-/// answers 200 to every well-formed request, as that media type's rules say.
+/// answers 200 to every well-formed request, as that media type's rules say; an
+/// UNAVAILABLE error adds `Retry-After` either way.
 fn respond(req: &HttpRequest, response: &Response) -> HttpResponse {
-    if !wants_graphql_response(req) {
-        return HttpResponse::Ok().json(response);
+    let unavailable = is_unavailable(response);
+    let mut answer = if !wants_graphql_response(req) {
+        HttpResponse::Ok()
+    } else {
+        // Spec: a request that failed before execution (parse, validation, variables,
+        // limits) is a 4xx without `data`; anything executed is 200 with `data`, even
+        // null, except when nothing could be served because a dependency is down (503).
+        let nothing = response.data == async_graphql::Value::Null;
+        let before_execution = !response.errors.is_empty()
+            && nothing
+            && response.errors.iter().all(|e| e.path.is_empty());
+        if before_execution && !unavailable {
+            let mut body = json!({ "errors": response.errors });
+            if !response.extensions.is_empty() {
+                body["extensions"] = json!(response.extensions);
+            }
+            return HttpResponse::build(StatusCode::BAD_REQUEST)
+                .content_type(GRAPHQL_RESPONSE_JSON)
+                .json(body);
+        }
+        let mut builder = HttpResponse::build(if unavailable && nothing {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::OK
+        });
+        builder.content_type(GRAPHQL_RESPONSE_JSON);
+        builder
+    };
+    if unavailable {
+        answer.insert_header((
+            header::RETRY_AFTER,
+            UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+        ));
     }
-    // Spec: a request that failed before execution (parse, validation, variables, limits)
-    // is a 4xx without `data`; anything executed is 200 with `data`, even null.
-    let before_execution = !response.errors.is_empty()
-        && response.data == async_graphql::Value::Null
-        && response.errors.iter().all(|e| e.path.is_empty());
-    if !before_execution {
-        return HttpResponse::Ok()
-            .content_type(GRAPHQL_RESPONSE_JSON)
-            .json(response);
-    }
-    let mut body = json!({ "errors": response.errors });
-    if !response.extensions.is_empty() {
-        body["extensions"] = json!(response.extensions);
-    }
-    HttpResponse::build(StatusCode::BAD_REQUEST)
-        .content_type(GRAPHQL_RESPONSE_JSON)
-        .json(body)
+    answer.json(response)
+}
+
+/// Whether an error says UNAVAILABLE (a dependency is down; retrying later helps).
+fn is_unavailable(response: &Response) -> bool {
+    response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from("UNAVAILABLE"))
+    })
 }
 
 /// The operation that will run (by name, or the only one) and its first root field.

@@ -8,9 +8,12 @@ mod graphql;
 mod media;
 mod metrics;
 mod probes;
+pub mod readiness;
 mod request_errors;
 mod ws;
 mod ws_subscriptions;
+
+use std::sync::Arc;
 
 use actix_web::{guard, web};
 
@@ -27,6 +30,8 @@ pub struct HttpContext {
     pub state: AppState,
     /// Parsed documents, reused across requests with the same text.
     pub documents: DocumentCache,
+    /// The cached readiness check behind `/ready`.
+    pub readiness: Arc<readiness::Readiness>,
 }
 
 /// Registers every route on an actix `App`.

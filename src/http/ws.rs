@@ -57,6 +57,7 @@ async fn run_session(
     mut session: actix_ws::Session,
     messages: actix_ws::MessageStream,
 ) {
+    let _counted = app.state.metrics.websocket_opened();
     let (text_tx, text_rx) = tokio::sync::mpsc::channel::<String>(16);
     let incoming: BoxStream<'static, String> = tokio_stream_from(text_rx).boxed();
     let init_app = app.clone();

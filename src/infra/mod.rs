@@ -11,6 +11,7 @@ pub mod password;
 pub mod pubsub;
 pub mod rate_limit;
 pub mod redis_conn;
+pub mod redis_health;
 pub mod secrets;
 pub mod stored;
 pub mod tokens;

@@ -1,15 +1,28 @@
 //! One shared Redis connection (a multiplexed, self-reconnecting `ConnectionManager`) and the key prefix
 //! that every Redis-backed adapter puts in front of its keys and channels.
+//!
+//! Redis is an accelerator, not a single point of failure: every command goes through
+//! [`RedisConn::call`], which gives it at most the response timeout (250 ms by default). A call that
+//! times out or finds the connection broken marks Redis down for [`DOWN_FOR`]; calls in that window
+//! fail at once instead of each paying the timeout, and the callers fall back (see each adapter).
+//! The first call after the window tries Redis again. `reloop_redis_up` and
+//! `reloop_redis_degraded_calls_total` on `/metrics` show it.
 
 use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+use crate::infra::metrics::RedisMetrics;
+pub use crate::infra::redis_health::DOWN_FOR;
+use crate::infra::redis_health::Health;
+
 /// How often the manager retries a broken connection before failing the command that found it broken.
-/// Bounded so that a Redis outage turns into errors (mapped to INTERNAL) instead of requests that hang;
-/// the next command starts a fresh round of retries.
+/// Bounded so that a Redis outage turns into errors instead of requests that hang; the next command
+/// starts a fresh round of retries.
 const RECONNECT_RETRIES: usize = 3;
 
 /// Longest pause between two reconnect attempts of the manager.
@@ -24,6 +37,7 @@ pub struct RedisConn {
     prefix: String,
     connect_timeout: Duration,
     response_timeout: Duration,
+    health: Arc<Health>,
 }
 
 impl fmt::Debug for RedisConn {
@@ -47,6 +61,17 @@ impl RedisConn {
         connect_timeout: Duration,
         response_timeout: Duration,
     ) -> anyhow::Result<RedisConn> {
+        Self::connect_observed(url, key_prefix, connect_timeout, response_timeout, None).await
+    }
+
+    /// [`RedisConn::connect`], reporting health and degraded calls to `metrics`.
+    pub async fn connect_observed(
+        url: &str,
+        key_prefix: &str,
+        connect_timeout: Duration,
+        response_timeout: Duration,
+        metrics: Option<RedisMetrics>,
+    ) -> anyhow::Result<RedisConn> {
         let client = redis::Client::open(url).context("invalid Redis URL")?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(connect_timeout))
@@ -62,13 +87,58 @@ impl RedisConn {
         .await
         .with_context(|| format!("timed out after {connect_timeout:?} connecting to Redis"))?
         .context("could not connect to Redis")?;
+        let health = Arc::new(Health::new(metrics));
+        health.mark_up();
         Ok(RedisConn {
             client,
             manager,
             prefix: key_prefix.to_owned(),
             connect_timeout,
             response_timeout,
+            health,
         })
+    }
+
+    /// Runs one Redis command (or script) `op` on the shared connection within the response timeout.
+    /// Skipped at once while Redis is marked down (see the module docs); `component` labels the
+    /// degraded-calls counter when the call fails.
+    pub async fn call<T, F, Fut>(&self, component: &'static str, op: F) -> anyhow::Result<T>
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        if self.health.is_down() {
+            self.health.degraded(component);
+            anyhow::bail!("Redis is down; {component} call skipped");
+        }
+        let outcome = match tokio::time::timeout(self.response_timeout, op(self.manager())).await {
+            Ok(Ok(value)) => {
+                self.health.mark_up();
+                return Ok(value);
+            }
+            Ok(Err(err)) => {
+                let broken = err.is_io_error()
+                    || err.is_timeout()
+                    || err.is_connection_dropped()
+                    || err.is_connection_refusal();
+                (anyhow::Error::new(err), broken)
+            }
+            Err(_) => (
+                anyhow::anyhow!("Redis did not answer within {:?}", self.response_timeout),
+                true,
+            ),
+        };
+        let (err, broken) = outcome;
+        if broken {
+            self.health.mark_down(&err);
+        }
+        self.health.degraded(component);
+        Err(err.context(format!("Redis {component} call failed")))
+    }
+
+    /// Whether Redis answered the last call (false while it is marked down).
+    pub fn is_up(&self) -> bool {
+        !self.health.is_down()
     }
 
     /// A handle on the shared multiplexed connection; clones are cheap and share one socket.
@@ -103,11 +173,11 @@ impl RedisConn {
 
     /// Round-trips a PING, for readiness checks.
     pub async fn ping(&self) -> anyhow::Result<()> {
-        let mut con = self.manager();
-        let _: String = redis::cmd("PING")
-            .query_async(&mut con)
-            .await
-            .context("Redis PING failed")?;
+        let _: String = self
+            .call("ping", |mut con| async move {
+                redis::cmd("PING").query_async(&mut con).await
+            })
+            .await?;
         Ok(())
     }
 }
@@ -193,6 +263,15 @@ pub(crate) mod test_support {
             panic!("{test}: the private redis-server did not answer");
         }
 
+        /// Sends `signal` (`-STOP`, `-CONT`) to the server process.
+        pub fn signal(&self, signal: &str) {
+            let status = std::process::Command::new("kill")
+                .args([signal, &self.child.id().to_string()])
+                .status()
+                .expect("run kill");
+            assert!(status.success(), "kill {signal}");
+        }
+
         /// A connection to it with a fresh prefix.
         pub async fn conn(&self) -> RedisConn {
             let prefix = format!("reloop-test:{}:", uuid::Uuid::new_v4().simple());
@@ -209,6 +288,7 @@ pub(crate) mod test_support {
 
     impl Drop for PrivateRedis {
         fn drop(&mut self) {
+            self.signal("-CONT");
             drop(self.child.kill());
             drop(self.child.wait());
         }
@@ -219,8 +299,42 @@ pub(crate) mod test_support {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use super::test_support::test_conn;
+    use super::test_support::{PrivateRedis, test_conn};
     use super::*;
+
+    #[tokio::test]
+    async fn a_frozen_redis_fails_one_call_within_the_timeout_then_is_skipped_until_it_answers() {
+        let Some(server) = PrivateRedis::start("a_frozen_redis_fails_one_call").await else {
+            return;
+        };
+        let conn = RedisConn::connect(
+            &server.url,
+            "x:",
+            Duration::from_secs(3),
+            Duration::from_millis(250),
+        )
+        .await
+        .expect("connect");
+        conn.ping().await.expect("ping while it answers");
+
+        server.signal("-STOP");
+        let started = Instant::now();
+        assert!(conn.ping().await.is_err());
+        let first = started.elapsed();
+        assert!(first < Duration::from_secs(1), "{first:?}");
+        assert!(!conn.is_up());
+        let started = Instant::now();
+        assert!(conn.ping().await.is_err());
+        assert!(
+            started.elapsed() < Duration::from_millis(50),
+            "skipped while down"
+        );
+
+        server.signal("-CONT");
+        tokio::time::sleep(DOWN_FOR).await;
+        conn.ping().await.expect("ping once it answers again");
+        assert!(conn.is_up());
+    }
 
     #[tokio::test]
     async fn key_puts_the_prefix_first() {

@@ -4,10 +4,12 @@
 
 pub mod account_events;
 pub mod auth;
+pub mod backlog_sampler;
 pub mod catalog;
 pub mod collectors;
 pub mod demo_seed;
 pub mod dispatch;
+pub mod geo_recovery;
 pub mod operators;
 pub mod orders;
 pub mod pagination;

@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod dispatch;
 mod error_codes;
+mod faults;
 mod field;
 mod http_rules;
 mod limits;

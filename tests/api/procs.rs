@@ -69,6 +69,8 @@ impl Deployment {
             .env("RELOOP_JWT_SECRET", TEST_JWT_SECRET)
             .env("RELOOP_REDIS_PREFIX", &self.redis_prefix)
             .env("RELOOP_WORKERS", "2")
+            // See spawn_app; the fault tests set the production default back in `extra`.
+            .env("RELOOP_REDIS_TIMEOUT_MS", "2000")
             .env("RUST_LOG", "warn")
             .kill_on_drop(true);
         if let Some(url) = &self.database_url {

@@ -51,6 +51,16 @@ pub trait GeoIndex: Send + Sync {
     }
     /// How many members the index holds.
     async fn len(&self) -> anyhow::Result<usize>;
+    /// Whether the index lost its members behind our back (a Redis restarted empty) since
+    /// the last [`GeoIndex::mark_loaded`], so it must be refilled from the database's last
+    /// known positions. An in-process index never loses them.
+    async fn needs_reload(&self) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+    /// Records that the index holds every online collector again.
+    async fn mark_loaded(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
     /// Whether the index holds no member.
     async fn is_empty(&self) -> anyhow::Result<bool> {
         Ok(self.len().await? == 0)

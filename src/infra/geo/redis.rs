@@ -1,4 +1,13 @@
 //! [`GeoIndex`] in Redis: one GEO sorted set shared by every instance.
+//!
+//! The database keeps every online collector's last position, so the set can always be
+//! rebuilt from it: a write that Redis misses (down, slow) is not an error for the caller
+//! (going online or reporting a position keeps working); it marks the set stale instead,
+//! and [`GeoIndex::needs_reload`] asks for a refill once Redis answers again. A Redis that
+//! comes back empty is noticed through the marker key, which it lost too.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -15,6 +24,10 @@ use crate::infra::redis_conn::RedisConn;
 pub struct RedisGeoIndex {
     conn: RedisConn,
     key: String,
+    /// Present while the set is known to hold every online collector (see `needs_reload`).
+    marker: String,
+    /// Set when a write missed Redis, shared by clones; cleared when a refill is claimed.
+    stale: Arc<AtomicBool>,
 }
 
 impl RedisGeoIndex {
@@ -22,7 +35,26 @@ impl RedisGeoIndex {
     pub fn new(conn: &RedisConn) -> Self {
         Self {
             key: conn.key("geo:collectors"),
+            marker: conn.key("geo:loaded"),
             conn: conn.clone(),
+            stale: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Runs a write; when Redis misses it, remembers that the set is stale (see the module docs).
+    async fn write(&self, command: redis::Cmd) {
+        let written: anyhow::Result<i64> = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
+            .await;
+        if let Err(err) = written {
+            tracing::debug!(
+                error = format!("{err:#}"),
+                "geo write missed Redis; refill pending"
+            );
+            self.stale.store(true, Ordering::Release);
         }
     }
 
@@ -54,9 +86,12 @@ impl RedisGeoIndex {
         if any {
             command.arg("ANY");
         }
-        let rows: Vec<(String, f64)> = command
-            .arg("WITHDIST")
-            .query_async(&mut self.conn.manager())
+        command.arg("WITHDIST");
+        let rows: Vec<(String, f64)> = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
             .await
             .context("GEOSEARCH failed")?;
         rows.into_iter()
@@ -74,24 +109,20 @@ impl GeoIndex for RedisGeoIndex {
     async fn upsert(&self, id: Uuid, at: GeoPoint) -> anyhow::Result<()> {
         ensure_valid_point(at)?;
         // GEOADD on an existing member overwrites its score, which is what moves it.
-        let _: i64 = redis::cmd("GEOADD")
+        let mut command = redis::cmd("GEOADD");
+        command
             .arg(&self.key)
             .arg(at.longitude)
             .arg(at.latitude)
-            .arg(id.to_string())
-            .query_async(&mut self.conn.manager())
-            .await
-            .context("GEOADD failed")?;
+            .arg(id.to_string());
+        self.write(command).await;
         Ok(())
     }
 
     async fn remove(&self, id: Uuid) -> anyhow::Result<()> {
-        let _: i64 = redis::cmd("ZREM")
-            .arg(&self.key)
-            .arg(id.to_string())
-            .query_async(&mut self.conn.manager())
-            .await
-            .context("ZREM failed")?;
+        let mut command = redis::cmd("ZREM");
+        command.arg(&self.key).arg(id.to_string());
+        self.write(command).await;
         Ok(())
     }
 
@@ -116,12 +147,47 @@ impl GeoIndex for RedisGeoIndex {
     }
 
     async fn len(&self) -> anyhow::Result<usize> {
-        let n: usize = redis::cmd("ZCARD")
-            .arg(&self.key)
-            .query_async(&mut self.conn.manager())
+        let mut command = redis::cmd("ZCARD");
+        command.arg(&self.key);
+        let n: usize = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
             .await
             .context("ZCARD failed")?;
         Ok(n)
+    }
+
+    /// The marker `<prefix>geo:loaded` vanishes with everything else when Redis restarts empty
+    /// (or is flushed), while the set itself may already be back with one fresh report.
+    async fn needs_reload(&self) -> anyhow::Result<bool> {
+        let mut command = redis::cmd("EXISTS");
+        command.arg(&self.marker);
+        let present: i64 = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
+            .await
+            .context("EXISTS of the geo marker failed")?;
+        // Redis answers again: a write it missed is repaired by the same refill. A write
+        // missed during the refill marks the set stale again.
+        let stale = self.stale.swap(false, Ordering::AcqRel);
+        Ok(present == 0 || stale)
+    }
+
+    async fn mark_loaded(&self) -> anyhow::Result<()> {
+        let mut command = redis::cmd("SET");
+        command.arg(&self.marker).arg(1);
+        let _: String = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
+            .await
+            .context("SET of the geo marker failed")?;
+        Ok(())
     }
 }
 

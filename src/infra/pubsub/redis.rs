@@ -86,14 +86,23 @@ impl RedisPubSub {
 
 #[async_trait]
 impl PubSub for RedisPubSub {
+    /// Even this process's own subscribers are reached through Redis, so each gets it exactly once.
+    /// When Redis fails, this process's subscribers still get the message (other instances' do
+    /// not; the failure is counted on `/metrics` and logged at debug level).
     async fn publish(&self, topic: &str, payload: String) -> anyhow::Result<()> {
-        // Even this process's own subscribers are reached through Redis, so each gets it exactly once.
-        let _receivers: i64 = redis::cmd("PUBLISH")
-            .arg(self.shared.conn.key(topic))
-            .arg(payload)
-            .query_async(&mut self.shared.conn.manager())
-            .await
-            .with_context(|| format!("PUBLISH to topic {topic:?} failed"))?;
+        let mut command = redis::cmd("PUBLISH");
+        command.arg(self.shared.conn.key(topic)).arg(&payload);
+        let published: anyhow::Result<i64> = self
+            .shared
+            .conn
+            .call("pubsub", |mut con| async move {
+                command.query_async(&mut con).await
+            })
+            .await;
+        if let Err(err) = published {
+            tracing::debug!(error = format!("{err:#}"), %topic, "PUBLISH failed; delivering locally");
+            self.shared.fanout.deliver(topic, payload);
+        }
         Ok(())
     }
 
@@ -139,8 +148,10 @@ impl Listener {
         .await
         .context("timed out opening the Redis pub/sub connection")?
         .context("could not open the Redis pub/sub connection")?;
+        // The connect timeout, not the (short) per-call one: this is off every request's path,
+        // and a spurious timeout would cost a reconnect during which messages are lost.
         tokio::time::timeout(
-            self.conn.response_timeout(),
+            self.conn.connect_timeout(),
             pubsub.psubscribe(&self.pattern),
         )
         .await
@@ -250,7 +261,7 @@ impl Listener {
 
     async fn answers_ping(&self, sink: &mut redis::aio::PubSubSink) -> bool {
         let answer =
-            tokio::time::timeout(self.conn.response_timeout(), sink.ping::<redis::Value>()).await;
+            tokio::time::timeout(self.conn.connect_timeout(), sink.ping::<redis::Value>()).await;
         let ok = matches!(answer, Ok(Ok(_)));
         if !ok {
             tracing::warn!("Redis pub/sub connection did not answer PING");

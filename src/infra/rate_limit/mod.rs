@@ -4,8 +4,10 @@
 //! gains `refill_per_sec` points per second, pro rata, never above capacity. A request of cost `c` is
 //! allowed when the bucket holds at least `c` points, and then takes them; a refused request takes
 //! nothing. A bucket nobody has used starts full. `memory` keeps buckets in the process; `redis` runs the
-//! same arithmetic in a Lua script so that all instances share one bucket per key.
+//! same arithmetic in a Lua script so that all instances share one bucket per key; `fallback` puts the
+//! in-process twin behind Redis for when Redis fails.
 
+pub mod fallback;
 pub mod memory;
 pub mod redis;
 
@@ -13,6 +15,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use self::fallback::FallbackRateLimiter;
 pub use self::memory::InMemoryRateLimiter;
 pub use self::redis::RedisRateLimiter;
 

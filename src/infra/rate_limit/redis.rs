@@ -72,14 +72,17 @@ impl RateLimiter for RedisRateLimiter {
         ensure_valid(cost, policy)?;
         // Microseconds, as Redis's TIME gave: an f64 holds them exactly for this epoch.
         let now = self.clock.now().timestamp_micros() as f64 / 1e6;
-        let (allowed, remaining, retry_after): (i64, f64, f64) = self
-            .script
-            .key(self.conn.key(&format!("rl:{key}")))
+        let mut invocation = self.script.key(self.conn.key(&format!("rl:{key}")));
+        invocation
             .arg(policy.capacity)
             .arg(policy.refill_per_sec)
             .arg(cost)
-            .arg(now)
-            .invoke_async(&mut self.conn.manager())
+            .arg(now);
+        let (allowed, remaining, retry_after): (i64, f64, f64) = self
+            .conn
+            .call("rate_limit", |mut con| async move {
+                invocation.invoke_async(&mut con).await
+            })
             .await
             .context("rate-limit script failed")?;
         Ok(Decision {

@@ -1,7 +1,9 @@
 //! Group commit for quotes: every quote is a durable write, and SQLite takes one writer at
 //! a time, so quotes arriving together are written in one transaction instead of one each.
 //! A request still answers only after its own quote is committed; a batch that fails is
-//! retried quote by quote, so one bad row never fails its neighbours. The price table a
+//! retried quote by quote, so one bad row never fails its neighbours — unless the database
+//! is unreachable, when retrying would only multiply the wait: then the whole batch fails
+//! at once with UNAVAILABLE. The price table a
 //! quote names is written in the same transaction the first time this writer sees it.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +12,7 @@ use std::sync::Arc;
 use entity::{price_table, quote, quote_line};
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, Iterable,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, Iterable,
     ModelTrait, Statement, Value,
 };
 use tokio::sync::{mpsc, oneshot};
@@ -18,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::price_table::stored_row;
 use crate::domain::pricing::PriceTable;
 use crate::error::{AppError, AppResult};
-use crate::infra::db::{WriteGate, begin_write};
+use crate::infra::db::{WriteGate, begin_write, is_unreachable};
 
 /// Most quotes committed together.
 const MAX_BATCH: usize = 64;
@@ -30,7 +32,7 @@ struct Job {
     table: Arc<PriceTable>,
     /// Bound values prepared by the request, off the writer's serial path.
     rows: Option<Rows>,
-    done: oneshot::Sender<Result<Written, String>>,
+    done: oneshot::Sender<Result<Written, DbErr>>,
 }
 
 /// A committed quote and its lines, handed back to the request that wrote them.
@@ -73,7 +75,7 @@ impl QuoteWriter {
         committed
             .await
             .map_err(|_| AppError::Internal(anyhow::anyhow!("the quote writer dropped a quote")))?
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("writing a quote: {e}")))
+            .map_err(|e| AppError::from(anyhow::Error::new(e).context("writing a quote")))
     }
 }
 
@@ -96,7 +98,7 @@ async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiv
                     drop(job.done.send(Ok((job.quote, job.lines))));
                 }
             }
-            Err(err) if batch.len() > 1 => {
+            Err(err) if batch.len() > 1 && !is_unreachable(&err) => {
                 tracing::warn!(error = %err, size = batch.len(), "quote batch failed; writing one by one");
                 for mut job in batch {
                     let one = std::slice::from_mut(&mut job);
@@ -181,8 +183,8 @@ async fn write_all(
     batch: &mut [Job],
     stored: &HashSet<String>,
     sql: &mut InsertSql,
-) -> Result<(), String> {
-    let txn = begin_write(db, gate).await.map_err(|e| e.to_string())?;
+) -> Result<(), DbErr> {
+    let txn = begin_write(db, gate).await?;
     let mut tables: Vec<&PriceTable> = batch
         .iter()
         .map(|job| job.table.as_ref())
@@ -192,13 +194,12 @@ async fn write_all(
     tables.dedup_by(|a, b| a.version == b.version);
     for table in tables {
         let created_at = batch[0].quote.created_at;
-        let row = stored_row(table, created_at).map_err(|e| format!("{e:?}"))?;
+        let row = stored_row(table, created_at).map_err(|e| DbErr::Custom(format!("{e:?}")))?;
         // Another instance may have stored the same table first.
         price_table::Entity::insert(row.into_active_model())
             .on_conflict_do_nothing()
             .exec_without_returning(&txn)
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     }
     // The rows the requests prepared; rebuilt from the models when a retry needs them.
     let rows: Vec<Rows> = batch
@@ -217,8 +218,7 @@ async fn write_all(
         line_rows.extend(row.lines);
     }
     txn.execute_raw(sql.statement::<quote::Entity>(quote_count, quote_values))
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     // Bound parameters per statement are capped (SQLite 32,766; PostgreSQL 65,535):
     // 10 columns × 200 rows stays well below both.
     let mut line_rows = line_rows.into_iter().peekable();
@@ -227,8 +227,7 @@ async fn write_all(
         let count = chunk.len();
         let values = chunk.into_iter().flatten().collect();
         txn.execute_raw(sql.statement::<quote_line::Entity>(count, values))
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
     }
-    txn.commit().await.map_err(|e| e.to_string())
+    txn.commit().await
 }

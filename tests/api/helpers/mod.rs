@@ -74,7 +74,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     if let Some(redis_url) = env("RELOOP_TEST_REDIS_URL") {
         config.redis_url = Some(redis_url);
         config.redis_prefix = format!("test:{}:", Uuid::new_v4().simple());
+        // Generous: on a loaded machine a 250 ms Redis call may time out and fall back,
+        // which these tests (unlike tests/api/faults) are not about.
+        config.redis_response_timeout = std::time::Duration::from_secs(2);
     }
+    // The suite checks behaviour, not load shedding: on a loaded machine a burst of test
+    // requests may wait longer than 1.5 s for a pooled connection (tests/api/faults use
+    // the production default).
+    config.database.acquire_timeout = Some(std::time::Duration::from_secs(10));
     tweak(&mut config);
     let database_url = config.effective_database_url();
     let clock = Arc::new(ShiftedClock::default());

@@ -1,0 +1,111 @@
+//! Redis frozen (SIGSTOP) under a light load: quotes and bookings keep working, each within
+//! a bounded delay (one Redis timeout at most, then the in-process fallbacks), `/ready`
+//! stays 200 and says Redis is unavailable, `/metrics` counts the degraded calls, and the
+//! server notices on its own when Redis answers again.
+
+use std::time::{Duration, Instant};
+
+use super::redis_server::PrivateRedis;
+use super::{load, slowest, tally, time_to_recover};
+use crate::helpers::metrics::metrics_text;
+use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
+
+/// A request's bound while Redis is frozen: one 250 ms Redis timeout and the work itself,
+/// with a wide margin for a loaded machine (the issue saw 3.1 s failures and 6 s bookings).
+const SERVE_WITHIN: Duration = Duration::from_millis(1500);
+/// How long Redis stays frozen.
+const FROZEN: Duration = Duration::from_secs(5);
+
+/// The value of the series `name` (with its labels) in a `/metrics` text.
+pub fn series(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test]
+async fn quotes_and_bookings_keep_working_while_redis_is_frozen() {
+    let Some((admin_url, _)) = postgres_and_redis() else {
+        eprintln!(
+            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
+        );
+        return;
+    };
+    let redis = PrivateRedis::start().await;
+    let deployment = Deployment {
+        database_url: Some(fresh_postgres_database(&admin_url).await),
+        redis_url: Some(redis.url()),
+        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
+        extra: vec![("RELOOP_REDIS_TIMEOUT_MS", "250".to_owned())],
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let server = deployment.start(dir.path()).await;
+    let customer = server.register("HOUSEHOLD").await;
+    let quotes = load::quotes_for_later(&server, &customer, 8).await;
+
+    redis.freeze();
+    let samples = load::during(&server, &customer, &quotes, 0, FROZEN).await;
+    let frozen_metrics = metrics_text(&server.http, &server.address).await;
+    redis.thaw();
+    let thawed_at = Instant::now();
+    let recovered = time_to_recover(
+        "reloop_redis_up to be 1 again",
+        Duration::from_secs(15),
+        || async {
+            let text = metrics_text(&server.http, &server.address).await;
+            // Any request that touches Redis notices; a quote does.
+            load::quote(&server, &customer).await;
+            series(&text, "reloop_redis_up") == Some(1.0)
+        },
+    )
+    .await;
+
+    for sample in &samples {
+        match sample.kind {
+            "quote" | "book" => {
+                assert!(sample.ok(), "{sample:?}");
+                assert!(sample.elapsed < SERVE_WITHIN, "too slow: {sample:?}");
+            }
+            _ => {
+                assert_eq!(sample.status, 200, "{sample:?}");
+                assert!(sample.elapsed < SERVE_WITHIN, "too slow: {sample:?}");
+            }
+        }
+    }
+    let ready = samples
+        .iter()
+        .rev()
+        .find(|s| s.kind == "ready")
+        .expect("a probe");
+    assert_eq!(ready.body["redis"], "unavailable", "{ready:?}");
+    assert_eq!(ready.body["status"], "degraded", "{ready:?}");
+    assert_eq!(
+        series(&frozen_metrics, "reloop_redis_up"),
+        Some(0.0),
+        "{frozen_metrics}"
+    );
+    let degraded = |component: &str| {
+        series(
+            &frozen_metrics,
+            &format!("reloop_redis_degraded_calls_total{{component=\"{component}\"}}"),
+        )
+        .unwrap_or(0.0)
+    };
+    assert!(degraded("rate_limit") > 0.0, "{frozen_metrics}");
+    eprintln!(
+        "FAULT redis-frozen ({} s): {} requests: {}; slowest quote {:.3} s, booking {:.3} s, /ready {:.3} s; \
+         degraded calls: rate_limit {} pubsub {} geo {} ping {}; redis_up back {:.2} s after SIGCONT ({:.2} s measured)",
+        FROZEN.as_secs(),
+        samples.len(),
+        tally(&samples),
+        slowest(&samples, "quote"),
+        slowest(&samples, "book"),
+        slowest(&samples, "ready"),
+        degraded("rate_limit"),
+        degraded("pubsub"),
+        degraded("geo"),
+        degraded("ping"),
+        recovered.as_secs_f64(),
+        thawed_at.elapsed().as_secs_f64(),
+    );
+}
