@@ -79,6 +79,7 @@ struct Outcome {
     elapsed: Duration,
 }
 
+/// Sends one delivery, records the attempt, and settles what happens next.
 async fn attempt(
     state: &AppState,
     client: &reqwest::Client,
@@ -98,67 +99,25 @@ async fn attempt(
     }
     let outcome = send(state, client, &endpoint, &event).await;
     let number = delivery.attempts + 1;
-    webhook_attempt::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        delivery_id: Set(delivery.id),
-        attempt: Set(number),
-        at: Set(state.clock.now()),
-        status_code: Set(outcome.status.map(i32::from)),
-        duration_ms: Set(i64::try_from(outcome.elapsed.as_millis()).unwrap_or(i64::MAX)),
-        error: Set(outcome.error.clone()),
-    }
-    .insert(&state.db)
-    .await?;
+    record_attempt(state, delivery, number, &outcome).await?;
     let code = outcome.status.map(i32::from);
     match outcome.status {
         Some(200..=299) => {
             finish(state, delivery, DeliveryStatus::Delivered, code, None, None).await
         }
         Some(410) => {
-            webhook::Entity::update_many()
-                .col_expr(webhook::Column::Enabled, Expr::value(false))
-                .col_expr(
-                    webhook::Column::DisabledReason,
-                    Expr::value("the endpoint answered 410 Gone"),
-                )
-                .filter(webhook::Column::Id.eq(endpoint.id))
-                .exec(&state.db)
-                .await?;
-            finish(
-                state,
-                delivery,
-                DeliveryStatus::Failed,
-                code,
-                Some("410 Gone: endpoint disabled".to_owned()),
-                None,
-            )
-            .await
+            disable_gone_endpoint(state, &endpoint).await?;
+            let reason = Some("410 Gone: endpoint disabled".to_owned());
+            finish(state, delivery, DeliveryStatus::Failed, code, reason, None).await
         }
         _ if u32::try_from(number).unwrap_or(u32::MAX)
             >= state.config.partners.webhook_max_attempts =>
         {
-            finish(
-                state,
-                delivery,
-                DeliveryStatus::Failed,
-                code,
-                outcome.error,
-                None,
-            )
-            .await
+            let error = outcome.error;
+            finish(state, delivery, DeliveryStatus::Failed, code, error, None).await
         }
         _ => {
-            let settings = &state.config.partners;
-            let base = u64::try_from(settings.webhook_retry_base.as_millis()).unwrap_or(u64::MAX);
-            let cap = u64::try_from(settings.webhook_retry_cap.as_millis()).unwrap_or(u64::MAX);
-            let delay = retry_delay_ms(
-                u32::try_from(number).unwrap_or(u32::MAX),
-                base,
-                cap,
-                rand::rng().random::<f64>(),
-            );
-            let next = state.clock.now()
-                + chrono::Duration::milliseconds(i64::try_from(delay).unwrap_or(i64::MAX));
+            let next = next_attempt_at(state, number);
             let error = outcome.error.or_else(|| code.map(|c| format!("HTTP {c}")));
             finish(
                 state,
@@ -171,6 +130,55 @@ async fn attempt(
             .await
         }
     }
+}
+
+/// Appends attempt `number` of `delivery` to its log (`attemptLog`).
+async fn record_attempt(
+    state: &AppState,
+    delivery: &webhook_delivery::Model,
+    number: i32,
+    outcome: &Outcome,
+) -> AppResult<()> {
+    webhook_attempt::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        delivery_id: Set(delivery.id),
+        attempt: Set(number),
+        at: Set(state.clock.now()),
+        status_code: Set(outcome.status.map(i32::from)),
+        duration_ms: Set(i64::try_from(outcome.elapsed.as_millis()).unwrap_or(i64::MAX)),
+        error: Set(outcome.error.clone()),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(())
+}
+
+/// An endpoint that answered 410 Gone is disabled: nothing more is sent to it.
+async fn disable_gone_endpoint(state: &AppState, endpoint: &webhook::Model) -> AppResult<()> {
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::Enabled, Expr::value(false))
+        .col_expr(
+            webhook::Column::DisabledReason,
+            Expr::value("the endpoint answered 410 Gone"),
+        )
+        .filter(webhook::Column::Id.eq(endpoint.id))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// When retry `number` is due: exponential backoff with full jitter.
+fn next_attempt_at(state: &AppState, number: i32) -> DateTime<Utc> {
+    let settings = &state.config.partners;
+    let base = u64::try_from(settings.webhook_retry_base.as_millis()).unwrap_or(u64::MAX);
+    let cap = u64::try_from(settings.webhook_retry_cap.as_millis()).unwrap_or(u64::MAX);
+    let delay = retry_delay_ms(
+        u32::try_from(number).unwrap_or(u32::MAX),
+        base,
+        cap,
+        rand::rng().random::<f64>(),
+    );
+    state.clock.now() + chrono::Duration::milliseconds(i64::try_from(delay).unwrap_or(i64::MAX))
 }
 
 /// POSTs one event, signed.
