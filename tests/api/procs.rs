@@ -227,6 +227,35 @@ impl Server {
             .unwrap_or_else(|| panic!("register failed: {response}"))
     }
 
+    /// A new collector with the full profile, verified by `operator`: its account and
+    /// collector profile id.
+    pub async fn verified_collector(&self, operator: &Account) -> (Account, String) {
+        let collector = self.register("COLLECTOR").await;
+        let profile = self
+            .gql(
+                Some(&collector.access),
+                &crate::fixtures::profile_mutation(&crate::fixtures::FULL),
+                json!({}),
+            )
+            .await;
+        let id = profile["data"]["updateCollectorProfile"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("profile: {profile}"))
+            .to_owned();
+        let verified = self
+            .gql(
+                Some(&operator.access),
+                crate::fixtures::VERIFY_COLLECTOR,
+                json!({"id": id}),
+            )
+            .await;
+        assert_eq!(
+            verified["data"]["verifyCollector"]["verified"], true,
+            "{verified}"
+        );
+        (collector, id)
+    }
+
     /// Signs in `email`.
     pub async fn login(&self, email: &str) -> Account {
         let response = self

@@ -16,7 +16,7 @@ use sea_orm::{Database, EntityTrait};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use crate::fixtures::{FULL, LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
+use crate::fixtures::{LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
 use crate::helpers::{Account, eventually};
 use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
@@ -53,29 +53,7 @@ impl Seen {
 }
 
 async fn ready_collector(server: &Server, operator: &Account, i: usize) -> Account {
-    let collector = server.register("COLLECTOR").await;
-    let profile = server
-        .gql(
-            Some(&collector.access),
-            &format!(
-                "mutation {{ updateCollectorProfile(input: {{vehicle: {}, capacityKg: \"{}\", certifications: {}}}) {{ id }} }}",
-                FULL.vehicle, FULL.capacity_kg, FULL.certifications
-            ),
-            json!({}),
-        )
-        .await;
-    let id = profile["data"]["updateCollectorProfile"]["id"].clone();
-    let verified = server
-        .gql(
-            Some(&operator.access),
-            "mutation($id: ID!) { verifyCollector(collectorId: $id) { verified } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert_eq!(
-        verified["data"]["verifyCollector"]["verified"], true,
-        "{verified}"
-    );
+    let (collector, _) = server.verified_collector(operator).await;
     let online = server
         .gql(
             Some(&collector.access),

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::fixtures::{OFFER_FIELDS, ORDER_FIELDS};
-use crate::fixtures::{FULL, LIGHT_ITEMS, booking_input, window};
+use crate::fixtures::{LIGHT_ITEMS, booking_input, window};
 use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
 
 #[tokio::test]
@@ -30,32 +30,7 @@ async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a
 
     let operator_email = deployment.create_operator(dirs[0].path()).await;
     let operator = a.login(&operator_email).await;
-    let collector = a.register("COLLECTOR").await;
-    let profile = a
-        .gql(
-            Some(&collector.access),
-            &format!(
-                "mutation {{ updateCollectorProfile(input: {{vehicle: {}, capacityKg: \"{}\", certifications: {}}}) {{ id }} }}",
-                FULL.vehicle, FULL.capacity_kg, FULL.certifications
-            ),
-            json!({}),
-        )
-        .await;
-    let collector_id = profile["data"]["updateCollectorProfile"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{profile}"))
-        .to_owned();
-    let verified = a
-        .gql(
-            Some(&operator.access),
-            "mutation($id: ID!) { verifyCollector(collectorId: $id) { verified } }",
-            json!({"id": collector_id}),
-        )
-        .await;
-    assert_eq!(
-        verified["data"]["verifyCollector"]["verified"], true,
-        "{verified}"
-    );
+    let (collector, collector_id) = a.verified_collector(&operator).await;
 
     // The collector follows its offers on B and goes online there.
     let mut collector_ws = b.ws(&collector.access).await;

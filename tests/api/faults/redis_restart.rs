@@ -11,38 +11,9 @@ use super::redis_down::series;
 use super::redis_server::PrivateRedis;
 use super::time_to_recover;
 use crate::dispatch::fixtures::{OFFER_FIELDS, ORDER_FIELDS};
-use crate::fixtures::{FULL, LIGHT_ITEMS, booking_input, window};
-use crate::helpers::Account;
+use crate::fixtures::{LIGHT_ITEMS, booking_input, window};
 use crate::helpers::metrics::metrics_text;
 use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
-
-/// A verified collector with the full profile (made through `server`).
-async fn verified_collector(server: &Server, operator: &Account) -> Account {
-    let collector = server.register("COLLECTOR").await;
-    let profile = server
-        .gql(
-            Some(&collector.access),
-            &format!(
-                "mutation {{ updateCollectorProfile(input: {{vehicle: {}, capacityKg: \"{}\", certifications: {}}}) {{ id }} }}",
-                FULL.vehicle, FULL.capacity_kg, FULL.certifications
-            ),
-            json!({}),
-        )
-        .await;
-    let id = profile["data"]["updateCollectorProfile"]["id"].clone();
-    let verified = server
-        .gql(
-            Some(&operator.access),
-            "mutation($id: ID!) { verifyCollector(collectorId: $id) { verified } }",
-            json!({"id": id}),
-        )
-        .await;
-    assert_eq!(
-        verified["data"]["verifyCollector"]["verified"], true,
-        "{verified}"
-    );
-    collector
-}
 
 /// Geo index refills over every instance, from their `/metrics`.
 async fn rebuilds(servers: &[&Server]) -> f64 {
@@ -75,7 +46,7 @@ async fn after_redis_restarts_empty_an_online_collector_still_gets_offers_across
     let operator = a
         .login(&deployment.create_operator(dirs[0].path()).await)
         .await;
-    let collector = verified_collector(&a, &operator).await;
+    let (collector, _) = a.verified_collector(&operator).await;
     let mut collector_ws = b.ws(&collector.access).await;
     collector_ws
         .subscribe(
