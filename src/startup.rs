@@ -27,10 +27,11 @@ use crate::infra::rate_limit::memory::InMemoryRateLimiter;
 use crate::infra::rate_limit::redis::RedisRateLimiter;
 use crate::infra::rate_limit::{FallbackRateLimiter, RateLimiter};
 use crate::infra::redis_conn::RedisConn;
+use crate::infra::signing::ServerKey;
 use crate::infra::tokens::AccessTokens;
 use crate::infra::{db, secrets};
 use crate::services::quotes::Quoting;
-use crate::services::{backlog_sampler, demo_seed, dispatch, geo_recovery, partners};
+use crate::services::{backlog_sampler, demo_seed, dispatch, geo_recovery, ledger, partners};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -70,6 +71,8 @@ impl Application {
         dispatch::spawn_sweeper(state.clone());
         // Sends webhooks left in the outbox (also those from before a restart).
         partners::delivery::spawn_delivery_worker(state.clone());
+        // Signs a checkpoint of the custody log on its interval.
+        ledger::checkpoints::spawn_checkpointer(state.clone());
         let listener = TcpListener::bind(&state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();
@@ -128,6 +131,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         &config.auth.audience,
         config.auth.access_token_ttl,
     )?;
+    let server_key = ServerKey::load(config.custody.signing_key.as_ref(), &config.data_dir)?;
     let metrics = Metrics::new()?;
     metrics.observe_pool(&db)?;
     let adapters = Adapters::connect(&config, &clock, &metrics).await?;
@@ -140,6 +144,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         config: Arc::new(config),
         clock,
         tokens: Arc::new(tokens),
+        server_key: Arc::new(server_key),
         passwords: PasswordHasher::new()?,
         geo: adapters.geo,
         pubsub: adapters.pubsub,

@@ -15,6 +15,7 @@ use crate::infra::password::PasswordHasher;
 use crate::infra::pubsub::PubSub;
 use crate::infra::rate_limit::RateLimiter;
 use crate::infra::redis_conn::RedisConn;
+use crate::infra::signing::ServerKey;
 use crate::infra::tokens::AccessTokens;
 
 /// Cheap to clone: every field is a handle.
@@ -28,6 +29,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Signs and checks access tokens.
     pub tokens: Arc<AccessTokens>,
+    /// Signs custody events, checkpoints and certificates.
+    pub server_key: Arc<ServerKey>,
     /// Hashes and verifies passwords.
     pub passwords: PasswordHasher,
     /// Collector positions.

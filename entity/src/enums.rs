@@ -93,5 +93,48 @@ text_enum! {
         Collector => "COLLECTOR",
         Partner => "PARTNER",
         Operator => "OPERATOR",
+        Facility => "FACILITY",
+    }
+}
+
+text_enum! {
+    /// `custody_items.status`.
+    CustodyStatus {
+        WithCollector => "WITH_COLLECTOR",
+        InTransit => "IN_TRANSIT",
+        AtFacility => "AT_FACILITY",
+        Rejected => "REJECTED",
+        Processed => "PROCESSED",
+    }
+}
+
+text_enum! {
+    /// `custody_events.step`.
+    CustodyStep {
+        Collected => "COLLECTED",
+        HandedOver => "HANDED_OVER",
+        Received => "RECEIVED",
+        Rejected => "REJECTED",
+        Processed => "PROCESSED",
+        StatusChanged => "STATUS_CHANGED",
+    }
+}
+
+text_enum! {
+    /// `custody_items.battery_status` (EU 2023/1542 Annex XIII 4(c)).
+    BatteryStatus {
+        Original => "ORIGINAL",
+        Repurposed => "REPURPOSED",
+        Reused => "REUSED",
+        Remanufactured => "REMANUFACTURED",
+        Waste => "WASTE",
+    }
+}
+
+text_enum! {
+    /// `transfers.status`.
+    TransferStatus {
+        InTransit => "IN_TRANSIT",
+        Received => "RECEIVED",
     }
 }

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-/// One user row. `role` holds the API role name (HOUSEHOLD, BUSINESS, COLLECTOR, OPERATOR).
+/// One user row. `role` holds the API role name (HOUSEHOLD, BUSINESS, COLLECTOR, OPERATOR, FACILITY).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -17,6 +17,8 @@ pub struct Model {
     /// Argon2id PHC string; never leaves the service layer.
     pub password_hash: String,
     pub organization_id: Option<Uuid>,
+    /// FACILITY staff: the facility they work for.
+    pub facility_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,6 +18,7 @@ impl Config {
         read_auth_and_graphql(&mut config)?;
         read_quotes_and_orders(&mut config)?;
         read_dispatch_and_partners(&mut config)?;
+        read_custody(&mut config)?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }
@@ -152,6 +153,24 @@ fn read_dispatch_and_partners(config: &mut Config) -> anyhow::Result<()> {
     }
     if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
         config.trust_forwarded_for = on;
+    }
+    Ok(())
+}
+
+/// The signing key, checkpoints and receipt checks.
+fn read_custody(config: &mut Config) -> anyhow::Result<()> {
+    config.custody.signing_key = var("RELOOP_SIGNING_KEY").map(SecretString::from);
+    if let Some(secs) = parsed::<u64>("RELOOP_CHECKPOINT_INTERVAL_SECS")? {
+        config.custody.checkpoint_interval = Duration::from_secs(secs);
+    }
+    if let Some(origin) = var("RELOOP_CHECKPOINT_ORIGIN") {
+        config.custody.checkpoint_origin = origin;
+    }
+    if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_RECEIPT_TOLERANCE_PCT")? {
+        config.custody.receipt_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+    }
+    if let Some(minutes) = parsed::<u64>("RELOOP_DEVICE_CLOCK_SKEW_MINS")? {
+        config.custody.max_device_lag = Duration::from_secs(minutes * 60);
     }
     Ok(())
 }

@@ -37,6 +37,11 @@
 //! | `RELOOP_WEBHOOK_ALLOW_PRIVATE` | `false` | allow http and private/loopback webhook URLs (tests) |
 //! | `RELOOP_WEBHOOK_RETRY_BASE_MS` | `5000` | first webhook retry delay (doubling, full jitter, 8 h cap) |
 //! | `RELOOP_WEBHOOK_MAX_ATTEMPTS` | `30` | attempts before a delivery is given up (≈ 3 days) |
+//! | `RELOOP_SIGNING_KEY` | generated into the data folder | base64 32-byte Ed25519 seed signing custody events, checkpoints and certificates |
+//! | `RELOOP_CHECKPOINT_INTERVAL_SECS` | `3600` | how often a signed custody checkpoint is made (0: on demand only) |
+//! | `RELOOP_CHECKPOINT_ORIGIN` | `reloop/custody` | the log's name in checkpoints |
+//! | `RELOOP_RECEIPT_TOLERANCE_PCT` | `5` | a weight received at a facility further than this from the collector's is a discrepancy |
+//! | `RELOOP_DEVICE_CLOCK_SKEW_MINS` | `1440` / `5` | oldest (minutes in the past) and newest (5 min ahead) device time accepted on custody steps |
 //! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
 //! | `RELOOP_ANONYMOUS_QUOTE_CAPACITY` / `RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC` | `1000` / `50` | cost budget of anonymous quotes per address |
 
@@ -88,6 +93,25 @@ pub struct Config {
     pub dispatch: DispatchSettings,
     /// Partner API rules.
     pub partners: PartnerSettings,
+    /// Custody after the doorstep.
+    pub custody: CustodySettings,
+}
+
+/// Custody: the signing key, checkpoints and receipt checks.
+#[derive(Clone, Debug)]
+pub struct CustodySettings {
+    /// Base64 Ed25519 seed; None means "generate one into the data folder".
+    pub signing_key: Option<SecretString>,
+    /// How often a checkpoint is made; zero means on demand only.
+    pub checkpoint_interval: Duration,
+    /// The log's name in checkpoints.
+    pub checkpoint_origin: String,
+    /// How far a received weight may differ from the collector's (a share).
+    pub receipt_tolerance: rust_decimal::Decimal,
+    /// Oldest device time accepted, before the server's.
+    pub max_device_lag: Duration,
+    /// Newest device time accepted, after the server's (clock skew).
+    pub max_device_lead: Duration,
 }
 
 /// Partner API keys, rate limits and webhooks.
@@ -278,6 +302,14 @@ impl Default for Config {
                 inspection_tolerance: rust_decimal::Decimal::new(5, 2),
                 consent_timeout: std::time::Duration::from_secs(15 * 60),
                 no_show_grace: std::time::Duration::from_secs(30 * 60),
+            },
+            custody: CustodySettings {
+                signing_key: None,
+                checkpoint_interval: Duration::from_secs(3600),
+                checkpoint_origin: "reloop/custody".to_owned(),
+                receipt_tolerance: rust_decimal::Decimal::new(5, 2),
+                max_device_lag: Duration::from_secs(24 * 3600),
+                max_device_lead: Duration::from_secs(5 * 60),
             },
         }
     }

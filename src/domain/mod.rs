@@ -4,7 +4,9 @@
 //! them, so a service never holds an unchecked email or an unknown role.
 
 pub mod account;
+pub mod address;
 pub mod collector;
+pub mod custody;
 pub mod dispatch;
 pub mod geo;
 pub mod item;

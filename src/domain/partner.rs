@@ -60,6 +60,12 @@ string_enum! {
         OfferOutcome => "OFFER_OUTCOME",
         /// A payout created for a completed pickup.
         Payout => "PAYOUT",
+        /// A signed checkpoint of the custody log (sent to every subscribed partner).
+        CustodyCheckpoint => "CUSTODY_CHECKPOINT",
+        /// An order's certificate of recycling was issued.
+        CertificateIssued => "CERTIFICATE_ISSUED",
+        /// A facility refused an item of the order at receipt.
+        ItemRejected => "ITEM_REJECTED",
     }
 }
 

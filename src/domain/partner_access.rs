@@ -34,6 +34,7 @@ const OPEN_QUERIES: &[&str] = &[
     "serviceAreas",
     "pricingRules",
     "availablePickupWindows",
+    "custodyCheckpoints",
 ];
 
 /// The access `field` of `root` requires from a partner key.
@@ -44,7 +45,14 @@ pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
         (Root::Query, field) if OPEN_QUERIES.contains(&field) => Open,
         (Root::Query, "__typename" | "__schema" | "__type") => Open,
         (Root::Query, "quote") => Needs(QuotesWrite),
-        (Root::Query, "pickupOrder" | "pickupOrders" | "partnerOrder") => Needs(OrdersRead),
+        (
+            Root::Query,
+            "pickupOrder"
+            | "pickupOrders"
+            | "partnerOrder"
+            | "verifyCustodyChain"
+            | "verifyCustodyCheckpoint",
+        ) => Needs(OrdersRead),
         (Root::Query, "webhooks" | "webhookDeliveries") => Needs(WebhooksManage),
         (Root::Mutation, "requestQuote") => Needs(QuotesWrite),
         (

@@ -15,13 +15,18 @@ string_enum! {
         Partner => "PARTNER",
         /// Staff; created from the command line only.
         Operator => "OPERATOR",
+        /// Staff of a processing facility; joins it with the facility's invite code.
+        Facility => "FACILITY",
     }
 }
 
 impl Role {
     /// Whether anyone may sign up with this role through `register`.
     pub fn self_service(self) -> bool {
-        matches!(self, Self::Household | Self::Business | Self::Collector)
+        matches!(
+            self,
+            Self::Household | Self::Business | Self::Collector | Self::Facility
+        )
     }
 }
 
@@ -37,6 +42,7 @@ mod tests {
         assert!(!Role::Operator.self_service());
         assert!(!Role::Partner.self_service());
         assert!(Role::Collector.self_service());
+        assert!(Role::Facility.self_service());
         assert!("ADMIN".parse::<Role>().is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL, `/health`, `/ready`,
-//! `/metrics`.
+//! `/metrics`, and the public custody endpoints (certificates, signing key, checkpoints).
 
 mod auth;
+mod custody;
 mod documents;
 mod graphiql;
 mod graphql;
@@ -51,5 +52,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
         )
         .route("/health", web::get().to(probes::health))
         .route("/ready", web::get().to(probes::ready))
-        .route("/metrics", web::get().to(metrics::metrics));
+        .route("/metrics", web::get().to(metrics::metrics))
+        .route("/certificates/{id}", web::get().to(custody::certificate))
+        .route(
+            "/.well-known/reloop-signing-key",
+            web::get().to(custody::signing_key),
+        )
+        .route(
+            "/custody/checkpoints",
+            web::get().to(custody::checkpoint_list),
+        );
 }

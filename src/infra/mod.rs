@@ -3,6 +3,7 @@
 
 pub mod catalog_cache;
 pub mod clock;
+pub mod counters;
 pub mod db;
 pub mod geo;
 pub mod metrics;
@@ -13,5 +14,6 @@ pub mod rate_limit;
 pub mod redis_conn;
 pub mod redis_health;
 pub mod secrets;
+pub mod signing;
 pub mod stored;
 pub mod tokens;

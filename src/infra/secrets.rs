@@ -40,7 +40,7 @@ pub fn jwt_secret(configured: Option<&SecretString>, data_dir: &Path) -> anyhow:
     Ok(secret.into_bytes())
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -6,6 +6,7 @@
 
 use entity::enums as stored;
 
+use crate::domain::custody::{BatteryStatus, CustodyStatus, CustodyStep, TransferStatus};
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::order::{OrderStatus, PayoutStatus};
 use crate::domain::partner::DeliveryStatus;
@@ -45,7 +46,13 @@ stored_as!(QuoteStatus => QuoteStatus { Active, Expired, Used });
 stored_as!(PayoutStatus => PayoutStatus { Pending, Paid, Failed });
 stored_as!(DeliveryStatus => DeliveryStatus { Pending, Delivered, Failed });
 stored_as!(CollectorStatus => CollectorStatus { Offline, Available, Busy });
-stored_as!(Role => Role { Household, Business, Collector, Partner, Operator });
+stored_as!(Role => Role { Household, Business, Collector, Partner, Operator, Facility });
+stored_as!(CustodyStatus => CustodyStatus { WithCollector, InTransit, AtFacility, Rejected, Processed });
+stored_as!(CustodyStep => CustodyStep {
+    Collected, HandedOver, Received, Rejected, Processed, StatusChanged,
+});
+stored_as!(BatteryStatus => BatteryStatus { Original, Repurposed, Reused, Remanufactured, Waste });
+stored_as!(TransferStatus => TransferStatus { InTransit, Received });
 
 #[cfg(test)]
 mod tests {
@@ -76,5 +83,9 @@ mod tests {
         round_trips::<DeliveryStatus, stored::DeliveryStatus>(DeliveryStatus::ALL);
         round_trips::<CollectorStatus, stored::CollectorStatus>(CollectorStatus::ALL);
         round_trips::<Role, stored::Role>(Role::ALL);
+        round_trips::<CustodyStatus, stored::CustodyStatus>(CustodyStatus::ALL);
+        round_trips::<CustodyStep, stored::CustodyStep>(CustodyStep::ALL);
+        round_trips::<BatteryStatus, stored::BatteryStatus>(BatteryStatus::ALL);
+        round_trips::<TransferStatus, stored::TransferStatus>(TransferStatus::ALL);
     }
 }

@@ -69,6 +69,7 @@ fn parse_registration(input: RegisterInput) -> Result<Registration, AppError> {
             .map(Phone::parse)
             .transpose()
             .map_err(field("phone"))?,
+        facility_invite_code: input.facility_invite_code,
         organization: match (
             input.organization_name.as_deref(),
             input.organization_invite_code,

@@ -3,6 +3,7 @@
 mod auth;
 mod catalog;
 mod collectors;
+mod custody;
 mod dispatch;
 mod orders;
 mod partners;
@@ -20,6 +21,7 @@ pub struct Mutation(
     catalog::CatalogMutation,
     orders::OrderMutation,
     collectors::CollectorMutation,
+    custody::CustodyMutation,
     dispatch::DispatchMutation,
     partners::PartnerMutation,
 );

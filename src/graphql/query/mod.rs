@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod collectors;
+mod custody;
 mod dispatch;
 mod orders;
 mod partners;
@@ -12,6 +13,7 @@ use async_graphql::MergedObject;
 
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
+pub use custody::{DiscrepancyConnection, FacilityConnection, TransferConnection};
 pub use orders::PickupOrderConnection;
 pub use partners::WebhookDeliveryConnection;
 
@@ -23,6 +25,7 @@ pub struct Query(
     quotes::QuoteQuery,
     orders::OrderQuery,
     collectors::CollectorQuery,
+    custody::CustodyQuery,
     dispatch::DispatchQuery,
     partners::PartnerQuery,
 );

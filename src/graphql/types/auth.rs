@@ -16,7 +16,8 @@ pub struct RegisterInput {
     pub password: String,
     /// Name shown to other parties.
     pub display_name: String,
-    /// HOUSEHOLD, BUSINESS or COLLECTOR (operators are created from the command line).
+    /// HOUSEHOLD, BUSINESS, COLLECTOR or FACILITY (operators are created from the
+    /// command line).
     pub role: RoleGql,
     /// Contact phone.
     pub phone: Option<String>,
@@ -25,6 +26,8 @@ pub struct RegisterInput {
     /// For BUSINESS: join an existing organisation instead (its members share orders);
     /// a member finds the code in `me { organization { inviteCode } }`.
     pub organization_invite_code: Option<String>,
+    /// For FACILITY (required): the facility's invite code, from an operator.
+    pub facility_invite_code: Option<String>,
 }
 
 /// A new session.

@@ -16,6 +16,8 @@ pub enum RoleGql {
     Partner,
     /// Staff; created from the command line only.
     Operator,
+    /// Staff of a processing facility; joins it with the facility's invite code.
+    Facility,
 }
 
 /// What a collector drives.

@@ -7,6 +7,8 @@ pub mod catalog;
 pub mod catalog_input;
 pub mod category;
 pub mod collector;
+pub mod custody;
+pub mod custody_input;
 pub mod decimal;
 pub mod dispatch;
 pub mod enums;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{order_event, order_line, pickup_order};
 
+use super::custody::{Certificate, CustodyItem};
 use super::decimal::DecimalString;
 use super::enums::{RoleGql, VehicleGql};
 use super::geo::GeoPoint;
@@ -13,6 +14,8 @@ use crate::domain::pricing::Condition;
 use crate::domain::{Role, Vehicle};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::{CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder};
+use crate::services::custody::{Custodian, read as custody_read};
+use crate::services::ledger::certificates;
 
 /// Where an order is in its life.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -321,6 +324,29 @@ impl PickupOrder {
             signature_ref: self.order.signature_ref.clone(),
             photo_refs: photos,
         })
+    }
+
+    /// The custody items collected with this order (from completion on), each with its
+    /// chain of custody; the collector sees the items it held, the customer, their
+    /// organisation, the booking partner and operators see all.
+    async fn custody_items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustodyItem>> {
+        if self.redacted {
+            return Ok(Vec::new());
+        }
+        let state = ctx.state()?;
+        let viewer = Custodian::of(&state.db, ctx.viewer()).await?;
+        let items = custody_read::items_of_order(&state.db, &viewer, &self.order).await?;
+        Ok(items.into_iter().map(CustodyItem).collect())
+    }
+
+    /// The signed certificate of what became of the items, once every accepted item was
+    /// processed.
+    async fn certificate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Certificate>> {
+        if self.redacted {
+            return Ok(None);
+        }
+        let found = certificates::of_order(&ctx.state()?.db, self.order.id).await?;
+        Ok(found.map(Into::into))
     }
 
     /// The payout, once completed.

@@ -7,8 +7,9 @@ use uuid::Uuid;
 use super::decimal::DecimalString;
 use super::geo::GeoPointInput;
 use super::pricing::ConditionGql;
+use crate::domain::address::{Address, optional_text, required_text};
 use crate::domain::item::parse_weight_kg;
-use crate::domain::{DisplayName, Phone};
+use crate::domain::{DisplayName, ParseError, Phone};
 use crate::error::AppError;
 use crate::services::orders::{BookingRequest, CompletionProof, InspectedLine};
 
@@ -25,6 +26,25 @@ pub struct AddressInput {
     pub postal_code: Option<String>,
     /// Position (must be in a service area).
     pub location: GeoPointInput,
+}
+
+impl AddressInput {
+    /// Checks every field; errors name `prefix.field`.
+    pub fn parse(self, prefix: &str) -> Result<Address, AppError> {
+        let field = |name: &str| format!("{prefix}.{name}");
+        let invalid = |name: &str| {
+            let path = field(name);
+            move |e: ParseError| AppError::validation(path, e.0)
+        };
+        Ok(Address {
+            line1: required_text(&self.line1, 200).map_err(invalid("line1"))?,
+            line2: optional_text(self.line2.as_deref(), 200).map_err(invalid("line2"))?,
+            city: required_text(&self.city, 100).map_err(invalid("city"))?,
+            postal_code: optional_text(self.postal_code.as_deref(), 20)
+                .map_err(invalid("postalCode"))?,
+            location: self.location.parse().map_err(invalid("location"))?,
+        })
+    }
 }
 
 /// A pickup window: in the future, within service hours, 1 to 8 hours long.
@@ -61,43 +81,17 @@ impl BookPickupInput {
     /// Checks every field, naming the first bad one.
     pub fn parse(self) -> Result<BookingRequest, AppError> {
         let quote_id = parse_id(&self.quote_id, "input.quoteId")?;
-        let text = |raw: String, field: &str, max: usize| -> Result<String, AppError> {
-            let value = raw.trim().to_owned();
-            if value.is_empty() || value.chars().count() > max {
-                return Err(AppError::validation(
-                    field,
-                    format!("must be 1 to {max} characters"),
-                ));
-            }
-            Ok(value)
+        let address = self.address.parse("input.address")?;
+        let optional = |raw: Option<String>, field: &str, max: usize| {
+            optional_text(raw.as_deref(), max).map_err(|e| AppError::validation(field, e.0))
         };
-        let optional =
-            |raw: Option<String>, field: &str, max: usize| -> Result<Option<String>, AppError> {
-                raw.map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-                    .map(|v| {
-                        if v.chars().count() > max {
-                            Err(AppError::validation(
-                                field,
-                                format!("must be at most {max} characters"),
-                            ))
-                        } else {
-                            Ok(v)
-                        }
-                    })
-                    .transpose()
-            };
         Ok(BookingRequest {
             quote_id,
-            line1: text(self.address.line1, "input.address.line1", 200)?,
-            line2: optional(self.address.line2, "input.address.line2", 200)?,
-            city: text(self.address.city, "input.address.city", 100)?,
-            postal_code: optional(self.address.postal_code, "input.address.postalCode", 20)?,
-            location: self
-                .address
-                .location
-                .parse()
-                .map_err(|e| AppError::validation("input.address.location", e.0))?,
+            line1: address.line1,
+            line2: address.line2,
+            city: address.city,
+            postal_code: address.postal_code,
+            location: address.location,
             window_start: self.window.start,
             window_end: self.window.end,
             contact_name: DisplayName::parse(&self.contact_name)

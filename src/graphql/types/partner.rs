@@ -33,6 +33,12 @@ pub enum WebhookEventTypeGql {
     OfferOutcome,
     /// A payout created for a completed pickup.
     Payout,
+    /// A signed checkpoint of the custody log (sent to every subscribed partner).
+    CustodyCheckpoint,
+    /// An order's certificate of recycling was issued.
+    CertificateIssued,
+    /// A facility refused an item of the order at receipt.
+    ItemRejected,
 }
 
 /// A partner integrating through API keys.

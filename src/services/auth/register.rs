@@ -1,7 +1,8 @@
-//! `register`: self-service sign-up for households, businesses and collectors.
+//! `register`: self-service sign-up for households, businesses, collectors and facility
+//! staff (who join their facility with its invite code).
 
 use chrono::{DateTime, Utc};
-use entity::{collector, organization, user};
+use entity::{collector, facility, organization, user};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -27,6 +28,8 @@ pub struct Registration {
     pub phone: Option<Phone>,
     /// For BUSINESS: create an organisation, or join one with its invite code.
     pub organization: Option<OrganizationChoice>,
+    /// For FACILITY: the invite code of the facility to join.
+    pub facility_invite_code: Option<String>,
 }
 
 /// How a BUSINESS account gets its organisation.
@@ -61,7 +64,15 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
         Some(choice) => Some(organization_of(&txn, choice, now).await?),
         None => None,
     };
-    let user = insert_user(&txn, &registration, password_hash, organization_id, now).await?;
+    let facility_id = match &registration.facility_invite_code {
+        Some(code) if registration.role == Role::Facility => Some(facility_of(&txn, code).await?),
+        _ => None,
+    };
+    let member = Membership {
+        organization_id,
+        facility_id,
+    };
+    let user = insert_user(&txn, &registration, password_hash, member, now).await?;
     if registration.role == Role::Collector {
         insert_collector_profile(&txn, user.id, now).await?;
     }
@@ -79,6 +90,12 @@ fn organization_choice(registration: &Registration) -> AppResult<Option<&Organiz
         return Err(AppError::validation(
             "input.role",
             format!("{role} accounts cannot be self-registered"),
+        ));
+    }
+    if role == Role::Facility && registration.facility_invite_code.is_none() {
+        return Err(AppError::validation(
+            "input.facilityInviteCode",
+            "FACILITY accounts need the facility's invite code",
         ));
     }
     match (role, &registration.organization) {
@@ -123,11 +140,29 @@ async fn organization_of(
     }
 }
 
+/// The facility whose invite code this is (VALIDATION when none has it).
+async fn facility_of(conn: &impl ConnectionTrait, code: &str) -> AppResult<Uuid> {
+    facility::Entity::find()
+        .filter(facility::Column::InviteCode.eq(code.trim()))
+        .one(conn)
+        .await?
+        .map(|found| found.id)
+        .ok_or_else(|| {
+            AppError::validation("input.facilityInviteCode", "is not a valid invite code")
+        })
+}
+
+/// What the new account belongs to.
+struct Membership {
+    organization_id: Option<Uuid>,
+    facility_id: Option<Uuid>,
+}
+
 async fn insert_user(
     conn: &impl ConnectionTrait,
     registration: &Registration,
     password_hash: String,
-    organization_id: Option<Uuid>,
+    member: Membership,
     now: DateTime<Utc>,
 ) -> AppResult<user::Model> {
     let inserted = user::ActiveModel {
@@ -137,7 +172,8 @@ async fn insert_user(
         phone: Set(registration.phone.as_ref().map(|p| p.as_str().to_owned())),
         role: Set(registration.role.into()),
         password_hash: Set(password_hash),
-        organization_id: Set(organization_id),
+        organization_id: Set(member.organization_id),
+        facility_id: Set(member.facility_id),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -72,7 +72,8 @@ impl Party {
                     organization_id: account.organization_id,
                 })
             }
-            Role::Partner => Err(AppError::Forbidden),
+            // Facility staff see transfers and items, never orders.
+            Role::Partner | Role::Facility => Err(AppError::Forbidden),
         }
     }
 

@@ -8,9 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::{DbDecimal, order_line, pickup_order, quote, quote_line};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -26,6 +24,7 @@ use crate::domain::quote::QuoteStatus;
 use crate::domain::{DisplayName, Phone, Role};
 use crate::error::{AppError, AppResult};
 use crate::infra::catalog_cache::CatalogSnapshot;
+use crate::infra::counters;
 use crate::infra::db::{WriteTxn, is_unique_violation};
 use crate::services::quotes::lines_of;
 use crate::state::AppState;
@@ -340,19 +339,11 @@ async fn use_quote(
     Ok(quote)
 }
 
-/// The next order number, from a counter row that works the same on both backends.
+/// The next order number, from the `pickup_orders` counter.
 async fn next_order_number(conn: &impl ConnectionTrait) -> AppResult<String> {
-    let backend = conn.get_database_backend();
-    let row = conn
-        .query_one_raw(Statement::from_string(
-            backend,
-            "INSERT INTO counters (name, value) VALUES ('pickup_orders', 1) \
-             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the order counter returned nothing")))?;
-    let value: i64 = row.try_get("", "value")?;
-    Ok(order_number(value))
+    Ok(order_number(
+        counters::next_value(conn, "pickup_orders").await?,
+    ))
 }
 
 async fn insert_lines(

@@ -13,6 +13,7 @@ use crate::domain::order::{OrderStatus, PayoutStatus, Transition};
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
+use crate::services::ledger::intake::{self, Collection};
 use crate::services::partners::outbox;
 use crate::state::AppState;
 
@@ -25,8 +26,9 @@ pub struct CompletionProof {
     pub photo_refs: Vec<String>,
 }
 
-/// Completes an INSPECTED order: stores the proof and creates a PENDING payout of the
-/// final amount, in one transaction.
+/// Completes an INSPECTED order: stores the proof, creates a PENDING payout of the final
+/// amount and the order's custody items (each with its COLLECTED event), in one
+/// transaction.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn complete_pickup(
     state: &AppState,
@@ -47,6 +49,14 @@ pub async fn complete_pickup(
             Expr::value(json!(proof.photo_refs)),
         );
     let completed = transition::apply(&txn, &order, change).await?;
+    if let Some(collector_id) = completed.collector_id {
+        let collection = Collection {
+            collector_id,
+            actor_user_id: party.actor_user(),
+            at: now,
+        };
+        intake::collect_items(&txn, &state.server_key, &completed, collection).await?;
+    }
     let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
     payout::ActiveModel {
         id: Set(Uuid::new_v4()),

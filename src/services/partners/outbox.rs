@@ -55,6 +55,31 @@ pub async fn enqueue(
     Ok(event.id)
 }
 
+/// Records `event_type` for every partner with an enabled endpoint subscribed to it
+/// (events about the network rather than one partner's orders, e.g. checkpoints).
+pub async fn enqueue_to_subscribers(
+    conn: &impl ConnectionTrait,
+    event_type: WebhookEventType,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let endpoints = webhook::Entity::find()
+        .filter(webhook::Column::Enabled.eq(true))
+        .all(conn)
+        .await?;
+    let mut partners: Vec<Uuid> = endpoints
+        .iter()
+        .filter(|w| wants(w, event_type))
+        .map(|w| w.partner_id)
+        .collect();
+    partners.sort_unstable();
+    partners.dedup();
+    for partner_id in partners {
+        enqueue(conn, partner_id, event_type, data.clone(), now).await?;
+    }
+    Ok(())
+}
+
 fn wants(endpoint: &webhook::Model, event_type: WebhookEventType) -> bool {
     endpoint.events.as_array().is_some_and(|events| {
         events

@@ -149,16 +149,28 @@ impl TestApp {
 
     /// Registers a user with `role` and returns its account.
     pub async fn register(&self, role: &str) -> Account {
+        let extra = if role == "BUSINESS" {
+            json!({"organizationName": "Acme Recycling Ltd"})
+        } else {
+            json!({})
+        };
+        self.register_with(role, extra)
+            .await
+            .unwrap_or_else(|response| panic!("register failed: {response}"))
+    }
+
+    /// Registers a user with `role` and the `extra` input fields; the response when it
+    /// fails.
+    pub async fn register_with(&self, role: &str, extra: Value) -> Result<Account, Value> {
         let email = format!("{}@example.com", Uuid::new_v4().simple());
         let mut input = json!({
             "email": email, "password": PASSWORD, "displayName": "Test User", "role": role,
         });
-        if role == "BUSINESS" {
-            input["organizationName"] = json!("Acme Recycling Ltd");
+        if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            input.extend(extra.clone());
         }
         let response = self.gql(None, REGISTER, json!({"input": input})).await;
-        account_from(&response["data"]["register"], &email)
-            .unwrap_or_else(|| panic!("register failed: {response}"))
+        account_from(&response["data"]["register"], &email).ok_or(response)
     }
 
     /// Creates an operator (as the CLI does) and signs it in.

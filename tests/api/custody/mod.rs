@@ -1,0 +1,10 @@
+//! Custody after the doorstep: items created at completion, hand-over, receipt,
+//! processing, certificates, tamper evidence, checkpoints, access and races.
+
+mod access;
+mod bad_input;
+mod concurrency;
+pub(crate) mod fixtures;
+mod flow;
+mod rollback;
+mod tamper;
