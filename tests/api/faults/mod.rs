@@ -17,6 +17,18 @@ use serde_json::{Value, json};
 
 use crate::procs::Server;
 
+/// The suite's PostgreSQL admin URL and Redis URL; None (and a line saying the test was
+/// skipped) when the run lacks either.
+pub fn backends_or_skip() -> Option<(String, String)> {
+    let backends = crate::procs::postgres_and_redis();
+    if backends.is_none() {
+        eprintln!(
+            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
+        );
+    }
+    backends
+}
+
 /// How one request went.
 #[derive(Clone, Debug)]
 pub struct Sample {

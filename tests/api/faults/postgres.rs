@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use sea_orm::{ConnectionTrait, Database, Statement};
 
 use super::proxy::{Mode, TcpProxy};
-use super::{Sample, load, slowest, tally, time_to_recover, timed_get};
+use super::{Sample, backends_or_skip, load, slowest, tally, time_to_recover, timed_get};
 use crate::helpers::Account;
-use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
+use crate::procs::{Deployment, Server, fresh_postgres_database};
 
 /// The bound for a failing request, with a margin for a loaded machine.
 const FAIL_WITHIN: Duration = Duration::from_millis(2500);
@@ -139,22 +139,14 @@ async fn outage(
 
 #[tokio::test]
 async fn an_unreachable_database_fails_requests_fast_with_unavailable_and_recovers() {
-    let Some((admin_url, redis_url)) = postgres_and_redis() else {
-        eprintln!(
-            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
-        );
+    let Some((admin_url, redis_url)) = backends_or_skip() else {
         return;
     };
     let database_url = fresh_postgres_database(&admin_url).await;
     let (target, _) = through_proxy(&database_url, 0);
     let proxy = TcpProxy::start(target).await;
     let (_, proxied_url) = through_proxy(&database_url, proxy.port);
-    let deployment = Deployment {
-        database_url: Some(proxied_url),
-        redis_url: Some(redis_url),
-        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
-        extra: Vec::new(),
-    };
+    let deployment = Deployment::new(Some(proxied_url), Some(redis_url), Vec::new());
     let dir = tempfile::tempdir().expect("dir");
     let server = deployment.start(dir.path()).await;
     let customer = server.register("HOUSEHOLD").await;

@@ -105,6 +105,14 @@ pub async fn partner(app: &TestApp, operator: &Account, scopes: &[&str]) -> Part
     issue_key(app, operator, &partner_id, scopes).await
 }
 
+/// Two partners, each with a key holding every scope, created by a new operator.
+pub async fn two_partners(app: &TestApp) -> (PartnerKey, PartnerKey) {
+    let operator = app.operator().await;
+    let first = partner(app, &operator, ALL_SCOPES).await;
+    let second = partner(app, &operator, ALL_SCOPES).await;
+    (first, second)
+}
+
 /// Posts a GraphQL request with `X-Api-Key: key`; returns the HTTP status and the body.
 pub async fn as_key_status(
     app: &TestApp,
