@@ -103,7 +103,8 @@ impl Deployment {
         command
     }
 
-    /// Starts `reloop serve` with its data in `data_dir`; waits until `/health` answers.
+    /// Starts `reloop serve` with its data in `data_dir`; waits until `/health` answers,
+    /// failing at once if the process exits instead.
     pub async fn start(&self, data_dir: &Path) -> Server {
         let port = free_port();
         let log = std::fs::OpenOptions::new()
@@ -111,7 +112,7 @@ impl Deployment {
             .append(true)
             .open(data_dir.join("server.log"))
             .expect("log file");
-        let child = self
+        let mut child = self
             .command(data_dir)
             .arg("serve")
             .env("RELOOP_BIND", format!("127.0.0.1:{port}"))
@@ -120,29 +121,32 @@ impl Deployment {
             .stderr(log)
             .spawn()
             .expect("start reloop");
-        let server = Server {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::builder()
-                .pool_idle_timeout(Duration::from_secs(1))
-                .build()
-                .expect("client"),
-        };
-        let what = format!(
-            "reloop to answer /health (see {})",
-            data_dir.join("server.log").display()
-        );
-        eventually(Duration::from_secs(60), &what, || async {
-            let up = server
-                .http
-                .get(format!("{}/health", server.address))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            up.then_some(())
+        let address = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(1))
+            .build()
+            .expect("client");
+        let log = data_dir.join("server.log");
+        let what = format!("reloop to answer /health (see {})", log.display());
+        eventually(Duration::from_secs(60), &what, || {
+            let exited = child.try_wait().ok().flatten();
+            let health = http.get(format!("{address}/health")).send();
+            let log = &log;
+            async move {
+                if let Some(status) = exited {
+                    let output = std::fs::read_to_string(log).unwrap_or_default();
+                    panic!("reloop exited at start-up ({status}):\n{output}");
+                }
+                let up = health.await.is_ok_and(|r| r.status().is_success());
+                up.then_some(())
+            }
         })
         .await;
-        server
+        Server {
+            child,
+            address,
+            http,
+        }
     }
 
     /// Runs `reloop create-operator` and returns the email (password [`PASSWORD`]).

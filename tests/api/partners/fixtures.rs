@@ -120,16 +120,10 @@ pub async fn as_key_status(
     query: &str,
     variables: Value,
 ) -> (u16, Value) {
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("X-Api-Key", key)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("a JSON response"))
+    let answer = app
+        .gql_with_headers(&[("X-Api-Key", key)], query, variables)
+        .await;
+    (answer.status, answer.body)
 }
 
 /// Posts a GraphQL request with `X-Api-Key: key`; returns the body.
