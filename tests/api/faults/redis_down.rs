@@ -90,7 +90,13 @@ async fn quotes_and_bookings_keep_working_while_redis_is_frozen() {
     let quotes = load::quotes_for_later(&server, &customer, 8).await;
 
     redis.freeze();
-    let samples = load::during(&server, &customer, &quotes, 0, FROZEN).await;
+    let senders = load::Senders {
+        customer: &customer,
+        quotes: &quotes,
+        first_window: 0,
+        key: None,
+    };
+    let samples = load::during(&server, &senders, FROZEN).await;
     let frozen_metrics = metrics_text(&server.http, &server.address).await;
     redis.thaw();
     let thawed_at = Instant::now();
