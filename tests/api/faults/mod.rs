@@ -10,6 +10,8 @@ mod proxy;
 mod redis_down;
 mod redis_restart;
 mod redis_server;
+mod redis_start;
+mod redis_subscribe;
 
 use std::time::{Duration, Instant};
 
