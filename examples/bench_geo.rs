@@ -288,95 +288,159 @@ async fn redis_del(conn: &RedisConn, key: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn main() -> anyhow::Result<()> {
-    let sizes: Vec<usize> = std::env::var("SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000, 1_000_000]);
-    let samples = env_usize("SAMPLES", 10_000);
-    let warmup = env_usize("WARMUP", 2_000);
-    let fetch = env_usize("FETCH", DEFAULT_FETCH);
-    let redis_samples = env_usize("REDIS_SAMPLES", 2_000);
-    let redis_warmup = env_usize("REDIS_WARMUP", 200);
-    let redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
+/// The run's settings, from the environment.
+struct Settings {
+    sizes: Vec<usize>,
+    samples: usize,
+    warmup: usize,
+    fetch: usize,
+    redis_samples: usize,
+    redis_warmup: usize,
+    redis_url: Option<String>,
+}
 
-    let pickups: Vec<GeoPoint> = {
+impl Settings {
+    fn from_env() -> Self {
+        Self {
+            sizes: std::env::var("SIZES")
+                .ok()
+                .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect())
+                .unwrap_or_else(|| vec![1_000, 10_000, 100_000, 1_000_000]),
+            samples: env_usize("SAMPLES", 10_000),
+            warmup: env_usize("WARMUP", 2_000),
+            fetch: env_usize("FETCH", DEFAULT_FETCH),
+            redis_samples: env_usize("REDIS_SAMPLES", 2_000),
+            redis_warmup: env_usize("REDIS_WARMUP", 200),
+            redis_url: std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty()),
+        }
+    }
+
+    /// The pickups of every search (the same for every N: a fixed seed).
+    fn pickups(&self) -> Vec<GeoPoint> {
         let mut rng = StdRng::seed_from_u64(7);
-        (0..samples.max(redis_samples) + warmup.max(redis_warmup))
+        (0..self.samples.max(self.redis_samples) + self.warmup.max(self.redis_warmup))
             .map(|_| random_point(&mut rng))
             .collect()
-    };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    println!(
-        "dispatch search: radii {:?} km, limit {fetch}, stop at ≥ {K}; city 40 × 40 km around {:.2}, {:.2}; {} cores",
-        search_radii(0.5, 20.0),
-        CENTRE.latitude,
-        CENTRE.longitude,
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-    );
+    }
+}
 
+/// The in-process index at every size.
+fn run_in_memory(
+    settings: &Settings,
+    pickups: &[GeoPoint],
+    rt: &tokio::runtime::Runtime,
+) -> anyhow::Result<()> {
+    let Settings {
+        samples,
+        warmup,
+        fetch,
+        ..
+    } = *settings;
     println!(
         "InMemoryGeoIndex (R-tree, bulk-loaded): {warmup} warm-up + {samples} timed searches per N"
     );
     let mut memory_results = Vec::new();
-    for &n in &sizes {
+    for &n in &settings.sizes {
         let points = collectors(n, n as u64);
         let started = Instant::now();
         let index = InMemoryGeoIndex::from_points(points)?;
         let setup = started.elapsed();
-        let run = rt.block_on(measure(&index, &pickups, fetch, warmup, samples));
+        let run = rt.block_on(measure(&index, pickups, fetch, warmup, samples));
         print_row(n, setup, &run);
         memory_results.push((n, run));
     }
     print_summary("InMemoryGeoIndex", &memory_results);
+    Ok(())
+}
 
-    let Some(url) = redis_url else {
-        println!("RedisGeoIndex: skipped (set REDIS_URL to run it)");
-        return Ok(());
-    };
-    rt.block_on(async {
-        let prefix = format!("bench-geo:{}:", Uuid::new_v4().simple());
-        let conn = RedisConn::connect(&url, &prefix, Duration::from_secs(5), Duration::from_secs(30)).await?;
-        let key = conn.key("geo:collectors");
+/// Redis's index loaded with `n` collectors under `key`, timed, with the time Redis itself
+/// spent per search.
+async fn run_redis_at(
+    conn: &RedisConn,
+    key: &str,
+    n: usize,
+    settings: &Settings,
+    pickups: &[GeoPoint],
+) -> anyhow::Result<Run> {
+    let index = RedisGeoIndex::new(conn);
+    let points = collectors(n, n as u64);
+    let started = Instant::now();
+    redis_del(conn, key).await?;
+    redis_load(conn, key, &points).await?;
+    let setup = started.elapsed();
+    let searches = settings.redis_warmup + settings.redis_samples;
+    let before = geosearch_stats(conn).await?;
+    let run = measure(
+        &index,
+        pickups,
+        settings.fetch,
+        settings.redis_warmup,
+        settings.redis_samples,
+    )
+    .await;
+    let after = geosearch_stats(conn).await?;
+    print_row(n, setup, &run);
+    let calls = after.0.saturating_sub(before.0);
+    if calls > 0 {
         println!(
-            "RedisGeoIndex (GEOSEARCH over loopback, key {key}): {redis_warmup} warm-up + {redis_samples} timed searches per N"
+            "             inside Redis (INFO commandstats): {:.1} µs per GEOSEARCH, {:.1} µs per dispatch search",
+            after.1.saturating_sub(before.1) as f64 / calls as f64,
+            after.1.saturating_sub(before.1) as f64 / searches as f64,
         );
-        let index = RedisGeoIndex::new(&conn);
-        let mut results = Vec::new();
-        let mut outcome = Ok(());
-        for &n in &sizes {
-            let points = collectors(n, n as u64);
-            let started = Instant::now();
-            let loaded = async {
-                redis_del(&conn, &key).await?;
-                redis_load(&conn, &key, &points).await
-            }
-            .await;
-            if let Err(err) = loaded {
+    }
+    Ok(run)
+}
+
+/// Redis's index at every size, under a key of its own that is deleted afterwards.
+async fn run_redis(url: &str, settings: &Settings, pickups: &[GeoPoint]) -> anyhow::Result<()> {
+    let prefix = format!("bench-geo:{}:", Uuid::new_v4().simple());
+    let conn = RedisConn::connect(
+        url,
+        &prefix,
+        Duration::from_secs(5),
+        Duration::from_secs(30),
+    )
+    .await?;
+    let key = conn.key("geo:collectors");
+    println!(
+        "RedisGeoIndex (GEOSEARCH over loopback, key {key}): {} warm-up + {} timed searches per N",
+        settings.redis_warmup, settings.redis_samples
+    );
+    let mut results = Vec::new();
+    let mut outcome = Ok(());
+    for &n in &settings.sizes {
+        match run_redis_at(&conn, &key, n, settings, pickups).await {
+            Ok(run) => results.push((n, run)),
+            Err(err) => {
                 outcome = Err(err);
                 break;
             }
-            let setup = started.elapsed();
-            let before = geosearch_stats(&conn).await?;
-            let run = measure(&index, &pickups, fetch, redis_warmup, redis_samples).await;
-            let after = geosearch_stats(&conn).await?;
-            print_row(n, setup, &run);
-            let calls = after.0.saturating_sub(before.0);
-            if calls > 0 {
-                println!(
-                    "             inside Redis (INFO commandstats): {:.1} µs per GEOSEARCH, {:.1} µs per dispatch search",
-                    after.1.saturating_sub(before.1) as f64 / calls as f64,
-                    after.1.saturating_sub(before.1) as f64 / (redis_warmup + redis_samples) as f64,
-                );
-            }
-            results.push((n, run));
         }
-        redis_del(&conn, &key).await?;
-        outcome?;
-        print_summary("RedisGeoIndex", &results);
-        anyhow::Ok(())
-    })?;
+    }
+    redis_del(&conn, &key).await?;
+    outcome?;
+    print_summary("RedisGeoIndex", &results);
     Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let settings = Settings::from_env();
+    let pickups = settings.pickups();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "dispatch search: radii {:?} km, limit {}, stop at ≥ {K}; city 40 × 40 km around {:.2}, {:.2}; {} cores",
+        search_radii(0.5, 20.0),
+        settings.fetch,
+        CENTRE.latitude,
+        CENTRE.longitude,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    run_in_memory(&settings, &pickups, &rt)?;
+    let Some(url) = settings.redis_url.as_deref() else {
+        println!("RedisGeoIndex: skipped (set REDIS_URL to run it)");
+        return Ok(());
+    };
+    rt.block_on(run_redis(url, &settings, &pickups))
 }

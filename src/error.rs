@@ -67,8 +67,9 @@ pub enum AppError {
     ValidationFailed(String),
     /// BAD_USER_INPUT: a value (in `variables` or written in the document) does not fit
     /// its type, e.g. an enum given as a number, `null` for a required field, `42` for an
-    /// input object, or a Decimal that is not a plain decimal string; `extensions.field`
-    /// is its path (e.g. `input.items.0.weightKg`) when known.
+    /// input object, a Decimal that is not a plain decimal string, or a required variable
+    /// left out; `extensions.field` is its path (e.g. `input.items.0.weightKg`, from the
+    /// variable's name) when known.
     BadUserInput {
         /// The value's path, as the client spelled it.
         field: Option<String>,

@@ -57,10 +57,9 @@ impl Application {
                 .map_err(AppError::into_anyhow)?;
         }
         // An in-process geo index starts empty: refill it from the last known positions.
-        let online = geo_recovery::load(&state)
+        geo_recovery::load_at_start(&state)
             .await
             .map_err(AppError::into_anyhow)?;
-        tracing::info!(online, "collectors loaded into the geo index");
         // Refills the geo index if Redis comes back without it.
         geo_recovery::spawn_geo_recovery(state.clone());
         // Keeps the backlog gauges on /metrics current.
@@ -180,18 +179,18 @@ impl Adapters {
                 redis: None,
             });
         };
-        let conn = RedisConn::connect_observed(
+        // Redis is an accelerator: a server starts without it (degraded, on the in-process
+        // twins below) and takes it up when it answers.
+        let conn = RedisConn::open(
             url,
             &config.redis_prefix,
             config.redis_connect_timeout,
             config.redis_response_timeout,
             Some(metrics.redis()?),
         )
-        .await
         .context("connecting to Redis")?;
-        let pubsub = RedisPubSub::start(&conn)
-            .await
-            .context("starting Redis pub/sub")?;
+        conn.reach_or_degrade().await;
+        let pubsub = RedisPubSub::start_or_degrade(&conn).await;
         Ok(Self {
             geo: Arc::new(RedisGeoIndex::new(&conn)),
             pubsub: Arc::new(pubsub),

@@ -16,6 +16,7 @@ pub mod query;
 pub mod shape;
 pub mod subscription;
 pub mod types;
+pub mod variables;
 
 use async_graphql::{Schema, SchemaBuilder};
 
@@ -68,6 +69,8 @@ pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings)
         .extension(self::limits::RequestLimits::new(limits))
         .extension(cost::CostLimit)
         .extension(partner_scopes::PartnerScopes)
+        // Last: innermost, so a request it refuses draws no cost.
+        .extension(variables::VariableValues)
         .limit_recursive_depth(32)
         .limit_directives(16);
     if !limits.introspection {

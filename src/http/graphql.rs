@@ -7,18 +7,19 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection};
 use async_graphql::{Request, Response, Variables};
 use serde_json::json;
 
 use super::HttpContext;
-use super::auth::authenticate;
+use super::auth::{Refusal, authenticate};
 use super::graphiql;
-use super::media::{GRAPHQL_RESPONSE_JSON, is_json_body, wants_graphql_response, wants_html};
+use super::media::{is_json_body, wants_html};
 use super::request_errors;
-use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
+use super::responses::respond;
+use crate::error::AppError;
 use crate::graphql::context::ClientAddress;
 use crate::graphql::cost::CostBudget;
 use crate::graphql::loaders::Loaders;
@@ -115,13 +116,19 @@ async fn execute(
     .await
     {
         Ok(found) => found,
-        Err(message) => {
+        Err(Refusal::Invalid(message)) => {
             return HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
                 .json(json!({"errors": [{
                     "message": message,
                     "extensions": {"code": "UNAUTHENTICATED"}
                 }]}));
+        }
+        // Answered like any request that could not be served (UNAVAILABLE: 503 and
+        // `Retry-After`), not as a bad key.
+        Err(Refusal::Unchecked(error)) => {
+            let response = Response::from_errors(vec![error.server_error(Vec::new())]);
+            return answer(req, app, &response, None, started);
         }
     };
     let client = client_address(req, &app.state);
@@ -201,58 +208,6 @@ fn client_address(req: &HttpRequest, state: &AppState) -> ClientAddress {
             .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
     };
     ClientAddress(forwarded.unwrap_or_else(peer))
-}
-
-/// Serialises `response` in the media type the client asked for. `application/json`
-/// answers 200 to every well-formed request, as that media type's rules say; an
-/// UNAVAILABLE error adds `Retry-After` either way.
-fn respond(req: &HttpRequest, response: &Response) -> HttpResponse {
-    let unavailable = is_unavailable(response);
-    let mut answer = if !wants_graphql_response(req) {
-        HttpResponse::Ok()
-    } else {
-        // Spec: a request that failed before execution (parse, validation, variables,
-        // limits) is a 4xx without `data`; anything executed is 200 with `data`, even
-        // null, except when nothing could be served because a dependency is down (503).
-        let nothing = response.data == async_graphql::Value::Null;
-        let before_execution = !response.errors.is_empty()
-            && nothing
-            && response.errors.iter().all(|e| e.path.is_empty());
-        if before_execution && !unavailable {
-            let mut body = json!({ "errors": response.errors });
-            if !response.extensions.is_empty() {
-                body["extensions"] = json!(response.extensions);
-            }
-            return HttpResponse::build(StatusCode::BAD_REQUEST)
-                .content_type(GRAPHQL_RESPONSE_JSON)
-                .json(body);
-        }
-        let mut builder = HttpResponse::build(if unavailable && nothing {
-            StatusCode::SERVICE_UNAVAILABLE
-        } else {
-            StatusCode::OK
-        });
-        builder.content_type(GRAPHQL_RESPONSE_JSON);
-        builder
-    };
-    if unavailable {
-        answer.insert_header((
-            header::RETRY_AFTER,
-            UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
-        ));
-    }
-    answer.json(response)
-}
-
-/// Whether an error says UNAVAILABLE (a dependency is down; retrying later helps).
-fn is_unavailable(response: &Response) -> bool {
-    response.errors.iter().any(|error| {
-        error
-            .extensions
-            .as_ref()
-            .and_then(|ext| ext.get("code"))
-            .is_some_and(|code| *code == async_graphql::Value::from("UNAVAILABLE"))
-    })
 }
 
 /// The operation that will run (by name, or the only one) and its first root field.

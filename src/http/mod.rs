@@ -11,6 +11,7 @@ mod metrics;
 mod probes;
 pub mod readiness;
 mod request_errors;
+mod responses;
 mod ws;
 mod ws_subscriptions;
 

@@ -3,7 +3,8 @@
 //! async-graphql's protocol engine runs the session; this module supplies the socket and
 //! authentication, and closes with the codes the protocol defines, where the engine
 //! uses generic ones: 4400 bad message, 4401 subscribe before `connection_ack`, 4403
-//! rejected credentials, 4408 no `connection_init` in time. A socket holds at most
+//! rejected credentials, 4408 no `connection_init` in time; 1013 (try again later) when
+//! the credentials could not be checked because the database is unreachable. A socket holds at most
 //! `RELOOP_WS_MAX_SUBSCRIPTIONS` subscriptions at once ([`OpenSubscriptions`]).
 
 use std::time::Duration;
@@ -11,13 +12,13 @@ use std::time::Duration;
 use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
 use actix_web::{HttpRequest, HttpResponse, rt, web};
 use actix_ws::{CloseCode, CloseReason};
-use async_graphql::Data;
 use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, ErrorExtensions};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use super::HttpContext;
-use super::auth::authenticate;
+use super::auth::{Refusal, authenticate};
 use super::ws_subscriptions::{OpenSubscriptions, Verdict};
 use crate::graphql::loaders::Loaders;
 
@@ -27,6 +28,9 @@ const PROTOCOL: &str = "graphql-transport-ws";
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Marks errors raised by our `connection_init` handler, so they close with 4403.
 const AUTH_REJECTED: &str = "Forbidden: ";
+/// Marks credentials that could not be checked (the database is unreachable), so the
+/// socket closes with 1013 (try again later) rather than 4403.
+const TRY_AGAIN: &str = "Unavailable: ";
 
 /// Upgrades `GET /graphql` to a subscription socket.
 pub async fn graphql_ws(
@@ -135,7 +139,13 @@ async fn connection_data(
     let authorization = field("Authorization");
     let (viewer, _) = authenticate(&app.state, api_key.as_deref(), authorization.as_deref())
         .await
-        .map_err(reject)?;
+        .map_err(|refusal| match refusal {
+            Refusal::Invalid(message) => reject(message),
+            Refusal::Unchecked(error) => {
+                // `extend` logs the cause, as for any other request's error.
+                async_graphql::Error::new(format!("{TRY_AGAIN}{}", error.extend().message))
+            }
+        })?;
     let mut data = Data::default();
     data.insert(viewer);
     Ok(Loaders::attach(data, &app.state.db))
@@ -145,6 +155,7 @@ async fn connection_data(
 fn protocol_code(code: u16, reason: &str) -> u16 {
     match code {
         1002 if reason.starts_with(AUTH_REJECTED) => 4403,
+        1002 if reason.starts_with(TRY_AGAIN) => 1013,
         1002 => 4400,
         1011 => 4401,
         other => other,

@@ -7,6 +7,11 @@
 //! fail at once instead of each paying the timeout, and the callers fall back (see each adapter).
 //! The first call after the window tries Redis again. `reloop_redis_up` and
 //! `reloop_redis_degraded_calls_total` on `/metrics` show it.
+//!
+//! The server opens its connection with [`RedisConn::open`] and
+//! [`RedisConn::reach_or_degrade`]: a Redis that is down at start-up leaves the connection
+//! marked down instead of stopping the server; the manager connects lazily, so the first
+//! call that finds Redis answering takes it up.
 
 use std::fmt;
 use std::future::Future;
@@ -61,11 +66,19 @@ impl RedisConn {
         connect_timeout: Duration,
         response_timeout: Duration,
     ) -> anyhow::Result<RedisConn> {
-        Self::connect_observed(url, key_prefix, connect_timeout, response_timeout, None).await
+        let conn = Self::open(url, key_prefix, connect_timeout, response_timeout, None)?;
+        conn.first_contact()
+            .await
+            .context("could not connect to Redis")?;
+        conn.health.mark_up();
+        Ok(conn)
     }
 
-    /// [`RedisConn::connect`], reporting health and degraded calls to `metrics`.
-    pub async fn connect_observed(
+    /// The handle, reporting health and degraded calls to `metrics`, with a connection
+    /// manager that connects on first use (and again after every failure, in the
+    /// background): opening it does no I/O, and fails only for an invalid URL. See
+    /// [`RedisConn::reach_or_degrade`].
+    pub fn open(
         url: &str,
         key_prefix: &str,
         connect_timeout: Duration,
@@ -78,25 +91,46 @@ impl RedisConn {
             .set_response_timeout(Some(response_timeout))
             .set_number_of_retries(RECONNECT_RETRIES)
             .set_max_delay(MAX_RECONNECT_DELAY);
-        // The outer timeout is what actually bounds start-up: the manager's own retries could otherwise
-        // add up to far more than `connect_timeout` against a dead address.
-        let manager = tokio::time::timeout(
-            connect_timeout,
-            ConnectionManager::new_with_config(client.clone(), config),
-        )
-        .await
-        .with_context(|| format!("timed out after {connect_timeout:?} connecting to Redis"))?
-        .context("could not connect to Redis")?;
-        let health = Arc::new(Health::new(metrics));
-        health.mark_up();
+        let manager = ConnectionManager::new_lazy_with_config(client.clone(), config)
+            .context("invalid Redis connection settings")?;
         Ok(RedisConn {
             client,
             manager,
             prefix: key_prefix.to_owned(),
             connect_timeout,
             response_timeout,
-            health,
+            health: Arc::new(Health::new(metrics)),
         })
+    }
+
+    /// Tries Redis once, within the connect timeout. A Redis that cannot be reached is not
+    /// an error: the connection is marked down (callers fall back, and the failed connect
+    /// counts as a degraded `connect` call) until a call finds Redis answering.
+    pub async fn reach_or_degrade(&self) {
+        match self.first_contact().await {
+            Ok(()) => self.health.mark_up(),
+            Err(err) => {
+                self.health.mark_down(&err);
+                self.health.degraded("connect");
+            }
+        }
+    }
+
+    /// A first PING within the connect timeout. The timeout is what bounds start-up: the
+    /// manager's own retries could otherwise add up to far more against a dead address.
+    async fn first_contact(&self) -> anyhow::Result<()> {
+        let mut manager = self.manager();
+        let ping = async move { redis::cmd("PING").query_async::<String>(&mut manager).await };
+        tokio::time::timeout(self.connect_timeout, ping)
+            .await
+            .with_context(|| {
+                format!(
+                    "timed out after {:?} connecting to Redis",
+                    self.connect_timeout
+                )
+            })?
+            .context("Redis did not answer PING")?;
+        Ok(())
     }
 
     /// Runs one Redis command (or script) `op` on the shared connection within the response timeout.
@@ -139,6 +173,12 @@ impl RedisConn {
     /// Whether Redis answered the last call (false while it is marked down).
     pub fn is_up(&self) -> bool {
         !self.health.is_down()
+    }
+
+    /// Counts a call of `component` that went without Redis (an adapter fell back without
+    /// going through [`RedisConn::call`]).
+    pub fn note_degraded(&self, component: &'static str) {
+        self.health.degraded(component);
     }
 
     /// A handle on the shared multiplexed connection; clones are cheap and share one socket.

@@ -23,6 +23,20 @@ pub async fn load(state: &AppState) -> AppResult<usize> {
     Ok(loaded)
 }
 
+/// [`load`] at start-up. A Redis that does not answer yet is no reason to stop: its index
+/// is refilled by [`spawn_geo_recovery`] once it answers (going online works meanwhile).
+pub async fn load_at_start(state: &AppState) -> AppResult<()> {
+    let online = load_geo_index(state).await?;
+    match state.geo.mark_loaded().await {
+        Ok(()) => tracing::info!(online, "collectors loaded into the geo index"),
+        Err(err) => tracing::warn!(
+            error = format!("{err:#}"),
+            "the geo index is not available; it is refilled when it answers"
+        ),
+    }
+    Ok(())
+}
+
 /// Refills the index if it lost its members; true when it did.
 pub async fn recover_once(state: &AppState) -> bool {
     match state.geo.needs_reload().await {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{Account, TestApp, error_code, spawn_app};
 
 const MODELS: &str = "query($s: String, $c: String, $first: Int, $after: String) {
     deviceModels(search: $s, category: $c, first: $first, after: $after) {
@@ -168,12 +168,9 @@ async fn only_operators_change_the_catalog() {
     assert_eq!(error_code(&audit), Some("FORBIDDEN"));
 }
 
-#[tokio::test]
-async fn operator_changes_are_validated_applied_and_audited() {
-    let app = spawn_app().await;
-    let operator = app.operator().await;
-    let token = Some(operator.access.as_str());
-
+/// Creates the Fairphone 5 (a second time is a CONFLICT), finds it, and raises its
+/// resale value; returns its id.
+async fn create_find_and_update_a_model(app: &TestApp, token: Option<&str>) -> String {
     let created = app.gql(token, CREATE_MODEL, model_input("5")).await;
     let id = created["data"]["createDeviceModel"]["id"]
         .as_str()
@@ -198,7 +195,11 @@ async fn operator_changes_are_validated_applied_and_audited() {
         updated["data"]["updateDeviceModel"]["resaleValue"], "1400.00",
         "{updated}"
     );
+    id
+}
 
+/// A model with an impossible year or an unknown category names the field at fault.
+async fn assert_bad_models_name_the_field(app: &TestApp, token: Option<&str>) {
     let bad_year = app
         .gql(token, CREATE_MODEL, json!({"input": {"brand": "X", "model": "Y", "categoryCode": "SMARTPHONE", "releaseYear": 1800, "resaleValue": "1"}}))
         .await;
@@ -213,7 +214,10 @@ async fn operator_changes_are_validated_applied_and_audited() {
         bad_category["errors"][0]["extensions"]["field"],
         "input.categoryCode"
     );
+}
 
+/// A new category's code is upper-cased and its materials lower-cased.
+async fn assert_upserted_category_is_normalised(app: &TestApp, token: Option<&str>) {
     let category = app
         .gql(
             token,
@@ -231,19 +235,10 @@ async fn operator_changes_are_validated_applied_and_audited() {
         category["data"]["upsertCategory"]["materials"][0]["material"],
         "lithium"
     );
+}
 
-    let future = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
-    let price = app
-        .gql(
-            token,
-            "mutation($at: DateTime) { setMaterialPrice(input: {material: \"nickel\", pricePerKg: \"130.00\", effectiveFrom: $at}) { pricePerKg } }",
-            json!({"at": future}),
-        )
-        .await;
-    assert_eq!(
-        price["data"]["setMaterialPrice"]["pricePerKg"], "130.00",
-        "{price}"
-    );
+/// The current price of nickel per kg.
+async fn nickel_price(app: &TestApp) -> Value {
     let current = app
         .gql(
             None,
@@ -257,8 +252,25 @@ async fn operator_changes_are_validated_applied_and_audited() {
         .iter()
         .find(|p| p["material"] == "nickel")
         .cloned();
+    nickel.expect("nickel")["pricePerKg"].clone()
+}
+
+/// A price set 30 days ahead is in the history but not current yet.
+async fn set_a_future_nickel_price(app: &TestApp, token: Option<&str>) {
+    let future = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let price = app
+        .gql(
+            token,
+            "mutation($at: DateTime) { setMaterialPrice(input: {material: \"nickel\", pricePerKg: \"130.00\", effectiveFrom: $at}) { pricePerKg } }",
+            json!({"at": future}),
+        )
+        .await;
     assert_eq!(
-        nickel.expect("nickel")["pricePerKg"],
+        price["data"]["setMaterialPrice"]["pricePerKg"], "130.00",
+        "{price}"
+    );
+    assert_eq!(
+        nickel_price(app).await,
         "125.00",
         "a future price is not current yet"
     );
@@ -275,9 +287,13 @@ async fn operator_changes_are_validated_applied_and_audited() {
             .map(Vec::len),
         Some(2)
     );
+}
+
+/// The audit log lists every change above, newest first, by `operator`.
+async fn assert_audited(app: &TestApp, operator: &Account) {
     let audit = app
         .gql(
-            token,
+            Some(&operator.access),
             "{ catalogAuditLog(first: 10) { edges { node { action actorUserId entityType } } } }",
             json!({}),
         )
@@ -302,19 +318,19 @@ async fn operator_changes_are_validated_applied_and_audited() {
         audit["data"]["catalogAuditLog"]["edges"][0]["node"]["actorUserId"],
         operator.id.as_str()
     );
+}
+
+#[tokio::test]
+async fn operator_changes_are_validated_applied_and_audited() {
+    let app = spawn_app().await;
+    let operator = app.operator().await;
+    let token = Some(operator.access.as_str());
+
+    create_find_and_update_a_model(&app, token).await;
+    assert_bad_models_name_the_field(&app, token).await;
+    assert_upserted_category_is_normalised(&app, token).await;
+    set_a_future_nickel_price(&app, token).await;
+    assert_audited(&app, &operator).await;
     app.clock.advance(chrono::Duration::days(31));
-    let later = app
-        .gql(
-            None,
-            "{ materialPrices { material pricePerKg } }",
-            json!({}),
-        )
-        .await;
-    let nickel = later["data"]["materialPrices"]
-        .as_array()
-        .expect("prices")
-        .iter()
-        .find(|p| p["material"] == "nickel")
-        .cloned();
-    assert_eq!(nickel.expect("nickel")["pricePerKg"], "130.00");
+    assert_eq!(nickel_price(&app).await, "130.00");
 }

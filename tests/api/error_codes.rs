@@ -242,3 +242,55 @@ async fn each_kind_of_refusal_has_its_own_code() {
         "{items_null}"
     );
 }
+
+/// Posts `query` with `variables`, accepting `application/graphql-response+json`; the
+/// status and the body.
+async fn send_spec(app: &TestApp, query: &str, variables: Value) -> (u16, Value) {
+    let answer = app
+        .gql_with_headers(
+            &[("accept", "application/graphql-response+json")],
+            query,
+            variables,
+        )
+        .await;
+    (answer.status, answer.body)
+}
+
+/// Variable values that do not fit the operation's declared types are request errors,
+/// found before anything runs: 400 without `data`, BAD_USER_INPUT, and the variable's
+/// path in `extensions.field`.
+#[tokio::test]
+async fn a_variable_that_does_not_fit_its_type_is_a_request_error_naming_it() {
+    let app = quoting_app().await;
+    let renamed = "mutation($q: QuoteInput!) { requestQuote(input: $q) { id total } }";
+    let mut too_big = valid_input();
+    too_big["items"][0]["quantity"] = json!(9_999_999_999_i64);
+    let cases = [
+        (REQUEST_QUOTE, json!({"input": 42}), "input"),
+        (renamed, json!({"q": 42}), "q"),
+        (REQUEST_QUOTE, json!({}), "input"),
+        (
+            REQUEST_QUOTE,
+            json!({"input": too_big}),
+            "input.items.0.quantity",
+        ),
+        (renamed, json!({"q": {"items": "LAPTOP"}}), "q.items"),
+        (
+            "query($s: String, $n: Int!) { deviceModels(search: $s, first: $n) { edges { node { id } } } }",
+            json!({"s": "phone", "n": "10"}),
+            "n",
+        ),
+    ];
+    for (query, variables, field) in cases {
+        let (status, body) = send_spec(&app, query, variables.clone()).await;
+        let case = format!("{query} with {variables}");
+        assert_eq!(status, 400, "{case}: {body}");
+        assert!(body.get("data").is_none(), "{case}: {body}");
+        let error = &body["errors"][0];
+        assert_eq!(
+            error["extensions"]["code"], "BAD_USER_INPUT",
+            "{case}: {body}"
+        );
+        assert_eq!(error["extensions"]["field"], field, "{case}: {body}");
+    }
+}

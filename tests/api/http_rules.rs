@@ -216,13 +216,11 @@ type Mistake = (
     &'static [&'static str],
 );
 
-/// The mistakes a newcomer makes first get an answer that says what was wrong and how to
-/// send it instead, with BAD_REQUEST (or a GraphQL code for GraphQL mistakes).
-#[tokio::test]
-async fn a_newcomers_mistakes_are_explained() {
-    let app = spawn_app().await;
+/// The mistakes a newcomer makes first: bad JSON, a broken string, the wrong content
+/// type, no or a wrongly typed `query` or `variables`, and a misspelt field.
+fn newcomers_mistakes() -> [Mistake; 7] {
     let json_type = Some("application/json");
-    let cases: [Mistake; 7] = [
+    [
         (
             json_type,
             "{not json",
@@ -277,7 +275,15 @@ async fn a_newcomers_mistakes_are_explained() {
                 "schema.graphql",
             ],
         ),
-    ];
+    ]
+}
+
+/// The mistakes a newcomer makes first get an answer that says what was wrong and how to
+/// send it instead, with BAD_REQUEST (or a GraphQL code for GraphQL mistakes).
+#[tokio::test]
+async fn a_newcomers_mistakes_are_explained() {
+    let app = spawn_app().await;
+    let cases = newcomers_mistakes();
     for (content_type, body, status, code, mentions) in cases {
         let (got, error) = post_raw(&app, content_type, body).await;
         assert_eq!(got, status, "{body}: {error}");

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 use uuid::Uuid;
 
+use crate::fixtures::{LIGHT_ITEMS, booking_input};
 pub use crate::helpers::fresh_postgres_database;
 use crate::helpers::{
     Account, PASSWORD, REGISTER, TEST_JWT_SECRET, WsClient, account_from, env, eventually,
@@ -52,12 +53,29 @@ impl Deployment {
             Some(admin) => Some(fresh_postgres_database(&admin).await),
             None => None,
         };
+        Self::new(database_url, env("RELOOP_TEST_REDIS_URL"), extra)
+    }
+
+    /// A deployment on these backends, with a Redis prefix of its own.
+    pub fn new(
+        database_url: Option<String>,
+        redis_url: Option<String>,
+        extra: Vec<(&'static str, String)>,
+    ) -> Self {
         Self {
             database_url,
-            redis_url: env("RELOOP_TEST_REDIS_URL"),
+            redis_url,
             redis_prefix: format!("test:{}:", Uuid::new_v4().simple()),
             extra,
         }
+    }
+
+    /// The URL of the database the processes use, SQLite's file in `data_dir` when no
+    /// `DATABASE_URL` is set (for reading it directly).
+    pub fn database_url_in(&self, data_dir: &Path) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rw", data_dir.join("reloop.db").display()))
     }
 
     fn command(&self, data_dir: &Path) -> Command {
@@ -85,7 +103,8 @@ impl Deployment {
         command
     }
 
-    /// Starts `reloop serve` with its data in `data_dir`; waits until `/health` answers.
+    /// Starts `reloop serve` with its data in `data_dir`; waits until `/health` answers,
+    /// failing at once if the process exits instead.
     pub async fn start(&self, data_dir: &Path) -> Server {
         let port = free_port();
         let log = std::fs::OpenOptions::new()
@@ -93,7 +112,7 @@ impl Deployment {
             .append(true)
             .open(data_dir.join("server.log"))
             .expect("log file");
-        let child = self
+        let mut child = self
             .command(data_dir)
             .arg("serve")
             .env("RELOOP_BIND", format!("127.0.0.1:{port}"))
@@ -102,29 +121,32 @@ impl Deployment {
             .stderr(log)
             .spawn()
             .expect("start reloop");
-        let server = Server {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::builder()
-                .pool_idle_timeout(Duration::from_secs(1))
-                .build()
-                .expect("client"),
-        };
-        let what = format!(
-            "reloop to answer /health (see {})",
-            data_dir.join("server.log").display()
-        );
-        eventually(Duration::from_secs(60), &what, || async {
-            let up = server
-                .http
-                .get(format!("{}/health", server.address))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            up.then_some(())
+        let address = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(1))
+            .build()
+            .expect("client");
+        let log = data_dir.join("server.log");
+        let what = format!("reloop to answer /health (see {})", log.display());
+        eventually(Duration::from_secs(60), &what, || {
+            let exited = child.try_wait().ok().flatten();
+            let health = http.get(format!("{address}/health")).send();
+            let log = &log;
+            async move {
+                if let Some(status) = exited {
+                    let output = std::fs::read_to_string(log).unwrap_or_default();
+                    panic!("reloop exited at start-up ({status}):\n{output}");
+                }
+                let up = health.await.is_ok_and(|r| r.status().is_success());
+                up.then_some(())
+            }
         })
         .await;
-        server
+        Server {
+            child,
+            address,
+            http,
+        }
     }
 
     /// Runs `reloop create-operator` and returns the email (password [`PASSWORD`]).
@@ -217,6 +239,18 @@ impl Server {
         body
     }
 
+    /// Posts a GraphQL request that must answer a string at `data.<path>`; returns it.
+    pub async fn gql_text(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+        path: &[&str],
+    ) -> String {
+        let body = self.gql(token, query, variables).await;
+        text_at(&body, path)
+    }
+
     /// Registers a user with `role`.
     pub async fn register(&self, role: &str) -> Account {
         let email = format!("{}@example.com", Uuid::new_v4().simple());
@@ -231,17 +265,14 @@ impl Server {
     /// collector profile id.
     pub async fn verified_collector(&self, operator: &Account) -> (Account, String) {
         let collector = self.register("COLLECTOR").await;
-        let profile = self
-            .gql(
+        let id = self
+            .gql_text(
                 Some(&collector.access),
                 &crate::fixtures::profile_mutation(&crate::fixtures::FULL),
                 json!({}),
+                &["updateCollectorProfile", "id"],
             )
             .await;
-        let id = profile["data"]["updateCollectorProfile"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("profile: {profile}"))
-            .to_owned();
         let verified = self
             .gql(
                 Some(&operator.access),
@@ -254,6 +285,61 @@ impl Server {
             "{verified}"
         );
         (collector, id)
+    }
+
+    /// Puts `collector` online at `point` (latitude, longitude); returns its collector
+    /// profile id.
+    pub async fn go_online_at(&self, collector: &Account, point: (f64, f64)) -> String {
+        self.gql_text(
+            Some(&collector.access),
+            "mutation($lat: Float!, $lon: Float!) { setAvailability(online: true, location: {latitude: $lat, longitude: $lon}) { id } }",
+            json!({"lat": point.0, "lon": point.1}),
+            &["setAvailability", "id"],
+        )
+        .await
+    }
+
+    /// Quotes the light items and books them in `window` as `customer`; returns the
+    /// order's `fields`.
+    pub async fn book_light(&self, customer: &Account, window: Value, fields: &str) -> Value {
+        let quote_id = self
+            .gql_text(
+                Some(&customer.access),
+                &format!("mutation {{ requestQuote(input: {{items: {LIGHT_ITEMS}}}) {{ id }} }}"),
+                json!({}),
+                &["requestQuote", "id"],
+            )
+            .await;
+        let booked = self
+            .gql(
+                Some(&customer.access),
+                &format!("mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {fields} }} }}"),
+                json!({"input": booking_input(&quote_id, window)}),
+            )
+            .await;
+        let order = booked["data"]["bookPickup"].clone();
+        assert!(order["id"].is_string(), "{booked}");
+        order
+    }
+
+    /// Creates a partner as the operator signed in with `operator_token` and issues it a
+    /// key named `name` with `scopes`; returns the key's secret.
+    pub async fn partner_key(&self, operator_token: &str, name: &str, scopes: &[&str]) -> String {
+        let partner_id = self
+            .gql_text(
+                Some(operator_token),
+                "mutation($n: String!) { createPartner(name: $n) { id } }",
+                json!({"n": format!("{name} partner")}),
+                &["createPartner", "id"],
+            )
+            .await;
+        self.gql_text(
+            Some(operator_token),
+            crate::partners::fixtures::ISSUE_KEY,
+            json!({"p": partner_id, "n": name, "s": scopes}),
+            &["issueApiKey", "secret"],
+        )
+        .await
     }
 
     /// Signs in `email`.
@@ -273,4 +359,14 @@ impl Server {
     pub async fn ws(&self, token: &str) -> WsClient {
         WsClient::signed_in(&self.address, token).await
     }
+}
+
+/// The string at `data.<path>` of a GraphQL answer, failing with the answer when there is
+/// none.
+pub fn text_at(body: &Value, path: &[&str]) -> String {
+    path.iter()
+        .fold(&body["data"], |value, key| &value[*key])
+        .as_str()
+        .unwrap_or_else(|| panic!("no data.{}: {body}", path.join(".")))
+        .to_owned()
 }

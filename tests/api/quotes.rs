@@ -268,12 +268,10 @@ async fn quotes_priced_with_the_same_table_share_one_stored_copy_of_it() {
     assert_eq!(tables.len(), 2, "one stored table per version");
 }
 
-#[tokio::test]
-async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
-    let app = spawn_app_with(|c| c.quotes.max_items = 3).await;
-    let phone = app.model_id("iphone").await;
-    let unknown_model = uuid::Uuid::new_v4().to_string();
-    let cases = [
+/// Bad items by what they name: an unknown or malformed model, an unknown category, no
+/// identity, a quantity or weight out of range: (input, field at fault).
+fn bad_item_identities(unknown_model: &str) -> Vec<(Value, &'static str)> {
+    vec![
         (
             json!({"items": [{"deviceModelId": unknown_model}]}),
             "input.items[0].deviceModelId",
@@ -307,6 +305,13 @@ async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
             json!({"items": [{"categoryCode": "SMALL_APPLIANCE"}]}),
             "input.items[0].weightKg",
         ),
+    ]
+}
+
+/// Bad details of an item: batteries, serial numbers, condition answers, a model and a
+/// category at once: (input, field at fault).
+fn bad_item_details(phone: &str) -> Vec<(Value, &'static str)> {
+    vec![
         (
             json!({"items": [{"categoryCode": "EV_BATTERY_PACK"}]}),
             "input.items[0].battery",
@@ -335,6 +340,13 @@ async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
             json!({"items": [{"deviceModelId": phone, "categoryCode": "LAPTOP"}]}),
             "input.items[0].categoryCode",
         ),
+    ]
+}
+
+/// A bad request around the items: none, too many, a pickup point off the map or outside
+/// the service area: (input, field at fault).
+fn bad_request_shapes() -> Vec<(Value, &'static str)> {
+    vec![
         (json!({"items": []}), "input.items"),
         (
             json!({"items": [{"categoryCode": "LAPTOP"}, {"categoryCode": "LAPTOP"}, {"categoryCode": "LAPTOP"}, {"categoryCode": "LAPTOP"}]}),
@@ -348,7 +360,18 @@ async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
             json!({"items": [{"categoryCode": "LAPTOP"}], "pickupLocation": {"latitude": 48.85, "longitude": 2.35}}),
             "input.pickupLocation",
         ),
-    ];
+    ]
+}
+
+#[tokio::test]
+async fn bad_input_is_a_validation_error_naming_the_field_and_stores_nothing() {
+    let app = spawn_app_with(|c| c.quotes.max_items = 3).await;
+    let phone = app.model_id("iphone").await;
+    let unknown_model = uuid::Uuid::new_v4().to_string();
+    let cases = bad_item_identities(&unknown_model)
+        .into_iter()
+        .chain(bad_item_details(&phone))
+        .chain(bad_request_shapes());
     for (input, field) in cases {
         let response = quote(&app, None, input.clone()).await;
         assert_eq!(

@@ -2,6 +2,7 @@
 //! subscriber connection per process that PSUBSCRIBEs the whole prefix and fans out locally.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -39,6 +40,8 @@ struct Shared {
     fanout: InMemoryPubSub,
     /// Subscriptions are made by the listener task, which alone knows what Redis has already sent.
     requests: mpsc::Sender<Register>,
+    /// Whether the listener holds a subscribed connection now.
+    listening: Arc<AtomicBool>,
     task: JoinHandle<()>,
 }
 
@@ -56,31 +59,64 @@ struct Register {
 }
 
 impl RedisPubSub {
-    /// Opens the subscriber connection and waits for its PSUBSCRIBE, so start-up fails when Redis is
+    /// Opens the subscriber connection and waits for its PSUBSCRIBE, so it fails when Redis is
     /// unreachable; later connection losses are repaired in the background.
     pub async fn start(conn: &RedisConn) -> anyhow::Result<RedisPubSub> {
-        let listener = Listener {
-            conn: conn.clone(),
-            pattern: format!("{}*", escape_glob(conn.prefix())),
-            fanout: InMemoryPubSub::new(),
-        };
+        let listener = Listener::new(conn);
         let first = listener.connect().await?;
+        Ok(Self::launch(conn, listener, Some(first)))
+    }
+
+    /// Like [`RedisPubSub::start`], but when Redis cannot be reached now the bus starts
+    /// anyway: subscribers are served in-process and the listener connects in the background
+    /// (Redis is an accelerator; a server must not refuse to start without it).
+    pub async fn start_or_degrade(conn: &RedisConn) -> RedisPubSub {
+        let listener = Listener::new(conn);
+        let first = if conn.is_up() {
+            match listener.connect().await {
+                Ok(first) => Some(first),
+                Err(error) => {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "Redis pub/sub unavailable; serving subscribers in-process meanwhile"
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Self::launch(conn, listener, first)
+    }
+
+    fn launch(conn: &RedisConn, listener: Listener, first: Option<redis::aio::PubSub>) -> Self {
         let (requests, incoming) = mpsc::channel(PENDING_SUBSCRIBES);
         let fanout = listener.fanout.clone();
+        let listening = Arc::clone(&listener.listening);
         let task = tokio::spawn(listener.run(first, incoming));
-        Ok(RedisPubSub {
+        RedisPubSub {
             shared: Arc::new(Shared {
                 conn: conn.clone(),
                 fanout,
                 requests,
+                listening,
                 task,
             }),
-        })
+        }
     }
 
     /// How many topics have a subscriber in this process; for metrics and tests.
     pub fn local_topic_count(&self) -> usize {
         self.shared.fanout.topic_count()
+    }
+
+    /// A stream of what reaches this process for `topic` without waiting for the listener:
+    /// what this process publishes while Redis fails, and everything again once the listener
+    /// is back (it feeds the same fan-out).
+    fn in_process(&self, topic: &str) -> MessageStream {
+        self.shared.conn.note_degraded("pubsub");
+        tracing::debug!(%topic, "Redis pub/sub listener unavailable; subscribed in-process");
+        self.shared.fanout.subscribe_local(topic)
     }
 }
 
@@ -106,22 +142,29 @@ impl PubSub for RedisPubSub {
         Ok(())
     }
 
+    /// Through the listener, so a subscriber gets exactly what is published after it asked.
+    /// While Redis is down (the listener is reconnecting, or does not answer within one Redis
+    /// response timeout) the subscriber is served in-process instead of waiting or failing.
     async fn subscribe(&self, topic: &str) -> anyhow::Result<MessageStream> {
+        if !self.shared.listening.load(Ordering::Acquire) || !self.shared.conn.is_up() {
+            return Ok(self.in_process(topic));
+        }
         let (reply, stream) = oneshot::channel();
         let request = Register {
             topic: topic.to_owned(),
             reply,
         };
-        // While the listener reconnects the request waits for it: answering early would promise
-        // delivery that the missing PSUBSCRIBE cannot keep.
-        let wait = self.shared.conn.connect_timeout() + self.shared.conn.response_timeout();
-        tokio::time::timeout(wait, async {
+        let asked = tokio::time::timeout(self.shared.conn.response_timeout(), async {
             self.shared.requests.send(request).await.ok()?;
             stream.await.ok()
         })
-        .await
-        .context("Redis pub/sub connection is down")?
-        .context("Redis pub/sub listener has stopped")
+        .await;
+        match asked {
+            Ok(Some(stream)) => Ok(stream),
+            Ok(None) => anyhow::bail!("Redis pub/sub listener has stopped"),
+            // The listener gives up on a request whose caller stopped waiting.
+            Err(_) => Ok(self.in_process(topic)),
+        }
     }
 }
 
@@ -130,6 +173,7 @@ struct Listener {
     conn: RedisConn,
     pattern: String,
     fanout: InMemoryPubSub,
+    listening: Arc<AtomicBool>,
 }
 
 /// Why [`Listener::pump`] returned.
@@ -139,6 +183,15 @@ enum PumpEnd {
 }
 
 impl Listener {
+    fn new(conn: &RedisConn) -> Self {
+        Listener {
+            conn: conn.clone(),
+            pattern: format!("{}*", escape_glob(conn.prefix())),
+            fanout: InMemoryPubSub::new(),
+            listening: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
     /// A fresh connection with its PSUBSCRIBE confirmed, within the connection's timeouts.
     async fn connect(&self) -> anyhow::Result<redis::aio::PubSub> {
         let mut pubsub = tokio::time::timeout(
@@ -162,8 +215,8 @@ impl Listener {
 
     /// Serves messages and subscribe requests, and reconnects with a capped backoff whenever the
     /// connection goes.
-    async fn run(self, first: redis::aio::PubSub, mut requests: mpsc::Receiver<Register>) {
-        let mut current = Some(first);
+    async fn run(self, first: Option<redis::aio::PubSub>, mut requests: mpsc::Receiver<Register>) {
+        let mut current = first;
         // A request caught by a connection loss is served first on the next connection.
         let mut pending = None;
         let mut backoff = MIN_BACKOFF;
@@ -188,7 +241,10 @@ impl Listener {
                 },
             };
             let connected_at = Instant::now();
-            if let PumpEnd::Shutdown = self.pump(pubsub, &mut requests, &mut pending).await {
+            self.listening.store(true, Ordering::Release);
+            let end = self.pump(pubsub, &mut requests, &mut pending).await;
+            self.listening.store(false, Ordering::Release);
+            if let PumpEnd::Shutdown = end {
                 return;
             }
             tracing::warn!("Redis pub/sub connection lost; reconnecting");

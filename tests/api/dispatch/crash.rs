@@ -12,11 +12,12 @@ use std::time::Duration;
 use entity::enums::{OfferStatus, OrderStatus};
 use entity::{job_offer, pickup_order};
 use futures_util::future::join_all;
-use sea_orm::{Database, EntityTrait};
+use sea_orm::{Database, DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use crate::fixtures::{LIGHT_ITEMS, SHANGHAI, booking_input, window_on};
+use super::fixtures::crowd_window;
+use crate::fixtures::{LIGHT_ITEMS, SHANGHAI, booking_input};
 use crate::helpers::{Account, eventually};
 use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
@@ -54,17 +55,9 @@ impl Seen {
 
 async fn ready_collector(server: &Server, operator: &Account, i: usize) -> Account {
     let (collector, _) = server.verified_collector(operator).await;
-    let online = server
-        .gql(
-            Some(&collector.access),
-            "mutation($lat: Float!, $lon: Float!) { setAvailability(online: true, location: {latitude: $lat, longitude: $lon}) { id } }",
-            json!({"lat": SHANGHAI.0 + 0.0005 * i as f64, "lon": SHANGHAI.1}),
-        )
+    server
+        .go_online_at(&collector, (SHANGHAI.0 + 0.0005 * i as f64, SHANGHAI.1))
         .await;
-    assert!(
-        online["data"]["setAvailability"]["id"].is_string(),
-        "{online}"
-    );
     collector
 }
 
@@ -108,11 +101,7 @@ async fn accept_everything(server: &Server, collector: &Account, stop: &AtomicBo
 /// answering.
 async fn book_orders(server: &Server, customer: &Account, c: usize, seen: &Seen) {
     for j in 0..ORDERS_PER_CUSTOMER {
-        let k = j * CUSTOMERS + c;
-        let window = window_on(
-            1 + i64::try_from(k / 60).expect("small"),
-            2 * u32::try_from((k / 10) % 6).expect("small"),
-        );
+        let window = crowd_window(j * CUSTOMERS + c);
         let Ok((status, quote)) = server
             .try_gql(
                 Some(&customer.access),
@@ -145,80 +134,72 @@ async fn book_orders(server: &Server, customer: &Account, c: usize, seen: &Seen)
     }
 }
 
-#[tokio::test]
-async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consistent() {
-    let data_dir = tempfile::tempdir().expect("dir");
-    let mut deployment = Deployment {
-        database_url: None,
-        redis_url: None,
-        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
-        extra: vec![
-            ("RELOOP_DISPATCH_SWEEP_MS", SWEEP.as_millis().to_string()),
-            ("RELOOP_DISPATCH_OFFER_TTL_SECS", "2".to_owned()),
-            ("RELOOP_DISPATCH_OFFERS_PER_BATCH", "4".to_owned()),
-            ("RELOOP_QUOTES_PER_MINUTE_USER", "10000".to_owned()),
-        ],
+/// The deployment of the storm (PostgreSQL + Redis when the run has them, else a SQLite
+/// file in `data_dir`) and the URL to read its database directly.
+async fn storm_deployment(data_dir: &std::path::Path) -> (Deployment, String) {
+    let extra = vec![
+        ("RELOOP_DISPATCH_SWEEP_MS", SWEEP.as_millis().to_string()),
+        ("RELOOP_DISPATCH_OFFER_TTL_SECS", "2".to_owned()),
+        ("RELOOP_DISPATCH_OFFERS_PER_BATCH", "4".to_owned()),
+        ("RELOOP_QUOTES_PER_MINUTE_USER", "10000".to_owned()),
+    ];
+    let deployment = match postgres_and_redis() {
+        Some((admin_url, redis_url)) => Deployment::new(
+            Some(fresh_postgres_database(&admin_url).await),
+            Some(redis_url),
+            extra,
+        ),
+        None => Deployment::new(None, None, extra),
     };
-    if let Some((admin_url, redis_url)) = postgres_and_redis() {
-        deployment.database_url = Some(fresh_postgres_database(&admin_url).await);
-        deployment.redis_url = Some(redis_url);
-    }
-    let database_url = deployment.database_url.clone().unwrap_or_else(|| {
-        format!(
-            "sqlite://{}?mode=rw",
-            data_dir.path().join("reloop.db").display()
-        )
-    });
+    let database_url = deployment.database_url_in(data_dir);
+    (deployment, database_url)
+}
 
-    let mut server = deployment.start(data_dir.path()).await;
-    let operator_email = deployment.create_operator(data_dir.path()).await;
-    let operator = server.login(&operator_email).await;
-    let collectors: Vec<Account> =
-        join_all((0..COLLECTORS).map(|i| ready_collector(&server, &operator, i))).await;
-    let customers: Vec<Account> =
-        join_all((0..CUSTOMERS).map(|_| server.register("HOUSEHOLD"))).await;
+/// Waits until the storm is under way (or 30 s passed, whatever it reached by then), then
+/// kills the process with SIGKILL and tells the storm to stop.
+async fn kill_once_under_way(pid: u32, seen: &Seen, stop: &AtomicBool) {
+    let under_way = || {
+        seen.accepted.load(Ordering::SeqCst) >= 5
+            && seen.booked.load(Ordering::SeqCst) >= CUSTOMERS * ORDERS_PER_CUSTOMER / 2
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            // Registered before the check, so progress made in between still wakes it.
+            let progress = seen.progress.notified();
+            if under_way() {
+                break;
+            }
+            progress.await;
+        }
+    })
+    .await;
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    stop.store(true, Ordering::SeqCst);
+}
 
-    // Storm: collectors accept whatever they are offered while customers book; the
-    // process dies in the middle.
+/// Storm: collectors accept whatever they are offered while customers book; the process
+/// dies in the middle. Checks the storm accepted something and never saw a broken answer.
+async fn storm_until_killed(server: &mut Server, collectors: &[Account], customers: &[Account]) {
     let stop = AtomicBool::new(false);
     let seen = Seen::default();
     let pid = server.pid().expect("running");
-    let killer = async {
-        let under_way = || {
-            seen.accepted.load(Ordering::SeqCst) >= 5
-                && seen.booked.load(Ordering::SeqCst) >= CUSTOMERS * ORDERS_PER_CUSTOMER / 2
-        };
-        // Kill once the storm is under way (or after 30 s, whatever it reached by then).
-        let _ = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                // Registered before the check, so progress made in between still wakes it.
-                let progress = seen.progress.notified();
-                if under_way() {
-                    break;
-                }
-                progress.await;
-            }
-        })
-        .await;
-        let killed = std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        stop.store(true, Ordering::SeqCst);
-    };
+    let answering: &Server = server;
     tokio::join!(
-        killer,
+        kill_once_under_way(pid, &seen, &stop),
         join_all(
             collectors
                 .iter()
-                .map(|c| accept_everything(&server, c, &stop, &seen))
+                .map(|c| accept_everything(answering, c, &stop, &seen))
         ),
         join_all(
             customers
                 .iter()
                 .enumerate()
-                .map(|(c, customer)| book_orders(&server, customer, c, &seen))
+                .map(|(c, customer)| book_orders(answering, customer, c, &seen))
         ),
     );
     server.kill().await;
@@ -232,18 +213,24 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     assert!(broken.is_empty(), "{broken:#?}");
+}
 
-    // Restart on the same database and wait for the sweeper to catch up: no pending offer
-    // is overdue by more than a sweep (and a second's slack).
-    let restarted = deployment.start(data_dir.path()).await;
-    let db = Database::connect(&database_url).await.expect("connect");
-    let allowance =
-        chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1);
-    let (offers, checked_at) = eventually(
+/// How overdue a pending offer may be once the sweeper caught up: a sweep and a second.
+fn sweep_allowance() -> chrono::Duration {
+    chrono::Duration::from_std(SWEEP).expect("small") + chrono::Duration::seconds(1)
+}
+
+/// Every offer, once the restarted sweeper caught up (no pending offer is overdue by more
+/// than [`sweep_allowance`]), and when that was checked.
+async fn offers_once_swept(
+    db: &DatabaseConnection,
+) -> (Vec<job_offer::Model>, chrono::DateTime<chrono::Utc>) {
+    let allowance = sweep_allowance();
+    eventually(
         Duration::from_secs(30),
         "the restarted sweeper to expire every overdue offer",
         || async {
-            let offers = job_offer::Entity::find().all(&db).await.expect("offers");
+            let offers = job_offer::Entity::find().all(db).await.expect("offers");
             let checked_at = chrono::Utc::now();
             let caught_up = offers.iter().all(|o| {
                 o.status != OfferStatus::Pending || o.expires_at + allowance >= checked_at
@@ -251,17 +238,19 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
             caught_up.then_some((offers, checked_at))
         },
     )
-    .await;
-    let orders: HashMap<uuid::Uuid, pickup_order::Model> = pickup_order::Entity::find()
-        .all(&db)
-        .await
-        .expect("orders")
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    assert!(!offers.is_empty() && !orders.is_empty());
+    .await
+}
+
+/// Each order's ACCEPTED offers; checks every pending offer is current and for an order
+/// still in dispatch.
+fn accepted_by_order<'a>(
+    offers: &'a [job_offer::Model],
+    orders: &HashMap<uuid::Uuid, pickup_order::Model>,
+    checked_at: chrono::DateTime<chrono::Utc>,
+) -> HashMap<uuid::Uuid, Vec<&'a job_offer::Model>> {
+    let allowance = sweep_allowance();
     let mut accepted: HashMap<uuid::Uuid, Vec<&job_offer::Model>> = HashMap::new();
-    for offer in &offers {
+    for offer in offers {
         match offer.status {
             OfferStatus::Accepted => accepted.entry(offer.order_id).or_default().push(offer),
             OfferStatus::Pending => {
@@ -278,7 +267,16 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
             _ => {}
         }
     }
-    for (order_id, held) in &accepted {
+    accepted
+}
+
+/// No order has two accepted offers, and exactly the assigned orders have one, held by
+/// their collector; returns how many orders are assigned.
+fn assert_assignments_match_offers(
+    orders: &HashMap<uuid::Uuid, pickup_order::Model>,
+    accepted: &HashMap<uuid::Uuid, Vec<&job_offer::Model>>,
+) -> usize {
+    for (order_id, held) in accepted {
         assert_eq!(
             held.len(),
             1,
@@ -302,6 +300,36 @@ async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consi
             );
         }
     }
+    assigned
+}
+
+#[tokio::test]
+async fn after_a_crash_mid_storm_and_a_restart_offers_and_assignments_stay_consistent() {
+    let data_dir = tempfile::tempdir().expect("dir");
+    let (deployment, database_url) = storm_deployment(data_dir.path()).await;
+    let mut server = deployment.start(data_dir.path()).await;
+    let operator_email = deployment.create_operator(data_dir.path()).await;
+    let operator = server.login(&operator_email).await;
+    let collectors: Vec<Account> =
+        join_all((0..COLLECTORS).map(|i| ready_collector(&server, &operator, i))).await;
+    let customers: Vec<Account> =
+        join_all((0..CUSTOMERS).map(|_| server.register("HOUSEHOLD"))).await;
+    storm_until_killed(&mut server, &collectors, &customers).await;
+
+    // Restart on the same database and wait for the sweeper to catch up.
+    let restarted = deployment.start(data_dir.path()).await;
+    let db = Database::connect(&database_url).await.expect("connect");
+    let (offers, checked_at) = offers_once_swept(&db).await;
+    let orders: HashMap<uuid::Uuid, pickup_order::Model> = pickup_order::Entity::find()
+        .all(&db)
+        .await
+        .expect("orders")
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    assert!(!offers.is_empty() && !orders.is_empty());
+    let accepted = accepted_by_order(&offers, &orders, checked_at);
+    let assigned = assert_assignments_match_offers(&orders, &accepted);
     assert!(assigned >= 1);
     eprintln!(
         "{} orders ({assigned} assigned), {} offers checked",

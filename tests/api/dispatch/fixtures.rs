@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::fixtures::{Collector, SHANGHAI, book_quote, light_quote, window};
+use crate::fixtures::{Collector, SHANGHAI, book_quote, light_quote, window, window_on};
 use crate::helpers::{Account, LOGIN, PASSWORD, TestApp, WsClient, account_from};
 
 /// Degrees of latitude per kilometre (1° ≈ 111.2 km).
@@ -24,6 +24,14 @@ pub async fn book_light(app: &TestApp, customer: &Account, hour: u32) -> String 
     let quote = light_quote(app, customer).await;
     let order = book_quote(app, customer, &quote, window(hour), ORDER_FIELDS).await;
     order["id"].as_str().expect("id").to_owned()
+}
+
+/// The window of the `k`-th order of a crowd: 10 per two-hour slot, six slots a day, from
+/// tomorrow on.
+pub fn crowd_window(k: usize) -> Value {
+    let day = 1 + i64::try_from(k / 60).expect("small");
+    let hour = 2 * u32::try_from((k / 10) % 6).expect("small");
+    window_on(day, hour)
 }
 
 /// The point `km` kilometres north of the pickup point.

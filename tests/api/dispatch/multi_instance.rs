@@ -4,30 +4,53 @@
 
 use serde_json::json;
 
-use super::fixtures::{OFFER_FIELDS, ORDER_FIELDS};
-use crate::fixtures::{LIGHT_ITEMS, booking_input, window};
-use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
+use super::fixtures::{ORDER_FIELDS, job_offers_subscription};
+use crate::fixtures::window;
+use crate::helpers::{Account, WsClient};
+use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
-#[tokio::test]
-async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a_third() {
+/// The collector's point: a kilometre north of the pickup point.
+const NEAR_THE_PICKUP: (f64, f64) = (31.2314, 121.4737);
+
+/// Three instances of one fresh deployment (A first: it migrates and seeds the database)
+/// and their data folders; None when the run lacks PostgreSQL or Redis.
+async fn three_instances() -> Option<(Deployment, Vec<tempfile::TempDir>, [Server; 3])> {
     let Some((admin_url, redis_url)) = postgres_and_redis() else {
         eprintln!(
             "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (several instances share PostgreSQL and Redis)"
         );
-        return;
+        return None;
     };
-    let deployment = Deployment {
-        database_url: Some(fresh_postgres_database(&admin_url).await),
-        redis_url: Some(redis_url),
-        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
-        extra: Vec::new(),
-    };
+    let deployment = Deployment::new(
+        Some(fresh_postgres_database(&admin_url).await),
+        Some(redis_url),
+        Vec::new(),
+    );
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
-    // A first: it migrates and seeds the fresh database.
     let a = deployment.start(dirs[0].path()).await;
     let b = deployment.start(dirs[1].path()).await;
     let c = deployment.start(dirs[2].path()).await;
+    Some((deployment, dirs, [a, b, c]))
+}
 
+/// A socket on `server` signed in as `customer`, following `order_id`.
+async fn following_order(server: &Server, customer: &Account, order_id: &str) -> WsClient {
+    let mut ws = server.ws(&customer.access).await;
+    ws.subscribe(
+        "1",
+        &format!(
+            "subscription {{ orderUpdated(orderId: \"{order_id}\") {{ id status collector {{ id }} }} }}"
+        ),
+    )
+    .await;
+    ws
+}
+
+#[tokio::test]
+async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a_third() {
+    let Some((deployment, dirs, [a, b, c])) = three_instances().await else {
+        return;
+    };
     let operator_email = deployment.create_operator(dirs[0].path()).await;
     let operator = a.login(&operator_email).await;
     let (collector, collector_id) = a.verified_collector(&operator).await;
@@ -35,55 +58,16 @@ async fn an_order_booked_on_one_instance_is_offered_on_another_and_accepted_on_a
     // The collector follows its offers on B and goes online there.
     let mut collector_ws = b.ws(&collector.access).await;
     collector_ws
-        .subscribe(
-            "1",
-            &format!("subscription {{ jobOffers {{ kind offer {{ {OFFER_FIELDS} }} }} }}"),
-        )
+        .subscribe("1", &job_offers_subscription())
         .await;
-    let online = b
-        .gql(
-            Some(&collector.access),
-            "mutation { setAvailability(online: true, location: {latitude: 31.2314, longitude: 121.4737}) { id } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        online["data"]["setAvailability"]["id"],
-        collector_id.as_str(),
-        "{online}"
-    );
+    let online = b.go_online_at(&collector, NEAR_THE_PICKUP).await;
+    assert_eq!(online, collector_id);
 
     // The customer books on A.
     let customer = a.register("HOUSEHOLD").await;
-    let quote = a
-        .gql(
-            Some(&customer.access),
-            &format!("mutation {{ requestQuote(input: {{items: {LIGHT_ITEMS}}}) {{ id }} }}"),
-            json!({}),
-        )
-        .await;
-    let quote_id = quote["data"]["requestQuote"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{quote}"));
-    let booked = a
-        .gql(
-            Some(&customer.access),
-            &format!("mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {ORDER_FIELDS} }} }}"),
-            json!({"input": booking_input(quote_id, window(2))}),
-        )
-        .await;
-    let order_id = booked["data"]["bookPickup"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{booked}"))
-        .to_owned();
-    let mut customer_ws = a.ws(&customer.access).await;
-    customer_ws
-        .subscribe(
-            "1",
-            &format!(
-            "subscription {{ orderUpdated(orderId: \"{order_id}\") {{ id status collector {{ id }} }} }}"
-        ))
-        .await;
+    let booked = a.book_light(&customer, window(2), ORDER_FIELDS).await;
+    let order_id = booked["id"].as_str().expect("id").to_owned();
+    let mut customer_ws = following_order(&a, &customer, &order_id).await;
 
     // B tells the collector; the collector accepts through C.
     let event = collector_ws.next_data().await;

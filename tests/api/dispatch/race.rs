@@ -12,10 +12,8 @@ use futures_util::{StreamExt, stream};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use super::fixtures::{ORDER_FIELDS, go_online_at};
-use crate::fixtures::{
-    Collector, LIGHT_ITEMS, SHANGHAI, book_quote, quote_of, verified_collector, window_on,
-};
+use super::fixtures::{ORDER_FIELDS, crowd_window, go_online_at};
+use crate::fixtures::{Collector, LIGHT_ITEMS, SHANGHAI, book_quote, quote_of, verified_collector};
 use crate::helpers::{TestApp, eventually, spawn_app_with};
 
 const COLLECTORS: usize = 50;
@@ -44,23 +42,17 @@ async fn post(
     (status, body)
 }
 
-/// The window of the `k`-th order: 10 per two-hour slot, six slots a day, over 4 days.
-fn window_of(k: usize) -> Value {
-    let day = 1 + i64::try_from(k / 60).expect("small");
-    let hour = 2 * u32::try_from((k / 10) % 6).expect("small");
-    window_on(day, hour)
-}
+/// Each collector's index, by collector profile id.
+type ById<'a> = HashMap<&'a str, usize>;
+/// One accept of the storm: (order id, collector index, offer id).
+type Attempt = (String, usize, String);
+/// One accept's answer: (order id, collector index, HTTP status, body).
+type Answer = (String, usize, u16, Value);
 
-#[tokio::test]
-async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner_per_order() {
-    let started = Instant::now();
-    // Idle connections are dropped before the server's keep-alive could close them under
-    // a request.
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(Duration::from_secs(1))
-        .build()
-        .expect("client");
-    let app = spawn_app_with(|c| {
+/// The app of the race: every collector is offered every order, offers never lapse, and
+/// customers may quote as often as they like.
+async fn racing_app() -> TestApp {
+    spawn_app_with(|c| {
         c.dispatch.offers_per_batch = COLLECTORS;
         c.dispatch.offer_ttl = Duration::from_secs(3600);
         // The sweeper re-sends a dispatch that failed after booking (see
@@ -68,17 +60,20 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         c.dispatch.sweep_interval = Duration::from_millis(500);
         c.quotes.user_per_minute = 10_000;
     })
-    .await;
-    let operator = app.operator().await;
+    .await
+}
 
-    // 50 verified collectors online within about 300 m of the pickup point.
+/// `COLLECTORS` verified collectors online in a ring within about 300 m of the pickup
+/// point.
+async fn collectors_around_the_pickup(app: &TestApp) -> Vec<Collector> {
+    let operator = app.operator().await;
     let collectors: Vec<Collector> =
-        join_all((0..COLLECTORS).map(|_| verified_collector(&app, &operator))).await;
+        join_all((0..COLLECTORS).map(|_| verified_collector(app, &operator))).await;
     join_all(collectors.iter().enumerate().map(|(i, collector)| {
         let angle = i as f64 * std::f64::consts::TAU / COLLECTORS as f64;
         let radius = 0.0005 + 0.002 * (i % 5) as f64 / 5.0;
         go_online_at(
-            &app,
+            app,
             collector,
             (
                 SHANGHAI.0 + radius * angle.sin(),
@@ -87,14 +82,11 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         )
     }))
     .await;
-    let by_id: HashMap<&str, usize> = collectors
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    eprintln!("collectors ready after {:?}", started.elapsed());
+    collectors
+}
 
-    // 200 orders from 10 customers, each offered to all 50 collectors.
+/// `ORDERS` orders from `CUSTOMERS` customers, booked one at a time; their ids.
+async fn book_every_order(app: &TestApp) -> Vec<String> {
     let customers = join_all((0..CUSTOMERS).map(|_| app.register("HOUSEHOLD"))).await;
     // One booking at a time: concurrent dispatch rounds deadlock on PostgreSQL (see
     // `concurrent_bookings_near_the_same_collectors_are_each_offered_at_once`), and the
@@ -102,12 +94,16 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
     let mut order_ids = Vec::with_capacity(ORDERS);
     for k in 0..ORDERS {
         let customer = &customers[k % CUSTOMERS];
-        let quote = quote_of(&app, customer, LIGHT_ITEMS).await;
-        let order = book_quote(&app, customer, &quote, window_of(k), ORDER_FIELDS).await;
+        let quote = quote_of(app, customer, LIGHT_ITEMS).await;
+        let order = book_quote(app, customer, &quote, crowd_window(k), ORDER_FIELDS).await;
         order_ids.push(order["id"].as_str().expect("id").to_owned());
     }
     assert_eq!(order_ids.len(), ORDERS);
-    eprintln!("orders booked after {:?}", started.elapsed());
+    order_ids
+}
+
+/// Waits until every order has been offered to every collector.
+async fn every_order_offered_to_everyone(app: &TestApp) {
     eventually(
         Duration::from_secs(30),
         "every order offered to every collector",
@@ -120,13 +116,19 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         },
     )
     .await;
-    eprintln!("every order offered after {:?}", started.elapsed());
+}
 
-    // Every collector's offers, grouped by order so the accepts for one order race.
+/// Every collector's offers (each holds one for every order), grouped by order so the
+/// accepts for one order race: order id → (collector index, offer id).
+async fn offers_by_order(
+    app: &TestApp,
+    http: &reqwest::Client,
+    collectors: &[Collector],
+) -> HashMap<String, Vec<(usize, String)>> {
     let held: Vec<Vec<Value>> = join_all(collectors.iter().map(|collector| async {
         let (status, body) = post(
-            &app,
-            &http,
+            app,
+            http,
             &collector.account.access,
             "{ myJobOffers { id order { id } } }",
             json!({}),
@@ -155,27 +157,35 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         }
     }
     assert_eq!(per_order.len(), ORDERS);
-    let attempts: Vec<(String, usize, String)> = order_ids
+    per_order
+}
+
+/// The accepts in booking order, every holder of one order's offers next to each other.
+fn attempts_in_order(
+    order_ids: &[String],
+    per_order: &HashMap<String, Vec<(usize, String)>>,
+) -> Vec<Attempt> {
+    order_ids
         .iter()
         .flat_map(|order_id| {
             per_order[order_id]
                 .iter()
                 .map(move |(i, offer)| (order_id.clone(), *i, offer.clone()))
         })
-        .collect();
-    eprintln!(
-        "{} offers listed after {:?}",
-        attempts.len(),
-        started.elapsed()
-    );
+        .collect()
+}
 
-    let storm = Instant::now();
+/// Sends every accept, `IN_FLIGHT` at a time; every answer.
+async fn accept_storm(
+    app: &TestApp,
+    http: &reqwest::Client,
+    collectors: &[Collector],
+    attempts: Vec<Attempt>,
+) -> Vec<Answer> {
     let mutation =
         "mutation($id: ID!) { acceptJobOffer(offerId: $id) { id status collector { id } } }";
-    let results: Vec<(String, usize, u16, Value)> = stream::iter(attempts)
+    stream::iter(attempts)
         .map(|(order_id, i, offer_id)| {
-            let app = &app;
-            let http = &http;
             let token = collectors[i].account.access.clone();
             async move {
                 let (status, body) =
@@ -185,17 +195,18 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         })
         .buffer_unordered(IN_FLIGHT)
         .collect()
-        .await;
-    eprintln!(
-        "{} accepts in {:?} ({:?} in all)",
-        results.len(),
-        storm.elapsed(),
-        started.elapsed()
-    );
+        .await
+}
 
+/// Each order's winners (collector indexes) and the count of each refusal code; checks
+/// every win names the order, ASSIGNED and its collector.
+fn winners_and_refusals<'a>(
+    results: &'a [Answer],
+    collectors: &[Collector],
+) -> (HashMap<&'a str, Vec<usize>>, HashMap<String, usize>) {
     let mut winners: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut refusals: HashMap<String, usize> = HashMap::new();
-    for (order_id, i, status, body) in &results {
+    for (order_id, i, status, body) in results {
         assert!(*status < 500, "HTTP {status}: {body}");
         let accepted = &body["data"]["acceptJobOffer"];
         if accepted.is_object() {
@@ -215,6 +226,15 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
             *refusals.entry(code).or_default() += 1;
         }
     }
+    (winners, refusals)
+}
+
+/// One winner per order; every other accept refused with a reason a loser understands.
+fn assert_one_winner_each(
+    order_ids: &[String],
+    winners: &HashMap<&str, Vec<usize>>,
+    refusals: &HashMap<String, usize>,
+) {
     let unexpected: Vec<(&String, &usize)> = refusals
         .iter()
         .filter(|(code, _)| {
@@ -230,7 +250,7 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         unexpected.is_empty(),
         "only ALREADY_ASSIGNED, OFFER_EXPIRED or CONFLICT may refuse an accept: {refusals:?}"
     );
-    for order_id in &order_ids {
+    for order_id in order_ids {
         let won = winners.get(order_id.as_str()).map_or(0, Vec::len);
         assert_eq!(won, 1, "order {order_id} has {won} winners");
     }
@@ -238,8 +258,10 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         refusals.values().sum::<usize>(),
         COLLECTORS * ORDERS - ORDERS
     );
+}
 
-    // Nobody won two orders whose windows overlap.
+/// Nobody won two orders whose windows overlap.
+async fn assert_no_overlapping_wins(app: &TestApp) {
     let assigned: Vec<pickup_order::Model> = pickup_order::Entity::find()
         .all(&app.state.db)
         .await
@@ -259,15 +281,11 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
             );
         }
     }
+}
 
-    // The database agrees: one ACCEPTED offer per order, held by the order's collector.
-    let orders: HashMap<String, pickup_order::Model> = pickup_order::Entity::find()
-        .all(&app.state.db)
-        .await
-        .expect("orders")
-        .into_iter()
-        .map(|o| (o.id.to_string(), o))
-        .collect();
+/// Order id → the collector ids holding an ACCEPTED offer for it; no offer is still
+/// pending.
+async fn accepted_offers(app: &TestApp) -> HashMap<String, Vec<String>> {
     let mut accepted: HashMap<String, Vec<String>> = HashMap::new();
     for offer in job_offer::Entity::find()
         .all(&app.state.db)
@@ -282,7 +300,26 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
                 .push(offer.collector_id.to_string());
         }
     }
-    for order_id in &order_ids {
+    accepted
+}
+
+/// The database agrees: one ACCEPTED offer per order, held by the order's collector, who
+/// is the one the storm saw win.
+async fn assert_database_agrees(
+    app: &TestApp,
+    order_ids: &[String],
+    winners: &HashMap<&str, Vec<usize>>,
+    by_id: &ById<'_>,
+) {
+    let orders: HashMap<String, pickup_order::Model> = pickup_order::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("orders")
+        .into_iter()
+        .map(|o| (o.id.to_string(), o))
+        .collect();
+    let accepted = accepted_offers(app).await;
+    for order_id in order_ids {
         let order = &orders[order_id];
         let holders = accepted.get(order_id).cloned().unwrap_or_default();
         assert_eq!(holders.len(), 1, "order {order_id}: {holders:?}");
@@ -292,6 +329,52 @@ async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner
         let winner = winners[order_id.as_str()][0];
         assert_eq!(by_id[holders[0].as_str()], winner);
     }
+}
+
+#[tokio::test]
+async fn fifty_collectors_racing_for_two_hundred_orders_leave_exactly_one_winner_per_order() {
+    let started = Instant::now();
+    // Idle connections are dropped before the server's keep-alive could close them under
+    // a request.
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(1))
+        .build()
+        .expect("client");
+    let app = racing_app().await;
+    let collectors = collectors_around_the_pickup(&app).await;
+    let by_id: ById<'_> = collectors
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    eprintln!("collectors ready after {:?}", started.elapsed());
+
+    let order_ids = book_every_order(&app).await;
+    eprintln!("orders booked after {:?}", started.elapsed());
+    every_order_offered_to_everyone(&app).await;
+    eprintln!("every order offered after {:?}", started.elapsed());
+
+    let per_order = offers_by_order(&app, &http, &collectors).await;
+    let attempts = attempts_in_order(&order_ids, &per_order);
+    eprintln!(
+        "{} offers listed after {:?}",
+        attempts.len(),
+        started.elapsed()
+    );
+
+    let storm = Instant::now();
+    let results = accept_storm(&app, &http, &collectors, attempts).await;
+    eprintln!(
+        "{} accepts in {:?} ({:?} in all)",
+        results.len(),
+        storm.elapsed(),
+        started.elapsed()
+    );
+
+    let (winners, refusals) = winners_and_refusals(&results, &collectors);
+    assert_one_winner_each(&order_ids, &winners, &refusals);
+    assert_no_overlapping_wins(&app).await;
+    assert_database_agrees(&app, &order_ids, &winners, &by_id).await;
     eprintln!("checked after {:?}", started.elapsed());
 }
 
@@ -328,7 +411,7 @@ async fn concurrent_bookings_near_the_same_collectors_are_each_offered_at_once()
                     app,
                     customer,
                     &quote,
-                    window_of(j * CUSTOMERS + c),
+                    crowd_window(j * CUSTOMERS + c),
                     ORDER_FIELDS,
                 )
                 .await;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{Sample, timed_get, timed_gql};
+use super::{As, Sample, timed_get, timed_gql};
 use crate::fixtures::{LIGHT_ITEMS, booking_input, window_on};
 use crate::helpers::Account;
 use crate::procs::Server;
@@ -26,7 +26,7 @@ pub async fn quote(server: &Server, customer: &Account) -> (Sample, Option<Strin
     let sample = timed_gql(
         server,
         "quote",
-        Some(&customer.access),
+        As::User(&customer.access),
         &quote_query(),
         json!({}),
     )
@@ -44,7 +44,7 @@ pub async fn book(server: &Server, customer: &Account, quote_id: &str, n: usize)
     timed_gql(
         server,
         "book",
-        Some(&customer.access),
+        As::User(&customer.access),
         BOOK,
         json!({"input": booking_input(quote_id, window)}),
     )
@@ -61,49 +61,79 @@ pub async fn quotes_for_later(server: &Server, customer: &Account, n: usize) -> 
     ids
 }
 
-/// Runs quotes, bookings (of `quotes`, numbered from `first_window`) and probes side by
-/// side for `duration`; every request's sample.
-pub async fn during(
-    server: &Server,
-    customer: &Account,
-    quotes: &[String],
-    first_window: usize,
-    duration: Duration,
-) -> Vec<Sample> {
+/// A partner's quote with `key` (a request that authenticates against the database).
+pub async fn key_quote(server: &Server, key: &str) -> Sample {
+    timed_gql(
+        server,
+        "key",
+        As::Key(key),
+        crate::partners::fixtures::QUOTE,
+        json!({}),
+    )
+    .await
+}
+
+/// Who sends the load: a customer, with quotes to book, and a partner's key when given.
+pub struct Senders<'a> {
+    /// The customer quoting and booking.
+    pub customer: &'a Account,
+    /// Quotes to book, in windows numbered from `first_window`.
+    pub quotes: &'a [String],
+    /// The first booking's window number.
+    pub first_window: usize,
+    /// A partner's key that quotes too.
+    pub key: Option<&'a str>,
+}
+
+/// Sends `request` every [`PACE`] until `deadline`; every sample.
+async fn paced<F, Fut>(deadline: Instant, mut request: F) -> Vec<Sample>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<Sample>>,
+{
+    let mut samples = Vec::new();
+    let mut pace = tokio::time::interval(PACE);
+    while Instant::now() < deadline {
+        pace.tick().await;
+        samples.extend(request().await);
+    }
+    samples
+}
+
+/// Runs quotes, bookings, a partner's quotes (when it has a key) and probes side by side
+/// for `duration`; every request's sample.
+pub async fn during(server: &Server, senders: &Senders<'_>, duration: Duration) -> Vec<Sample> {
     let deadline = Instant::now() + duration;
-    let quoting = async {
-        let mut samples = Vec::new();
-        let mut pace = tokio::time::interval(PACE);
-        while Instant::now() < deadline {
-            pace.tick().await;
-            samples.push(quote(server, customer).await.0);
-        }
-        samples
-    };
+    let quoting = paced(deadline, || async {
+        vec![quote(server, senders.customer).await.0]
+    });
     let booking = async {
         let mut samples = Vec::new();
         let mut pace = tokio::time::interval(PACE);
-        for (i, quote_id) in quotes.iter().enumerate() {
+        for (i, quote_id) in senders.quotes.iter().enumerate() {
             if Instant::now() >= deadline {
                 break;
             }
             pace.tick().await;
-            samples.push(book(server, customer, quote_id, first_window + i).await);
+            samples.push(book(server, senders.customer, quote_id, senders.first_window + i).await);
         }
         samples
     };
-    let probing = async {
-        let mut samples = Vec::new();
-        let mut pace = tokio::time::interval(PACE);
-        while Instant::now() < deadline {
-            pace.tick().await;
-            samples.push(timed_get(server, "ready", "/ready").await);
-            samples.push(timed_get(server, "health", "/health").await);
+    let partner = paced(deadline, || async {
+        match senders.key {
+            Some(key) => vec![key_quote(server, key).await],
+            None => Vec::new(),
         }
-        samples
-    };
-    let (mut all, booked, probed) = tokio::join!(quoting, booking, probing);
+    });
+    let probing = paced(deadline, || async {
+        vec![
+            timed_get(server, "ready", "/ready").await,
+            timed_get(server, "health", "/health").await,
+        ]
+    });
+    let (mut all, booked, keyed, probed) = tokio::join!(quoting, booking, partner, probing);
     all.extend(booked);
+    all.extend(keyed);
     all.extend(probed);
     all
 }

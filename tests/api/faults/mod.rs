@@ -10,12 +10,27 @@ mod proxy;
 mod redis_down;
 mod redis_restart;
 mod redis_server;
+mod redis_start;
+mod redis_subscribe;
 
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::helpers::Answer;
 use crate::procs::Server;
+
+/// The suite's PostgreSQL admin URL and Redis URL; None (and a line saying the test was
+/// skipped) when the run lacks either.
+pub fn backends_or_skip() -> Option<(String, String)> {
+    let backends = crate::procs::postgres_and_redis();
+    if backends.is_none() {
+        eprintln!(
+            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
+        );
+    }
+    backends
+}
 
 /// How one request went.
 #[derive(Clone, Debug)]
@@ -43,43 +58,36 @@ impl Sample {
     }
 }
 
+/// Who a request runs as.
+#[derive(Clone, Copy, Debug)]
+pub enum As<'a> {
+    /// A signed-in user: `Authorization: Bearer <token>`.
+    User(&'a str),
+    /// A partner: `X-Api-Key: <secret>`.
+    Key(&'a str),
+}
+
 /// Posts a GraphQL request with `Accept: application/graphql-response+json` (so the status
 /// says what happened) and times it.
 pub async fn timed_gql(
     server: &Server,
     kind: &'static str,
-    token: Option<&str>,
+    who: As<'_>,
     query: &str,
     variables: Value,
 ) -> Sample {
-    let mut request = server
+    let request = server
         .http
         .post(format!("{}/graphql", server.address))
         .timeout(Duration::from_secs(30))
         .header("accept", "application/graphql-response+json")
         .json(&json!({"query": query, "variables": variables}));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let started = Instant::now();
-    let response = request.send().await;
-    let sent = started;
-    let (status, retry_after, body) = match response {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            (
-                status,
-                retry_after,
-                response.json().await.unwrap_or(Value::Null),
-            )
-        }
-        Err(err) => (0, None, json!({"transport": err.to_string()})),
+    let request = match who {
+        As::User(token) => request.bearer_auth(token),
+        As::Key(secret) => request.header("X-Api-Key", secret),
     };
+    let started = Instant::now();
+    let (status, retry_after, body) = read_answer(request.send().await).await;
     let code = match body["errors"][0]["extensions"]["code"].as_str() {
         Some(code) => code.to_owned(),
         None if body["errors"].is_array() => "NO_CODE".to_owned(),
@@ -88,12 +96,26 @@ pub async fn timed_gql(
     };
     Sample {
         kind,
-        sent,
+        sent: started,
         elapsed: started.elapsed(),
         status,
         code,
         retry_after,
         body,
+    }
+}
+
+/// The status (0 when no answer came), the `Retry-After` header and the JSON body of an
+/// answer.
+async fn read_answer(
+    response: Result<reqwest::Response, reqwest::Error>,
+) -> (u16, Option<String>, Value) {
+    match response {
+        Ok(response) => {
+            let answer = Answer::read(response).await;
+            (answer.status, answer.retry_after, answer.body)
+        }
+        Err(err) => (0, None, json!({"transport": err.to_string()})),
     }
 }
 
@@ -106,22 +128,7 @@ pub async fn timed_get(server: &Server, kind: &'static str, path: &str) -> Sampl
         .timeout(Duration::from_secs(30))
         .send()
         .await;
-    let (status, retry_after, body) = match response {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            (
-                status,
-                retry_after,
-                response.json().await.unwrap_or(Value::Null),
-            )
-        }
-        Err(_) => (0, None, Value::Null),
-    };
+    let (status, retry_after, body) = read_answer(response).await;
     let code = if (200..300).contains(&status) {
         "ok"
     } else {

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use sea_orm::{ConnectionTrait, Database, Statement};
 
 use super::proxy::{Mode, TcpProxy};
-use super::{Sample, load, slowest, tally, time_to_recover, timed_get};
-use crate::helpers::Account;
-use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
+use super::{Sample, backends_or_skip, load, slowest, tally, time_to_recover, timed_get};
+use crate::procs::{Deployment, Server, fresh_postgres_database};
 
 /// The issue's bound for a failing request, with a margin for a loaded machine.
 const FAIL_WITHIN: Duration = Duration::from_millis(2500);
@@ -58,7 +57,7 @@ fn check_and_report(fault: &str, began: Instant, samples: &[Sample], recovered: 
             "{fault}: {sample:?}"
         );
         match sample.kind {
-            "quote" | "book" if !sample.ok() => {
+            "quote" | "book" | "key" if !sample.ok() => {
                 assert_eq!(sample.code, "UNAVAILABLE", "{fault}: {sample:?}");
                 assert_eq!(sample.status, 503, "{fault}: {sample:?}");
                 assert!(sample.retry_after.is_some(), "{fault}: {sample:?}");
@@ -83,17 +82,19 @@ fn check_and_report(fault: &str, began: Instant, samples: &[Sample], recovered: 
     }
     let failed: Vec<&Sample> = samples
         .iter()
-        .filter(|s| matches!(s.kind, "quote" | "book") && !s.ok())
+        .filter(|s| matches!(s.kind, "quote" | "book" | "key") && !s.ok())
         .collect();
     let slowest_failing = failed
         .iter()
         .map(|s| s.elapsed.as_secs_f64())
         .fold(0.0, f64::max);
     eprintln!(
-        "FAULT {fault}: {} requests: {}; slowest failing request {slowest_failing:.2} s; \
-         slowest /ready {:.2} s; slowest /health {:.3} s; recovered {:.2} s after the database came back",
+        "FAULT {fault}: {} requests: {}; slowest failing request {slowest_failing:.2} s \
+         (with an API key {:.2} s); slowest /ready {:.2} s; slowest /health {:.3} s; \
+         recovered {:.2} s after the database came back",
         samples.len(),
         tally(samples),
+        slowest(samples, "key"),
         slowest(samples, "ready"),
         slowest(samples, "health"),
         recovered.as_secs_f64(),
@@ -101,26 +102,25 @@ fn check_and_report(fault: &str, began: Instant, samples: &[Sample], recovered: 
 }
 
 /// One fault: `mode` for [`OUTAGE`] under load, then forward again until a quote and
-/// `/ready` succeed. Returns how many quotes succeeded (during and after).
+/// `/ready` succeed. Returns how many quotes (the customer's and the partner's, during and
+/// after) and bookings succeeded.
 async fn outage(
     fault: &str,
     proxy: &TcpProxy,
     mode: Mode,
     server: &Server,
-    customer: &Account,
-    quotes: &[String],
-    first_window: usize,
+    senders: &load::Senders<'_>,
 ) -> (usize, usize) {
     proxy.set(mode);
     let began = Instant::now();
-    let samples = load::during(server, customer, quotes, first_window, OUTAGE).await;
+    let samples = load::during(server, senders, OUTAGE).await;
     proxy.set(Mode::Forward);
     let quoted = std::cell::Cell::new(0);
     let recovered = time_to_recover(
         "a quote to succeed again",
         Duration::from_secs(30),
         || async {
-            let ok = load::quote(server, customer).await.0.ok();
+            let ok = load::quote(server, senders.customer).await.0.ok();
             quoted.set(quoted.get() + usize::from(ok));
             ok
         },
@@ -134,44 +134,54 @@ async fn outage(
     .await;
     check_and_report(fault, began, &samples, recovered);
     let ok = |kind| samples.iter().filter(|s| s.kind == kind && s.ok()).count();
-    (ok("quote") + quoted.get(), ok("book"))
+    (ok("quote") + ok("key") + quoted.get(), ok("book"))
+}
+
+/// A partner's key with every scope, issued on `server` by an operator created with the
+/// deployment's command line in `dir`.
+async fn partner_key(deployment: &Deployment, dir: &std::path::Path, server: &Server) -> String {
+    let operator = server.login(&deployment.create_operator(dir).await).await;
+    server
+        .partner_key(
+            &operator.access,
+            "outage",
+            crate::partners::fixtures::ALL_SCOPES,
+        )
+        .await
 }
 
 #[tokio::test]
 async fn an_unreachable_database_fails_requests_fast_with_unavailable_and_recovers() {
-    let Some((admin_url, redis_url)) = postgres_and_redis() else {
-        eprintln!(
-            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
-        );
+    let Some((admin_url, redis_url)) = backends_or_skip() else {
         return;
     };
     let database_url = fresh_postgres_database(&admin_url).await;
     let (target, _) = through_proxy(&database_url, 0);
     let proxy = TcpProxy::start(target).await;
     let (_, proxied_url) = through_proxy(&database_url, proxy.port);
-    let deployment = Deployment {
-        database_url: Some(proxied_url),
-        redis_url: Some(redis_url),
-        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
-        extra: Vec::new(),
-    };
+    let deployment = Deployment::new(Some(proxied_url), Some(redis_url), Vec::new());
     let dir = tempfile::tempdir().expect("dir");
     let server = deployment.start(dir.path()).await;
+    let key = partner_key(&deployment, dir.path(), &server).await;
     let customer = server.register("HOUSEHOLD").await;
     let quotes = load::quotes_for_later(&server, &customer, 2 * BOOKINGS_PER_FAULT).await;
     let (quotes_before, orders_before) = (
         count_rows(&database_url, "quotes").await,
         count_rows(&database_url, "pickup_orders").await,
     );
+    let senders = |quotes, first_window| load::Senders {
+        customer: &customer,
+        quotes,
+        first_window,
+        key: Some(&key),
+    };
 
     let (quoted_a, booked_a) = outage(
         "postgres-refusing",
         &proxy,
         Mode::Refuse,
         &server,
-        &customer,
-        &quotes[..BOOKINGS_PER_FAULT],
-        0,
+        &senders(&quotes[..BOOKINGS_PER_FAULT], 0),
     )
     .await;
     let (quoted_b, booked_b) = outage(
@@ -179,9 +189,7 @@ async fn an_unreachable_database_fails_requests_fast_with_unavailable_and_recove
         &proxy,
         Mode::BlackHole,
         &server,
-        &customer,
-        &quotes[BOOKINGS_PER_FAULT..],
-        BOOKINGS_PER_FAULT,
+        &senders(&quotes[BOOKINGS_PER_FAULT..], BOOKINGS_PER_FAULT),
     )
     .await;
 

@@ -5,15 +5,14 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
 use super::redis_down::series;
 use super::redis_server::PrivateRedis;
-use super::time_to_recover;
-use crate::dispatch::fixtures::{OFFER_FIELDS, ORDER_FIELDS};
-use crate::fixtures::{LIGHT_ITEMS, booking_input, window};
+use super::{backends_or_skip, time_to_recover};
+use crate::dispatch::fixtures::{ORDER_FIELDS, job_offers_subscription};
+use crate::fixtures::window;
+use crate::helpers::WsClient;
 use crate::helpers::metrics::metrics_text;
-use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
+use crate::procs::{Deployment, Server, fresh_postgres_database};
 
 /// Geo index refills over every instance, from their `/metrics`.
 async fn rebuilds(servers: &[&Server]) -> f64 {
@@ -25,48 +24,48 @@ async fn rebuilds(servers: &[&Server]) -> f64 {
     total
 }
 
-#[tokio::test]
-async fn after_redis_restarts_empty_an_online_collector_still_gets_offers_across_instances() {
-    let Some((admin_url, _)) = postgres_and_redis() else {
-        eprintln!(
-            "skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL (faults of real servers)"
-        );
-        return;
-    };
-    let mut redis = PrivateRedis::start().await;
-    let deployment = Deployment {
-        database_url: Some(fresh_postgres_database(&admin_url).await),
-        redis_url: Some(redis.url()),
-        redis_prefix: format!("test:{}:", uuid::Uuid::new_v4().simple()),
-        extra: vec![("RELOOP_REDIS_TIMEOUT_MS", "250".to_owned())],
-    };
+/// Two instances on a fresh database next to `admin_url` and a private Redis (the
+/// production Redis timeout), and their data folders.
+async fn two_instances_on(
+    admin_url: &str,
+    redis: &PrivateRedis,
+) -> (Deployment, Vec<tempfile::TempDir>, [Server; 2]) {
+    let deployment = Deployment::new(
+        Some(fresh_postgres_database(admin_url).await),
+        Some(redis.url()),
+        vec![("RELOOP_REDIS_TIMEOUT_MS", "250".to_owned())],
+    );
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().expect("dir")).collect();
     let a = deployment.start(dirs[0].path()).await;
     let b = deployment.start(dirs[1].path()).await;
-    let operator = a
-        .login(&deployment.create_operator(dirs[0].path()).await)
-        .await;
+    (deployment, dirs, [a, b])
+}
+
+/// A verified collector (set up on `a`) online on `b` and listening there for offers.
+async fn collector_online_on(
+    deployment: &Deployment,
+    dir: &std::path::Path,
+    a: &Server,
+    b: &Server,
+) -> WsClient {
+    let operator = a.login(&deployment.create_operator(dir).await).await;
     let (collector, _) = a.verified_collector(&operator).await;
     let mut collector_ws = b.ws(&collector.access).await;
     collector_ws
-        .subscribe(
-            "1",
-            &format!("subscription {{ jobOffers {{ kind offer {{ {OFFER_FIELDS} }} }} }}"),
-        )
+        .subscribe("1", &job_offers_subscription())
         .await;
-    let online = b
-        .gql(
-            Some(&collector.access),
-            "mutation { setAvailability(online: true, location: {latitude: 31.2314, longitude: 121.4737}) { id } }",
-            json!({}),
-        )
-        .await;
-    assert!(
-        online["data"]["setAvailability"]["id"].is_string(),
-        "{online}"
-    );
-    let rebuilt_before = rebuilds(&[&a, &b]).await;
+    b.go_online_at(&collector, (31.2314, 121.4737)).await;
+    collector_ws
+}
 
+/// Restarts Redis empty and waits until both instances' listeners resubscribed and one
+/// refilled the geo index: (resubscribed, refilled, recovered) times after the restart.
+async fn restart_and_recover(
+    redis: &mut PrivateRedis,
+    a: &Server,
+    b: &Server,
+) -> (Duration, Duration, Duration) {
+    let rebuilt_before = rebuilds(&[a, b]).await;
     redis.restart_empty().await;
     let restarted = Instant::now();
     let resubscribed = time_to_recover(
@@ -78,34 +77,26 @@ async fn after_redis_restarts_empty_an_online_collector_still_gets_offers_across
     let refilled = time_to_recover(
         "an instance to refill the geo index",
         Duration::from_secs(30),
-        || async { rebuilds(&[&a, &b]).await > rebuilt_before },
+        || async { rebuilds(&[a, b]).await > rebuilt_before },
     )
     .await;
-    let recovered = restarted.elapsed();
+    (resubscribed, refilled, restarted.elapsed())
+}
+
+#[tokio::test]
+async fn after_redis_restarts_empty_an_online_collector_still_gets_offers_across_instances() {
+    let Some((admin_url, _)) = backends_or_skip() else {
+        return;
+    };
+    let mut redis = PrivateRedis::start().await;
+    let (deployment, dirs, [a, b]) = two_instances_on(&admin_url, &redis).await;
+    let mut collector_ws = collector_online_on(&deployment, dirs[0].path(), &a, &b).await;
+    let (resubscribed, refilled, recovered) = restart_and_recover(&mut redis, &a, &b).await;
 
     // The collector has not reported again; a booking on A still reaches them on B.
     let customer = a.register("HOUSEHOLD").await;
-    let quote = a
-        .gql(
-            Some(&customer.access),
-            &format!("mutation {{ requestQuote(input: {{items: {LIGHT_ITEMS}}}) {{ id }} }}"),
-            json!({}),
-        )
-        .await;
-    let quote_id = quote["data"]["requestQuote"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{quote}"));
-    let booked = a
-        .gql(
-            Some(&customer.access),
-            &format!("mutation($input: BookPickupInput!) {{ bookPickup(input: $input) {{ {ORDER_FIELDS} }} }}"),
-            json!({"input": booking_input(quote_id, window(2))}),
-        )
-        .await;
-    let order_id = booked["data"]["bookPickup"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{booked}"))
-        .to_owned();
+    let booked = a.book_light(&customer, window(2), ORDER_FIELDS).await;
+    let order_id = booked["id"].as_str().expect("id").to_owned();
     let booked_at = Instant::now();
     let event = collector_ws.next_data().await;
     assert_eq!(event["jobOffers"]["kind"], "OFFERED", "{event}");

@@ -11,6 +11,8 @@ use crate::procs::free_port;
 pub struct PrivateRedis {
     child: Child,
     port: u16,
+    /// Killed by [`PrivateRedis::stop`] and not started again.
+    stopped: bool,
 }
 
 impl PrivateRedis {
@@ -18,7 +20,11 @@ impl PrivateRedis {
     pub async fn start() -> Self {
         let port = free_port();
         let child = spawn(port);
-        let server = Self { child, port };
+        let server = Self {
+            child,
+            port,
+            stopped: false,
+        };
         server.wait_until_up().await;
         server
     }
@@ -40,9 +46,21 @@ impl PrivateRedis {
 
     /// SIGKILL, and a fresh, empty server on the same port.
     pub async fn restart_empty(&mut self) {
+        self.stop();
+        self.start_again().await;
+    }
+
+    /// SIGKILL: nothing listens on the port until [`Self::start_again`].
+    pub fn stop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
+        self.stopped = true;
+    }
+
+    /// A fresh, empty server on the same port, once it answers.
+    pub async fn start_again(&mut self) {
         self.child = spawn(self.port);
+        self.stopped = false;
         self.wait_until_up().await;
     }
 
@@ -83,6 +101,9 @@ impl PrivateRedis {
 
 impl Drop for PrivateRedis {
     fn drop(&mut self) {
+        if self.stopped {
+            return;
+        }
         self.thaw();
         self.child.kill().ok();
         self.child.wait().ok();

@@ -147,6 +147,23 @@ impl TestApp {
             .expect("a JSON response")
     }
 
+    /// Posts a GraphQL request with `headers`; the status, `Retry-After` and the body.
+    pub async fn gql_with_headers(
+        &self,
+        headers: &[(&str, &str)],
+        query: &str,
+        variables: Value,
+    ) -> Answer {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({"query": query, "variables": variables}));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Answer::read(request.send().await.expect("request sent")).await
+    }
+
     /// Registers a user with `role` and returns its account.
     pub async fn register(&self, role: &str) -> Account {
         let extra = if role == "BUSINESS" {
@@ -222,6 +239,35 @@ impl TestApp {
             || async { (self.state.order_signals.backlog() == 0).then_some(()) },
         )
         .await;
+    }
+}
+
+/// An HTTP answer: what the tests look at.
+#[derive(Debug)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+    /// The JSON body (null when it is not JSON).
+    pub body: Value,
+}
+
+impl Answer {
+    /// Reads `response` whole.
+    pub async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.json().await.unwrap_or(Value::Null);
+        Self {
+            status,
+            retry_after,
+            body,
+        }
     }
 }
 

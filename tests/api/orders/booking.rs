@@ -1,10 +1,10 @@
 //! Booking: from an ACTIVE quote to a DISPATCHING order, and everything it refuses.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::fixtures::{book, book_pickup_mutation};
 use crate::fixtures::{SHANGHAI, booking_input, light_quote, window};
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{Account, TestApp, error_code, spawn_app};
 
 #[tokio::test]
 async fn booking_a_quote_creates_a_dispatching_order_and_uses_the_quote() {
@@ -148,23 +148,26 @@ async fn someone_elses_quote_is_not_found() {
     assert_eq!(error_code(&response), Some("NOT_FOUND"), "{response}");
 }
 
-#[tokio::test]
-async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
-    let app = spawn_app().await;
-    let customer = app.register("HOUSEHOLD").await;
-    let quote = light_quote(&app, &customer).await;
-    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+/// 02:00 UTC `days` days from today.
+fn two_am(days: i64) -> chrono::DateTime<chrono::Utc> {
+    (chrono::Utc::now() + chrono::Duration::days(days))
         .date_naive()
         .and_hms_opt(2, 0, 0)
         .expect("valid")
-        .and_utc();
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
-        .date_naive()
-        .and_hms_opt(2, 0, 0)
-        .expect("valid")
-        .and_utc();
-    let hours = |start: chrono::DateTime<chrono::Utc>, h: i64| json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(h)).to_rfc3339()});
-    let cases = [
+        .and_utc()
+}
+
+/// A window of `h` hours from `start`.
+fn hours(start: chrono::DateTime<chrono::Utc>, h: i64) -> Value {
+    json!({"start": start.to_rfc3339(), "end": (start + chrono::Duration::hours(h)).to_rfc3339()})
+}
+
+/// Bad values for one booking input field each: (key, value, field at fault). Windows in
+/// the past, too short, too long, or outside service hours; a phone that is no number; a
+/// blank name; a quote id that is no id.
+fn bad_booking_fields() -> Vec<(&'static str, Value, &'static str)> {
+    let (yesterday, tomorrow) = (two_am(-1), two_am(1));
+    vec![
         ("window", hours(yesterday, 2), "input.window"),
         (
             "window",
@@ -180,17 +183,28 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
         ("contactPhone", json!("call me"), "input.contactPhone"),
         ("contactName", json!("  "), "input.contactName"),
         ("quoteId", json!("not-an-id"), "input.quoteId"),
-    ];
-    for (key, value, field) in cases {
+    ]
+}
+
+/// `bookPickup` with `input` as `customer`; the whole answer.
+async fn try_booking(app: &TestApp, customer: &Account, input: Value) -> Value {
+    app.gql(
+        Some(&customer.access),
+        &book_pickup_mutation(),
+        json!({"input": input}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
+    let app = spawn_app().await;
+    let customer = app.register("HOUSEHOLD").await;
+    let quote = light_quote(&app, &customer).await;
+    for (key, value, field) in bad_booking_fields() {
         let mut input = booking_input(&quote, window(2));
         input[key] = value;
-        let response = app
-            .gql(
-                Some(&customer.access),
-                &book_pickup_mutation(),
-                json!({"input": input}),
-            )
-            .await;
+        let response = try_booking(&app, &customer, input).await;
         assert_eq!(
             error_code(&response),
             Some("VALIDATION"),
@@ -203,13 +217,7 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
     }
     let mut far = booking_input(&quote, window(2));
     far["address"]["location"] = json!({"latitude": 48.85, "longitude": 2.35});
-    let response = app
-        .gql(
-            Some(&customer.access),
-            &book_pickup_mutation(),
-            json!({"input": far}),
-        )
-        .await;
+    let response = try_booking(&app, &customer, far).await;
     assert_eq!(
         response["errors"][0]["extensions"]["field"], "input.address.location",
         "{response}"
@@ -227,13 +235,7 @@ async fn bad_booking_input_is_a_validation_error_and_stores_nothing() {
         json!([]),
         "{orders}"
     );
-    let ok = app
-        .gql(
-            Some(&customer.access),
-            &book_pickup_mutation(),
-            json!({"input": booking_input(&quote, window(2))}),
-        )
-        .await;
+    let ok = try_booking(&app, &customer, booking_input(&quote, window(2))).await;
     assert_eq!(
         ok["data"]["bookPickup"]["status"], "DISPATCHING",
         "the quote is still usable: {ok}"

@@ -6,25 +6,16 @@ use serde_json::{Value, json};
 use super::fixtures::{
     ORDER_FIELDS, arrive, assigned_order, book, complete, inspect, order_step, read,
 };
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{Account, TestApp, error_code, spawn_app};
 
-#[tokio::test]
-async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
-    let app = spawn_app().await;
-    let (customer, collector, _operator, order_id) = assigned_order(&app).await;
-    let seen = read(&app, &collector.access, &order_id).await;
-    assert_eq!(
-        seen["address"]["line1"], "88 Century Avenue",
-        "the assigned collector sees the address"
-    );
-    arrive(&app, &collector, &order_id).await;
-
-    let order = read(&app, &customer.access, &order_id).await;
+/// The collector inspects both lines as quoted: same items, same prices.
+async fn inspect_as_quoted(app: &TestApp, customer: &Account, collector: &Account, order_id: &str) {
+    let order = read(app, &customer.access, order_id).await;
     let lines = order["lines"].as_array().expect("lines").clone();
     let inspected = inspect(
-        &app,
+        app,
         &collector.access,
-        &order_id,
+        order_id,
         json!([{"lineId": lines[0]["id"], "condition": "GOOD", "photoRefs": ["p/laptop.jpg"]},
                {"lineId": lines[1]["id"], "weightKg": "4"}]),
     )
@@ -36,8 +27,12 @@ async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
         "same items, same prices"
     );
     assert_eq!(order["lines"][0]["condition"], "GOOD");
+}
 
-    let completed = complete(&app, &collector.access, &order_id).await;
+/// Completion records the proof and a pending payout of the final amount, after every
+/// step of the way.
+async fn complete_with_payout(app: &TestApp, collector: &Account, order_id: &str) {
+    let completed = complete(app, &collector.access, order_id).await;
     let order = &completed["data"]["completePickup"];
     assert_eq!(order["status"], "COMPLETED", "{completed}");
     assert_eq!(order["payout"]["status"], "PENDING");
@@ -61,12 +56,16 @@ async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
             "COMPLETED"
         ]
     );
+}
 
+/// The customer rates the collector once (a second rating is a CONFLICT); the collector's
+/// rating shows it.
+async fn rate_once(app: &TestApp, customer: &Account, collector: &Account, order_id: &str) {
     let rated = order_step(
-        &app,
+        app,
         &customer.access,
         "rateCollector",
-        &order_id,
+        order_id,
         ", stars: 4, comment: \"friendly\"",
     )
     .await;
@@ -75,10 +74,10 @@ async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
         "{rated}"
     );
     let twice = order_step(
-        &app,
+        app,
         &customer.access,
         "rateCollector",
-        &order_id,
+        order_id,
         ", stars: 5",
     )
     .await;
@@ -91,6 +90,21 @@ async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
         )
         .await;
     assert_eq!(me["data"]["me"]["collector"]["rating"], 4.0);
+}
+
+#[tokio::test]
+async fn a_pickup_goes_from_booking_to_completion_with_payout_and_rating() {
+    let app = spawn_app().await;
+    let (customer, collector, _operator, order_id) = assigned_order(&app).await;
+    let seen = read(&app, &collector.access, &order_id).await;
+    assert_eq!(
+        seen["address"]["line1"], "88 Century Avenue",
+        "the assigned collector sees the address"
+    );
+    arrive(&app, &collector, &order_id).await;
+    inspect_as_quoted(&app, &customer, &collector, &order_id).await;
+    complete_with_payout(&app, &collector, &order_id).await;
+    rate_once(&app, &customer, &collector, &order_id).await;
 }
 
 #[tokio::test]

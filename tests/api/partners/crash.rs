@@ -6,14 +6,77 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::fixtures::{ALL_SCOPES, ISSUE_KEY, QUOTE, Receiver, closed_port, partner_booking_input};
-use crate::helpers::{LOGIN, PASSWORD, eventually};
-use crate::procs::Deployment;
+use super::fixtures::{ALL_SCOPES, QUOTE, Receiver, closed_port, partner_booking_input};
+use crate::helpers::eventually;
+use crate::procs::{Deployment, Server, text_at};
 
 const DELIVERIES: &str =
     "{ webhookDeliveries(first: 10) { nodes { id messageId status attempts } } }";
+
+/// A partner's key (every scope), issued on `server` by the operator `email`.
+async fn crash_partner_key(server: &Server, email: &str) -> String {
+    let operator = server.login(email).await;
+    server
+        .partner_key(&operator.access, "crash", ALL_SCOPES)
+        .await
+}
+
+/// Registers an ORDER_STATUS_CHANGED endpoint at `port` on loopback (where nothing listens
+/// yet); returns its signing secret.
+async fn register_down_receiver(server: &Server, key: &str, port: u16) -> String {
+    let registered = server
+        .gql_with_key(key,
+            "mutation($u: String!) { registerWebhook(url: $u, events: [ORDER_STATUS_CHANGED]) { signingSecret } }",
+            json!({"u": format!("http://127.0.0.1:{port}/hooks")}),
+        )
+        .await;
+    text_at(&registered, &["registerWebhook", "signingSecret"])
+}
+
+/// Quotes and books with `key`; returns the order id.
+async fn partner_booking(server: &Server, key: &str) -> String {
+    let quote = server.gql_with_key(key, QUOTE, json!({})).await;
+    let quote_id = text_at(&quote, &["requestQuote", "id"]);
+    let booked = server
+        .gql_with_key(
+            key,
+            "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id status } }",
+            json!({"input": partner_booking_input(&quote_id, 2, "CRASH-1")}),
+        )
+        .await;
+    text_at(&booked, &["bookPickup", "id"])
+}
+
+/// The `webhook-id` of the partner's only delivery, which is not delivered yet.
+async fn pending_message_id(server: &Server, key: &str) -> String {
+    let before = server.gql_with_key(key, DELIVERIES, json!({})).await;
+    let nodes = before["data"]["webhookDeliveries"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("webhookDeliveries: {before}"))
+        .clone();
+    assert_eq!(nodes.len(), 1, "{before}");
+    assert_ne!(nodes[0]["status"], "DELIVERED", "{before}");
+    nodes[0]["messageId"]
+        .as_str()
+        .expect("messageId")
+        .to_owned()
+}
+
+/// Waits until the partner's delivery shows DELIVERED; the deliveries then.
+async fn delivered(server: &Server, key: &str) -> Value {
+    eventually(
+        Duration::from_secs(30),
+        "the delivery DELIVERED",
+        || async {
+            let response = server.gql_with_key(key, DELIVERIES, json!({})).await;
+            let nodes = response["data"]["webhookDeliveries"]["nodes"].clone();
+            (nodes[0]["status"] == "DELIVERED").then_some(nodes)
+        },
+    )
+    .await
+}
 
 #[tokio::test]
 async fn an_event_committed_before_a_kill_is_delivered_by_the_next_process() {
@@ -25,78 +88,13 @@ async fn an_event_committed_before_a_kill_is_delivered_by_the_next_process() {
     .await;
     let email = deployment.create_operator(data_dir.path()).await;
     let mut first = deployment.start(data_dir.path()).await;
-
-    let login = first
-        .gql(None, LOGIN, json!({"email": email, "password": PASSWORD}))
-        .await;
-    let token = login["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("login: {login}"))
-        .to_owned();
-    let created = first
-        .gql(
-            Some(&token),
-            "mutation { createPartner(name: \"Crash Partner\") { id } }",
-            json!({}),
-        )
-        .await;
-    let partner_id = created["data"]["createPartner"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("createPartner: {created}"))
-        .to_owned();
-    let issued = first
-        .gql(
-            Some(&token),
-            ISSUE_KEY,
-            json!({"p": partner_id, "n": "crash", "s": ALL_SCOPES}),
-        )
-        .await;
-    let key = issued["data"]["issueApiKey"]["secret"]
-        .as_str()
-        .unwrap_or_else(|| panic!("issueApiKey: {issued}"))
-        .to_owned();
-
+    let key = crash_partner_key(&first, &email).await;
     // The receiver is down: nothing listens on its port yet.
     let receiver_port = closed_port();
-    let registered = first
-        .gql_with_key(&key,
-            "mutation($u: String!) { registerWebhook(url: $u, events: [ORDER_STATUS_CHANGED]) { signingSecret } }",
-            json!({"u": format!("http://127.0.0.1:{receiver_port}/hooks")}),
-        )
-        .await;
-    let secret = registered["data"]["registerWebhook"]["signingSecret"]
-        .as_str()
-        .unwrap_or_else(|| panic!("registerWebhook: {registered}"))
-        .to_owned();
-
-    let quote = first.gql_with_key(&key, QUOTE, json!({})).await;
-    let quote_id = quote["data"]["requestQuote"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("quote: {quote}"))
-        .to_owned();
-    let booked = first
-        .gql_with_key(
-            &key,
-            "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id status } }",
-            json!({"input": partner_booking_input(&quote_id, 2, "CRASH-1")}),
-        )
-        .await;
-    let order_id = booked["data"]["bookPickup"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("bookPickup: {booked}"))
-        .to_owned();
+    let secret = register_down_receiver(&first, &key, receiver_port).await;
+    let order_id = partner_booking(&first, &key).await;
     // The change committed its event and delivery; note the webhook-id, then crash.
-    let before = first.gql_with_key(&key, DELIVERIES, json!({})).await;
-    let nodes = before["data"]["webhookDeliveries"]["nodes"]
-        .as_array()
-        .unwrap_or_else(|| panic!("webhookDeliveries: {before}"))
-        .clone();
-    assert_eq!(nodes.len(), 1, "{before}");
-    assert_ne!(nodes[0]["status"], "DELIVERED", "{before}");
-    let message_id = nodes[0]["messageId"]
-        .as_str()
-        .expect("messageId")
-        .to_owned();
+    let message_id = pending_message_id(&first, &key).await;
     first.kill().await;
 
     let second = deployment.start(data_dir.path()).await;
@@ -116,16 +114,7 @@ async fn an_event_committed_before_a_kill_is_delivered_by_the_next_process() {
     assert_eq!(body["data"]["orderId"], order_id.as_str(), "{body}");
     assert_eq!(body["data"]["toStatus"], "DISPATCHING", "{body}");
 
-    let after = eventually(
-        Duration::from_secs(30),
-        "the delivery DELIVERED",
-        || async {
-            let response = second.gql_with_key(&key, DELIVERIES, json!({})).await;
-            let nodes = response["data"]["webhookDeliveries"]["nodes"].clone();
-            (nodes[0]["status"] == "DELIVERED").then_some(nodes)
-        },
-    )
-    .await;
+    let after = delivered(&second, &key).await;
     assert_eq!(after.as_array().map(Vec::len), Some(1), "{after}");
     assert_eq!(after[0]["messageId"], arrived.id.as_str());
     drop(second);

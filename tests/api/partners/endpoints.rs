@@ -4,22 +4,22 @@
 use serde_json::{Value, json};
 
 use super::fixtures::{
-    ALL_SCOPES, Receiver, as_key, book, partner, register_webhook, webhook_app, webhooks,
+    ALL_SCOPES, PartnerKey, Receiver, as_key, book, partner, register_webhook, two_partners,
+    webhook_app, webhooks,
 };
 use super::webhooks::WAIT;
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{TestApp, error_code, spawn_app};
 
-#[tokio::test]
-async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() {
-    let app = webhook_app().await;
-    let operator = app.operator().await;
-    let key = partner(&app, &operator, ALL_SCOPES).await;
-    let stranger = partner(&app, &operator, ALL_SCOPES).await;
-    let receiver = Receiver::start(&[]).await;
-    let (webhook_id, _) = register_webhook(&app, &key.secret, &receiver.url()).await;
-
+/// The owner changes the endpoint's events and description; another partner can neither
+/// change nor see it.
+async fn assert_only_the_owner_updates(
+    app: &TestApp,
+    key: &PartnerKey,
+    stranger: &PartnerKey,
+    webhook_id: &str,
+) {
     let updated = as_key(
-        &app,
+        app,
         &key.secret,
         "mutation($id: ID!) { updateWebhook(id: $id, events: [ORDER_STATUS_CHANGED, PAYOUT], description: \"prod\") {
             id events description enabled } }",
@@ -34,34 +34,32 @@ async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() 
     );
     assert_eq!(hook["description"], "prod");
     let foreign = as_key(
-        &app,
+        app,
         &stranger.secret,
         "mutation($id: ID!) { updateWebhook(id: $id, description: \"mine\") { id } }",
         json!({"id": webhook_id}),
     )
     .await;
     assert_eq!(error_code(&foreign), Some("NOT_FOUND"), "{foreign}");
-    assert!(webhooks(&app, &stranger.secret).await.is_empty());
+    assert!(webhooks(app, &stranger.secret).await.is_empty());
+}
 
-    for (i, reference) in ["P-1", "P-2", "P-3"].into_iter().enumerate() {
-        book(&app, &key.secret, reference).await;
-        receiver.wait_for(i + 1, WAIT).await;
-    }
-    let page = |after: Option<String>| {
-        let app = &app;
-        let key = key.secret.clone();
-        async move {
-            as_key(
-                app,
-                &key,
-                "query($a: String) { webhookDeliveries(first: 2, after: $a) {
-                    pageInfo { hasNextPage endCursor } edges { cursor node { id messageId } } } }",
-                json!({"a": after}),
-            )
-            .await
-        }
-    };
-    let first = page(None).await;
+/// A page of two of the partner's deliveries, after `after`.
+async fn deliveries_page(app: &TestApp, key: &str, after: Option<String>) -> Value {
+    as_key(
+        app,
+        key,
+        "query($a: String) { webhookDeliveries(first: 2, after: $a) {
+            pageInfo { hasNextPage endCursor } edges { cursor node { id messageId } } } }",
+        json!({"a": after}),
+    )
+    .await
+}
+
+/// Three deliveries come in two pages of at most two, each event once; a page of more
+/// than 100 is refused.
+async fn assert_three_deliveries_page_by_two(app: &TestApp, key: &str) {
+    let first = deliveries_page(app, key, None).await;
     let connection = &first["data"]["webhookDeliveries"];
     assert_eq!(
         connection["edges"].as_array().map(Vec::len),
@@ -73,7 +71,7 @@ async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() 
         .as_str()
         .expect("cursor")
         .to_owned();
-    let second = page(Some(cursor)).await;
+    let second = deliveries_page(app, key, Some(cursor)).await;
     let rest = &second["data"]["webhookDeliveries"];
     assert_eq!(rest["edges"].as_array().map(Vec::len), Some(1), "{second}");
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
@@ -88,31 +86,44 @@ async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() 
     ids.dedup();
     assert_eq!(ids.len(), 3, "three distinct events over two pages");
     let too_many = as_key(
-        &app,
-        &key.secret,
+        app,
+        key,
         "{ webhookDeliveries(first: 101) { nodes { id } } }",
         json!({}),
     )
     .await;
     assert_eq!(error_code(&too_many), Some("VALIDATION"), "{too_many}");
+}
 
-    let deleted = as_key(
-        &app,
-        &stranger.secret,
-        "mutation($id: ID!) { deleteWebhook(id: $id) }",
-        json!({"id": webhook_id}),
-    )
-    .await;
+/// Another partner cannot delete the endpoint; its owner can, and it is gone.
+async fn assert_only_the_owner_deletes(
+    app: &TestApp,
+    key: &PartnerKey,
+    stranger: &PartnerKey,
+    webhook_id: &str,
+) {
+    let delete = "mutation($id: ID!) { deleteWebhook(id: $id) }";
+    let deleted = as_key(app, &stranger.secret, delete, json!({"id": webhook_id})).await;
     assert_eq!(error_code(&deleted), Some("NOT_FOUND"), "{deleted}");
-    let deleted = as_key(
-        &app,
-        &key.secret,
-        "mutation($id: ID!) { deleteWebhook(id: $id) }",
-        json!({"id": webhook_id}),
-    )
-    .await;
+    let deleted = as_key(app, &key.secret, delete, json!({"id": webhook_id})).await;
     assert_eq!(deleted["data"]["deleteWebhook"], true, "{deleted}");
-    assert!(webhooks(&app, &key.secret).await.is_empty());
+    assert!(webhooks(app, &key.secret).await.is_empty());
+}
+
+#[tokio::test]
+async fn endpoints_are_updated_listed_paged_and_deleted_by_their_partner_only() {
+    let app = webhook_app().await;
+    let (key, stranger) = two_partners(&app).await;
+    let receiver = Receiver::start(&[]).await;
+    let (webhook_id, _) = register_webhook(&app, &key.secret, &receiver.url()).await;
+
+    assert_only_the_owner_updates(&app, &key, &stranger, &webhook_id).await;
+    for (i, reference) in ["P-1", "P-2", "P-3"].into_iter().enumerate() {
+        book(&app, &key.secret, reference).await;
+        receiver.wait_for(i + 1, WAIT).await;
+    }
+    assert_three_deliveries_page_by_two(&app, &key.secret).await;
+    assert_only_the_owner_deletes(&app, &key, &stranger, &webhook_id).await;
 }
 
 #[tokio::test]

@@ -105,6 +105,14 @@ pub async fn partner(app: &TestApp, operator: &Account, scopes: &[&str]) -> Part
     issue_key(app, operator, &partner_id, scopes).await
 }
 
+/// Two partners, each with a key holding every scope, created by a new operator.
+pub async fn two_partners(app: &TestApp) -> (PartnerKey, PartnerKey) {
+    let operator = app.operator().await;
+    let first = partner(app, &operator, ALL_SCOPES).await;
+    let second = partner(app, &operator, ALL_SCOPES).await;
+    (first, second)
+}
+
 /// Posts a GraphQL request with `X-Api-Key: key`; returns the HTTP status and the body.
 pub async fn as_key_status(
     app: &TestApp,
@@ -112,16 +120,10 @@ pub async fn as_key_status(
     query: &str,
     variables: Value,
 ) -> (u16, Value) {
-    let response = app
-        .http
-        .post(format!("{}/graphql", app.address))
-        .header("X-Api-Key", key)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("a JSON response"))
+    let answer = app
+        .gql_with_headers(&[("X-Api-Key", key)], query, variables)
+        .await;
+    (answer.status, answer.body)
 }
 
 /// Posts a GraphQL request with `X-Api-Key: key`; returns the body.

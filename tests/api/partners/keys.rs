@@ -5,15 +5,16 @@
 
 use entity::api_key;
 use sea_orm::EntityTrait;
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::fixtures::{
-    ALL_SCOPES, ORDER_FIELDS, QUOTE, as_key, as_key_status, book, book_mutation, cancel,
-    create_partner, issue_key, partner, partner_booking_input, partner_quote, try_book,
+    ALL_SCOPES, ORDER_FIELDS, PartnerKey, QUOTE, as_key, as_key_status, book, book_mutation,
+    cancel, create_partner, issue_key, partner, partner_booking_input, partner_quote, try_book,
+    two_partners,
 };
-use crate::helpers::{error_code, spawn_app};
+use crate::helpers::{TestApp, error_code, spawn_app};
 
 const API_KEYS: &str = "query($p: ID!) { apiKeys(partnerId: $p) { id partnerId name prefix scopes createdAt revokedAt } }";
 const REVOKE: &str = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }";
@@ -91,12 +92,74 @@ async fn operators_issue_keys_that_are_shown_once_and_stored_hashed() {
     );
 }
 
+/// The ids of the orders `key` sees.
+async fn order_ids_seen_by(app: &TestApp, key: &str) -> Vec<String> {
+    let mine = as_key(app, key, ORDERS, json!({})).await;
+    mine["data"]["pickupOrders"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("pickupOrders: {mine}"))
+        .iter()
+        .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// `partnerOrder` for the reference CRM-1001, as `key`.
+async fn by_reference(app: &TestApp, key: &str) -> Value {
+    as_key(
+        app,
+        key,
+        &format!(
+            "query($r: String!) {{ partnerOrder(externalReference: $r) {{ {ORDER_FIELDS} }} }}"
+        ),
+        json!({"r": "CRM-1001"}),
+    )
+    .await
+}
+
+/// Each partner finds its own order by the shared reference; an unknown one is null.
+async fn assert_each_finds_its_own(
+    app: &TestApp,
+    (first, order_id): (&PartnerKey, &str),
+    (second, other_id): (&PartnerKey, &str),
+) {
+    let found = by_reference(app, &first.secret).await;
+    assert_eq!(found["data"]["partnerOrder"]["id"], order_id, "{found}");
+    let found = by_reference(app, &second.secret).await;
+    assert_eq!(found["data"]["partnerOrder"]["id"], other_id, "{found}");
+    let unknown = as_key(
+        app,
+        &first.secret,
+        "{ partnerOrder(externalReference: \"nope\") { id } }",
+        json!({}),
+    )
+    .await;
+    assert!(
+        unknown["errors"].is_null() && unknown["data"]["partnerOrder"].is_null(),
+        "{unknown}"
+    );
+}
+
+/// `stranger` can neither cancel nor read `order_id`.
+async fn assert_hidden_from(app: &TestApp, stranger: &PartnerKey, order_id: &str) {
+    let cancelled = cancel(app, &stranger.secret, order_id).await;
+    assert_eq!(error_code(&cancelled), Some("NOT_FOUND"), "{cancelled}");
+    let read = as_key(
+        app,
+        &stranger.secret,
+        "query($id: ID!) { pickupOrder(id: $id) { id } }",
+        json!({"id": order_id}),
+    )
+    .await;
+    assert!(
+        read["data"]["pickupOrder"].is_null() || error_code(&read) == Some("NOT_FOUND"),
+        "{read}"
+    );
+}
+
 #[tokio::test]
 async fn a_key_books_for_its_customers_and_sees_and_cancels_only_its_own_orders() {
     let app = spawn_app().await;
-    let operator = app.operator().await;
-    let first = partner(&app, &operator, ALL_SCOPES).await;
-    let second = partner(&app, &operator, ALL_SCOPES).await;
+    let (first, second) = two_partners(&app).await;
 
     let order = book(&app, &first.secret, "CRM-1001").await;
     assert_eq!(order["externalReference"], "CRM-1001", "{order}");
@@ -113,72 +176,20 @@ async fn a_key_books_for_its_customers_and_sees_and_cancels_only_its_own_orders(
     assert_ne!(other_id, order_id);
 
     // Each partner sees only its own orders.
-    let mine = as_key(&app, &first.secret, ORDERS, json!({})).await;
-    let ids: Vec<&str> = mine["data"]["pickupOrders"]["edges"]
-        .as_array()
-        .unwrap_or_else(|| panic!("pickupOrders: {mine}"))
-        .iter()
-        .filter_map(|e| e["node"]["id"].as_str())
-        .collect();
-    assert_eq!(ids, vec![order_id.as_str()], "{mine}");
-
-    let by_reference = |key: String| {
-        let app = &app;
-        async move {
-            as_key(
-                app,
-                &key,
-                &format!("query($r: String!) {{ partnerOrder(externalReference: $r) {{ {ORDER_FIELDS} }} }}"),
-                json!({"r": "CRM-1001"}),
-            )
-            .await
-        }
-    };
-    let found = by_reference(first.secret.clone()).await;
     assert_eq!(
-        found["data"]["partnerOrder"]["id"],
-        order_id.as_str(),
-        "{found}"
+        order_ids_seen_by(&app, &first.secret).await,
+        vec![order_id.clone()]
     );
-    let found = by_reference(second.secret.clone()).await;
-    assert_eq!(
-        found["data"]["partnerOrder"]["id"],
-        other_id.as_str(),
-        "{found}"
-    );
-    let unknown = as_key(
-        &app,
-        &first.secret,
-        "{ partnerOrder(externalReference: \"nope\") { id } }",
-        json!({}),
-    )
-    .await;
-    assert!(
-        unknown["errors"].is_null() && unknown["data"]["partnerOrder"].is_null(),
-        "{unknown}"
-    );
-
+    assert_each_finds_its_own(&app, (&first, &order_id), (&second, &other_id)).await;
     // Another partner's order is not there for them.
-    let stranger = cancel(&app, &second.secret, &order_id).await;
-    assert_eq!(error_code(&stranger), Some("NOT_FOUND"), "{stranger}");
-    let read = as_key(
-        &app,
-        &second.secret,
-        "query($id: ID!) { pickupOrder(id: $id) { id } }",
-        json!({"id": order_id}),
-    )
-    .await;
-    assert!(
-        read["data"]["pickupOrder"].is_null() || error_code(&read) == Some("NOT_FOUND"),
-        "{read}"
-    );
+    assert_hidden_from(&app, &second, &order_id).await;
 
     let cancelled = cancel(&app, &first.secret, &order_id).await;
     assert_eq!(
         cancelled["data"]["cancelPickup"]["status"], "CANCELLED",
         "{cancelled}"
     );
-    let untouched = by_reference(second.secret.clone()).await;
+    let untouched = by_reference(&app, &second.secret).await;
     assert_eq!(
         untouched["data"]["partnerOrder"]["status"], "DISPATCHING",
         "{untouched}"
@@ -188,9 +199,7 @@ async fn a_key_books_for_its_customers_and_sees_and_cancels_only_its_own_orders(
 #[tokio::test]
 async fn a_partner_cannot_book_another_partners_quote() {
     let app = spawn_app().await;
-    let operator = app.operator().await;
-    let first = partner(&app, &operator, ALL_SCOPES).await;
-    let second = partner(&app, &operator, ALL_SCOPES).await;
+    let (first, second) = two_partners(&app).await;
     let quote = partner_quote(&app, &first.secret).await;
     let stolen = as_key(
         &app,

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::fixtures::{QUOTE, as_key, issue_key};
-use crate::helpers::{TestApp, error_code, spawn_app_with};
+use crate::helpers::{Answer, TestApp, error_code, spawn_app_with};
 
 const CAPACITY: f64 = 30.0;
 const REFILL_PER_SEC: f64 = 10.0;
@@ -160,4 +160,50 @@ async fn anonymous_quotes_draw_on_a_cost_budget_per_address() {
         "after the refill: {again}"
     );
     cost(&again);
+}
+
+/// Sends `ORDERS` with `key`, accepting `accept`, until the cost budget refuses one; that
+/// answer.
+async fn first_refusal(app: &TestApp, key: &str, accept: &str) -> Answer {
+    for _ in 0..200 {
+        let answer = app
+            .gql_with_headers(&[("X-Api-Key", key), ("accept", accept)], ORDERS, json!({}))
+            .await;
+        if error_code(&answer.body) == Some("RATE_LIMITED") {
+            return answer;
+        }
+        assert!(answer.body["errors"].is_null(), "{answer:?}");
+    }
+    panic!("the bucket never ran out");
+}
+
+/// A request refused for its cost never ran: 429 with `Retry-After` (whole seconds, at
+/// least `extensions.retryAfter`), whichever media type the client accepts.
+#[tokio::test]
+async fn a_request_refused_for_its_cost_is_429_with_retry_after() {
+    let app = limited_app().await;
+    let operator = app.operator().await;
+    let partner_id = crate::partners::fixtures::create_partner(&app, &operator).await;
+    let key = issue_key(&app, &operator, &partner_id, &["ORDERS_READ"]).await;
+    for accept in ["application/json", "application/graphql-response+json"] {
+        let Answer {
+            status,
+            retry_after,
+            body,
+        } = first_refusal(&app, &key.secret, accept).await;
+        assert_eq!(status, 429, "{accept}: {body}");
+        let seconds: f64 = retry_after
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{accept}: Retry-After {retry_after:?}"));
+        let hinted = body["errors"][0]["extensions"]["retryAfter"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("retryAfter: {body}"));
+        assert!(seconds >= 1.0 && seconds >= hinted, "{seconds} < {hinted}");
+        assert!(body["data"].is_null(), "{accept}: {body}");
+        if accept.contains("graphql-response") {
+            assert!(body.get("data").is_none(), "no data member: {body}");
+        }
+        wait_for_refill(&app, &body);
+    }
 }
