@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::fixtures::{book_quote, quote_of, verified_collector, window};
 use crate::helpers::{Account, TestApp};
 use crate::orders::fixtures::{arrive, assigned_order, complete, inspect};
 
@@ -95,6 +96,40 @@ pub struct Collected {
 /// An order of the light items, assigned, inspected as quoted and completed.
 pub async fn collected_order(app: &TestApp) -> Collected {
     let (customer, collector, operator, order_id) = assigned_order(app).await;
+    finish_at_the_door(app, customer, collector, operator, order_id).await
+}
+
+/// An order of `items` (a GraphQL list literal) booked by a new household, assigned to a
+/// new verified collector, inspected as quoted and completed.
+pub async fn collected_order_of(app: &TestApp, items: &str) -> Collected {
+    let operator = app.operator().await;
+    let customer = app.register("HOUSEHOLD").await;
+    let quote = quote_of(app, &customer, items).await;
+    let order = book_quote(app, &customer, &quote, window(2), "id").await;
+    let order_id = order["id"].as_str().expect("id").to_owned();
+    let collector = verified_collector(app, &operator).await;
+    let assigned = app
+        .gql(
+            Some(&operator.access),
+            "mutation($id: ID!, $c: ID) { reassignOrder(orderId: $id, collectorId: $c) { status } }",
+            json!({"id": order_id, "c": collector.id}),
+        )
+        .await;
+    assert_eq!(
+        assigned["data"]["reassignOrder"]["status"], "ASSIGNED",
+        "{assigned}"
+    );
+    finish_at_the_door(app, customer, collector.account, operator, order_id).await
+}
+
+/// Arrival, an inspection as quoted and completion of an assigned order.
+async fn finish_at_the_door(
+    app: &TestApp,
+    customer: Account,
+    collector: Account,
+    operator: Account,
+    order_id: String,
+) -> Collected {
     arrive(app, &collector, &order_id).await;
     let inspected = inspect(app, &collector.access, &order_id, json!([])).await;
     assert_eq!(

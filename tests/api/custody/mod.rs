@@ -3,8 +3,10 @@
 
 mod access;
 mod bad_input;
+mod batteries;
 mod concurrency;
 pub(crate) mod fixtures;
 mod flow;
+mod partners;
 mod rollback;
 mod tamper;

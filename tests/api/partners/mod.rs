@@ -4,7 +4,7 @@
 //! crash between commit and send) and cost-based rate limits.
 
 pub(crate) mod fixtures;
-mod receiver;
+pub(crate) mod receiver;
 
 mod crash;
 mod endpoints;
