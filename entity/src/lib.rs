@@ -8,6 +8,7 @@ pub mod api_key;
 pub mod audit_entry;
 pub mod category;
 pub mod collector;
+pub mod collector_action;
 pub mod collector_rating;
 pub mod counter;
 pub mod decimal;

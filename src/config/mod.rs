@@ -30,13 +30,16 @@
 //! | `RELOOP_QUOTES_PER_MINUTE_USER` | `120` | quotes per minute per signed-in user |
 //! | `RELOOP_TRUST_FORWARDED_FOR` | `false` | client address from `X-Forwarded-For` |
 //! | `RELOOP_INSPECTION_TOLERANCE_PCT` | `5` | inspected total may differ this much without consent |
-//! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length |
+//! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length (service hours belong to each service area) |
 //! | `RELOOP_DISPATCH_OFFERS_PER_BATCH` | `3` | offers sent per dispatch round |
 //! | `RELOOP_DISPATCH_OFFER_TTL_SECS` | `60` | how long an offer stays open |
 //! | `RELOOP_DISPATCH_SWEEP_MS` | `5000` | sweeper interval (expiry, re-dispatch) |
 //! | `RELOOP_WEBHOOK_ALLOW_PRIVATE` | `false` | allow http and private/loopback webhook URLs (tests) |
 //! | `RELOOP_WEBHOOK_RETRY_BASE_MS` | `5000` | first webhook retry delay (doubling, full jitter, 8 h cap) |
 //! | `RELOOP_WEBHOOK_MAX_ATTEMPTS` | `30` | attempts before a delivery is given up (≈ 3 days) |
+//! | `RELOOP_DEVICE_TIME_MAX_AGE_HOURS` / `RELOOP_DEVICE_TIME_MAX_AHEAD_SECS` | `24` / `120` | oldest `recordedAt` a collector's step or position may carry, and how far ahead of the server it may be (clamped to the server's time within it) |
+//! | `RELOOP_USER_RATE_CAPACITY` / `RELOOP_USER_RATE_REFILL_PER_SEC` | `100` / `1` | cost budget of each signed-in user for expensive operations |
+//! | `RELOOP_AVAILABILITY_COST` | `10` | points going online (`setAvailability`) draws from that budget |
 //! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
 //! | `RELOOP_ANONYMOUS_QUOTE_CAPACITY` / `RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC` | `1000` / `50` | cost budget of anonymous quotes per address |
 
@@ -88,6 +91,20 @@ pub struct Config {
     pub dispatch: DispatchSettings,
     /// Partner API rules.
     pub partners: PartnerSettings,
+    /// Signed-in users' cost budget.
+    pub users: UserBudgetSettings,
+}
+
+/// The cost budget of each signed-in user: expensive operations draw points from a
+/// token bucket per user, as partners' requests draw their cost from their key's.
+#[derive(Clone, Debug)]
+pub struct UserBudgetSettings {
+    /// Bucket capacity (points): the largest burst.
+    pub rate_capacity: f64,
+    /// Refill (points per second): the sustained rate.
+    pub rate_refill_per_sec: f64,
+    /// What going online costs: it makes dispatch look at every waiting order again.
+    pub availability_cost: f64,
 }
 
 /// Partner API keys, rate limits and webhooks.
@@ -144,6 +161,8 @@ pub struct OrderSettings {
     /// How long after its window starts an assigned order waits for its collector to set
     /// off before it goes back to dispatch (a no-show).
     pub no_show_grace: std::time::Duration,
+    /// How far the `recordedAt` of a collector's device is believed.
+    pub device_clock: crate::domain::field_action::DeviceClockRules,
 }
 
 /// How quotes are issued.
@@ -278,6 +297,12 @@ impl Default for Config {
                 inspection_tolerance: rust_decimal::Decimal::new(5, 2),
                 consent_timeout: std::time::Duration::from_secs(15 * 60),
                 no_show_grace: std::time::Duration::from_secs(30 * 60),
+                device_clock: crate::domain::field_action::DeviceClockRules::default(),
+            },
+            users: UserBudgetSettings {
+                rate_capacity: 100.0,
+                rate_refill_per_sec: 1.0,
+                availability_cost: 10.0,
             },
         }
     }

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod collector;
 pub mod dispatch;
+pub mod field_action;
 pub mod geo;
 pub mod item;
 pub mod order;

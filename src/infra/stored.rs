@@ -7,6 +7,7 @@
 use entity::enums as stored;
 
 use crate::domain::dispatch::OfferStatus;
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, PayoutStatus};
 use crate::domain::partner::DeliveryStatus;
 use crate::domain::quote::QuoteStatus;
@@ -46,6 +47,10 @@ stored_as!(PayoutStatus => PayoutStatus { Pending, Paid, Failed });
 stored_as!(DeliveryStatus => DeliveryStatus { Pending, Delivered, Failed });
 stored_as!(CollectorStatus => CollectorStatus { Offline, Available, Busy });
 stored_as!(Role => Role { Household, Business, Collector, Partner, Operator });
+stored_as!(ActionKind => ActionKind {
+    AcceptJobOffer, DeclineJobOffer, StartTrip, MarkArrived, RecordInspection, CompletePickup,
+    ReportFailedPickup, HandOverToFacility,
+});
 
 #[cfg(test)]
 mod tests {
@@ -76,5 +81,6 @@ mod tests {
         round_trips::<DeliveryStatus, stored::DeliveryStatus>(DeliveryStatus::ALL);
         round_trips::<CollectorStatus, stored::CollectorStatus>(CollectorStatus::ALL);
         round_trips::<Role, stored::Role>(Role::ALL);
+        round_trips::<ActionKind, stored::ActionKind>(ActionKind::ALL);
     }
 }

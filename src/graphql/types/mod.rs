@@ -8,6 +8,7 @@ pub mod catalog_input;
 pub mod category;
 pub mod collector;
 pub mod decimal;
+pub mod device;
 pub mod dispatch;
 pub mod enums;
 pub mod geo;
