@@ -28,7 +28,11 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(CollectorActions::Table)
                     .if_not_exists()
-                    .col(ColumnDef::new(CollectorActions::CollectorId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(CollectorActions::CollectorId)
+                            .uuid()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(CollectorActions::ClientActionId)
                             .string()

@@ -16,6 +16,7 @@
 //!     txn.commit().await?;
 //!     Ok(result)
 //! })  →  Ran::Fresh(result) | Ran::Replayed(result_id)
+//!      .or_reload(|id| read id as the caller may see it)
 //! ```
 //!
 //! Two sends of the same id at once: one commits; the other fails inside its transaction
@@ -125,6 +126,21 @@ pub enum Ran<T> {
     Replayed(Uuid),
 }
 
+impl<T> Ran<T> {
+    /// The fresh result, or the replayed one read with `reload` (as the caller may see
+    /// it now).
+    pub async fn or_reload<F, Fut>(self, reload: F) -> AppResult<T>
+    where
+        F: FnOnce(Uuid) -> Fut,
+        Fut: Future<Output = AppResult<T>>,
+    {
+        match self {
+            Self::Fresh(result) => Ok(result),
+            Self::Replayed(id) => reload(id).await,
+        }
+    }
+}
+
 /// Runs `step` unless `device.id` was already used by this collector, in which case it
 /// answers with the first result's id (before any other check: a replay after the queue
 /// sat for a day still gets its answer). Otherwise checks the device time and runs the
@@ -147,7 +163,13 @@ where
     }
     let recorded_at = device
         .recorded_at
-        .map(|at| state.config.orders.device_clock.check(at, state.clock.now()))
+        .map(|at| {
+            state
+                .config
+                .orders
+                .device_clock
+                .check(at, state.clock.now())
+        })
         .transpose()
         .map_err(|e| AppError::validation(device.field("recordedAt"), e.0))?;
     let stamp = Stamp {

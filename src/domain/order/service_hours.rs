@@ -45,7 +45,11 @@ impl ServiceHours {
     /// Hours as an operator writes them: `"Asia/Shanghai"`, `"08:00"`, `"20:00"` (closing
     /// may be `"24:00"`). The error names the part at fault: `timeZone`, `opens` or
     /// `closes`.
-    pub fn parse(zone: &str, opens: &str, closes: &str) -> Result<Self, (&'static str, ParseError)> {
+    pub fn parse(
+        zone: &str,
+        opens: &str,
+        closes: &str,
+    ) -> Result<Self, (&'static str, ParseError)> {
         let zone = zone.trim();
         if zone.parse::<Tz>().is_err() {
             return Err((
@@ -182,11 +186,27 @@ mod tests {
     fn windows_are_checked_in_the_areas_own_time_zone() {
         let hours = shanghai();
         // 08:00–10:00 and 18:00–20:00 in Shanghai.
-        assert!(hours.admit(&window("2026-11-22T00:00:00Z", "2026-11-22T02:00:00Z")).is_ok());
-        assert!(hours.admit(&window("2026-11-22T10:00:00Z", "2026-11-22T12:00:00Z")).is_ok());
+        assert!(
+            hours
+                .admit(&window("2026-11-22T00:00:00Z", "2026-11-22T02:00:00Z"))
+                .is_ok()
+        );
+        assert!(
+            hours
+                .admit(&window("2026-11-22T10:00:00Z", "2026-11-22T12:00:00Z"))
+                .is_ok()
+        );
         // 19:00–21:00 and 07:00–09:00 in Shanghai.
-        assert!(hours.admit(&window("2026-11-22T11:00:00Z", "2026-11-22T13:00:00Z")).is_err());
-        assert!(hours.admit(&window("2026-11-21T23:00:00Z", "2026-11-22T01:00:00Z")).is_err());
+        assert!(
+            hours
+                .admit(&window("2026-11-22T11:00:00Z", "2026-11-22T13:00:00Z"))
+                .is_err()
+        );
+        assert!(
+            hours
+                .admit(&window("2026-11-21T23:00:00Z", "2026-11-22T01:00:00Z"))
+                .is_err()
+        );
     }
 
     #[test]
@@ -225,6 +245,9 @@ mod tests {
         assert!(ServiceHours::parse("UTC", "08:00", "24:30").is_err());
         assert!(ServiceHours::parse("UTC", "8", "20:00").is_err());
         let hours = ServiceHours::parse("UTC", "00:00", "24:00").expect("all day");
-        assert_eq!((hours.opens_text(), hours.closes_text()), ("00:00".to_owned(), "24:00".to_owned()));
+        assert_eq!(
+            (hours.opens_text(), hours.closes_text()),
+            ("00:00".to_owned(), "24:00".to_owned())
+        );
     }
 }

@@ -5,10 +5,10 @@ use async_graphql::{Context, ID, Object};
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
+use crate::domain::order::ServiceHours;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
-use crate::domain::order::ServiceHours;
 use crate::graphql::types::catalog::{DeviceModel, MaterialPrice, ServiceArea};
 use crate::graphql::types::catalog_input::{
     CategoryInput, DeviceModelInput, MaterialPriceInput, money,

@@ -92,7 +92,16 @@ pub async fn set_service_hours(
         "previous": previous.map(|p| json!({"timeZone": p.zone_name(), "opens": p.opens_text(), "closes": p.closes_text()})),
     });
     let id = area_id.to_string();
-    audit::record(&txn, actor, "service_area.hours", "service_area", &id, details, now).await?;
+    audit::record(
+        &txn,
+        actor,
+        "service_area.hours",
+        "service_area",
+        &id,
+        details,
+        now,
+    )
+    .await?;
     let saved = service_area::Entity::find_by_id(area_id)
         .one(&txn)
         .await?

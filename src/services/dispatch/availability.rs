@@ -80,10 +80,12 @@ pub async fn set_availability(
     match (online, position) {
         (true, Some(point)) => {
             state.geo.upsert(collector_id, point).await?;
-            state.order_signals.announce(OrderSignal::CollectorAvailable {
-                collector_id,
-                area_id: area,
-            });
+            state
+                .order_signals
+                .announce(OrderSignal::CollectorAvailable {
+                    collector_id,
+                    area_id: area,
+                });
         }
         _ => state.geo.remove(collector_id).await?,
     }

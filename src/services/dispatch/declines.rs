@@ -6,12 +6,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::offers::{collector_of, find_offer_for};
+use super::offers::{collector_of, find_offer_for, own_offer};
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::field_action::ActionKind;
 use crate::error::{AppError, AppResult};
 use crate::infra::order_signals::OrderSignal;
-use crate::services::collector_actions::{ActionTarget, DeviceAction, Ran, Stamp, replay_or_run};
+use crate::services::collector_actions::{ActionTarget, DeviceAction, Stamp, replay_or_run};
 use crate::services::orders::Party;
 use crate::state::AppState;
 
@@ -31,10 +31,10 @@ pub async fn decline_offer(
         target_id: offer_id,
     };
     let run = |stamp| decline(state, party, offer_id, reason, stamp);
-    match replay_or_run(state, target, device, run).await? {
-        Ran::Fresh(offer) => Ok(offer),
-        Ran::Replayed(offer_id) => find_offer_for(state, &party, offer_id).await,
-    }
+    replay_or_run(state, target, device, run)
+        .await?
+        .or_reload(|offer_id| find_offer_for(state, &party, offer_id))
+        .await
 }
 
 /// [`decline_offer`]'s work, with what the device `stamp`ed.
@@ -48,10 +48,7 @@ async fn decline(
     let collector_id = collector_of(&party)?;
     let now = state.clock.now();
     let txn = state.begin_write().await?;
-    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
-        Some(offer) if offer.collector_id == collector_id => offer,
-        _ => return Err(AppError::NotFound("job offer")),
-    };
+    let offer = own_offer(&txn, collector_id, offer_id).await?;
     if OfferStatus::from(offer.status) != OfferStatus::Pending || offer.expires_at <= now {
         return Err(AppError::InvalidState(format!(
             "the offer is {}",

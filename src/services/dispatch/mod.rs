@@ -14,11 +14,11 @@ mod sweeper;
 mod tracking;
 
 pub use availability::set_availability;
-pub use positions::{load_geo_index, report_location};
 pub use board::{DispatchBoard, dispatch_board};
+pub use declines::decline_offer;
 pub use dispatcher::spawn_dispatcher;
 pub use matching::dispatch_order;
-pub use declines::decline_offer;
 pub use offers::{accept_offer, find_offer_for, my_offers, withdraw_pending};
+pub use positions::{load_geo_index, report_location};
 pub use sweeper::{spawn_sweeper, sweep};
 pub use tracking::collector_positions;

@@ -15,7 +15,7 @@ use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::{AppError, AppResult};
 use crate::infra::order_signals::{OrderSignal, WithdrawnOffer};
-use crate::services::collector_actions::{ActionTarget, DeviceAction, Ran, Stamp, replay_or_run};
+use crate::services::collector_actions::{ActionTarget, DeviceAction, Stamp, replay_or_run};
 use crate::services::orders::transition::{self, Change};
 use crate::services::orders::{Party, find_order, publish_order_update};
 use crate::state::AppState;
@@ -33,11 +33,17 @@ pub async fn find_offer_for(
     party: &Party,
     offer_id: Uuid,
 ) -> AppResult<job_offer::Model> {
-    let collector_id = collector_of(party)?;
-    match job_offer::Entity::find_by_id(offer_id)
-        .one(&state.db)
-        .await?
-    {
+    own_offer(&state.db, collector_of(party)?, offer_id).await
+}
+
+/// The offer `offer_id` read in `conn` if it was made to `collector_id` (NOT_FOUND
+/// otherwise, like an unknown one).
+pub(super) async fn own_offer(
+    conn: &impl ConnectionTrait,
+    collector_id: Uuid,
+    offer_id: Uuid,
+) -> AppResult<job_offer::Model> {
+    match job_offer::Entity::find_by_id(offer_id).one(conn).await? {
         Some(offer) if offer.collector_id == collector_id => Ok(offer),
         _ => Err(AppError::NotFound("job offer")),
     }
@@ -73,10 +79,10 @@ pub async fn accept_offer(
         target_id: offer_id,
     };
     let run = |stamp| accept(state, party, offer_id, stamp);
-    match replay_or_run(state, target, device, run).await? {
-        Ran::Fresh(order) => Ok(order),
-        Ran::Replayed(order_id) => find_order(state, &party, order_id).await,
-    }
+    replay_or_run(state, target, device, run)
+        .await?
+        .or_reload(|order_id| find_order(state, &party, order_id))
+        .await
 }
 
 /// [`accept_offer`]'s work, with what the device `stamp`ed.
@@ -89,10 +95,7 @@ async fn accept(
     let collector_id = collector_of(&party)?;
     let now = state.clock.now();
     let txn = state.begin_write().await?;
-    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
-        Some(offer) if offer.collector_id == collector_id => offer,
-        _ => return Err(AppError::NotFound("job offer")),
-    };
+    let offer = own_offer(&txn, collector_id, offer_id).await?;
     still_open(&offer, now)?;
     let order = pickup_order::Entity::find_by_id(offer.order_id)
         .one(&txn)

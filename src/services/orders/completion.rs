@@ -38,9 +38,14 @@ pub async fn complete_pickup(
     proof: CompletionProof,
     device: DeviceAction,
 ) -> AppResult<pickup_order::Model> {
-    once(state, &party, order_id, ActionKind::CompletePickup, device, |stamp| {
-        complete(state, party, order_id, proof, stamp)
-    })
+    once(
+        state,
+        &party,
+        order_id,
+        ActionKind::CompletePickup,
+        device,
+        |stamp| complete(state, party, order_id, proof, stamp),
+    )
     .await
 }
 

@@ -11,7 +11,7 @@ use super::access::Party;
 use super::lifecycle::load;
 use crate::domain::field_action::ActionKind;
 use crate::error::AppResult;
-use crate::services::collector_actions::{ActionTarget, DeviceAction, Ran, Stamp, replay_or_run};
+use crate::services::collector_actions::{ActionTarget, DeviceAction, Stamp, replay_or_run};
 use crate::state::AppState;
 
 /// Runs `step` on `order_id` for `party` once per client action id. Anyone but a
@@ -37,8 +37,8 @@ where
         kind,
         target_id: order_id,
     };
-    match replay_or_run(state, target, device, step).await? {
-        Ran::Fresh(order) => Ok(order),
-        Ran::Replayed(id) => load(&state.db, party, id).await,
-    }
+    replay_or_run(state, target, device, step)
+        .await?
+        .or_reload(|id| load(&state.db, party, id))
+        .await
 }

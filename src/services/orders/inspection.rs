@@ -54,9 +54,14 @@ pub async fn record_inspection(
     inspected: Vec<InspectedLine>,
     device: DeviceAction,
 ) -> AppResult<pickup_order::Model> {
-    once(state, &party, order_id, ActionKind::RecordInspection, device, |stamp| {
-        inspect(state, party, order_id, inspected, stamp)
-    })
+    once(
+        state,
+        &party,
+        order_id,
+        ActionKind::RecordInspection,
+        device,
+        |stamp| inspect(state, party, order_id, inspected, stamp),
+    )
     .await
 }
 

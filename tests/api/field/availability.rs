@@ -29,7 +29,10 @@ async fn going_online_too_often_is_rate_limited_with_a_retry_hint() {
     let collector = verified_collector(&app, &operator).await;
     for _ in 0..2 {
         let online = set_availability(&app, &collector, true).await;
-        assert_eq!(online["data"]["setAvailability"]["status"], "AVAILABLE", "{online}");
+        assert_eq!(
+            online["data"]["setAvailability"]["status"], "AVAILABLE",
+            "{online}"
+        );
     }
     let limited = set_availability(&app, &collector, true).await;
     assert_eq!(codes(&limited), ["RATE_LIMITED"], "{limited}");
@@ -39,11 +42,17 @@ async fn going_online_too_often_is_rate_limited_with_a_retry_hint() {
     assert!(retry_after >= 1.0, "{limited}");
     // Going offline is always allowed: a collector can always stop receiving offers.
     let offline = set_availability(&app, &collector, false).await;
-    assert_eq!(offline["data"]["setAvailability"]["status"], "OFFLINE", "{offline}");
+    assert_eq!(
+        offline["data"]["setAvailability"]["status"], "OFFLINE",
+        "{offline}"
+    );
     // Another collector has a budget of their own.
     let other = verified_collector(&app, &operator).await;
     let online = set_availability(&app, &other, true).await;
-    assert_eq!(online["data"]["setAvailability"]["status"], "AVAILABLE", "{online}");
+    assert_eq!(
+        online["data"]["setAvailability"]["status"], "AVAILABLE",
+        "{online}"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +73,10 @@ async fn a_collector_going_online_is_offered_the_waiting_orders_by_the_dispatche
     let order_id = book_light(&app, &customer, 2).await;
     let collector = verified_collector(&app, &operator).await;
     let online = set_availability(&app, &collector, true).await;
-    assert_eq!(online["data"]["setAvailability"]["status"], "AVAILABLE", "{online}");
+    assert_eq!(
+        online["data"]["setAvailability"]["status"], "AVAILABLE",
+        "{online}"
+    );
     // No sweep: the dispatcher heard of the collector and offered them the order.
     let offer = only_offer(&app, &collector).await;
     assert_eq!(offer["order"]["id"], order_id.as_str());

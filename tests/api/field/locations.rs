@@ -7,8 +7,7 @@ use reloop::infra::geo::GeoPoint;
 use serde_json::{Value, json};
 
 use crate::dispatch::fixtures::{
-    accept, book_light, go_online, go_online_at, my_offers, north_of_pickup, only_offer,
-    subscribed,
+    accepted_order, book_light, go_online, go_online_at, my_offers, north_of_pickup, subscribed,
 };
 use crate::fixtures::{Collector, verified_collector};
 use crate::helpers::{TestApp, WsClient, spawn_app_with};
@@ -56,11 +55,10 @@ async fn an_older_point_neither_moves_the_collector_nor_reaches_the_customer() {
     let customer = app.register("HOUSEHOLD").await;
     let collector = verified_collector(&app, &operator).await;
     go_online(&app, &collector, 0.5).await;
-    let order_id = book_light(&app, &customer, 2).await;
-    let offer = only_offer(&app, &collector).await;
-    let won = accept(&app, &collector, offer["id"].as_str().expect("id")).await;
-    assert!(won["errors"].is_null(), "{won}");
-    let query = format!("subscription {{ collectorLocation(orderId: \"{order_id}\") {{ latitude longitude }} }}");
+    let order_id = accepted_order(&app, &customer, &collector, 2).await;
+    let query = format!(
+        "subscription {{ collectorLocation(orderId: \"{order_id}\") {{ latitude longitude }} }}"
+    );
     let mut ws = subscribed(&app, &customer, &query).await;
     let trip = app
         .gql(
@@ -76,7 +74,7 @@ async fn an_older_point_neither_moves_the_collector_nor_reaches_the_customer() {
     let marker = north_of_pickup(0.1);
     report(&app, &collector, newest, Duration::zero()).await;
     report(&app, &collector, stale, Duration::minutes(5)).await;
-    assert_eq!(indexed_near(&app, newest).await, [collector.id.clone()]);
+    assert_eq!(indexed_near(&app, newest).await, vec![collector.id.clone()]);
     assert!(indexed_near(&app, stale).await.is_empty());
     report(&app, &collector, marker, Duration::zero()).await;
     assert!((next_latitude(&mut ws).await - newest.0).abs() < 1e-9);
@@ -103,7 +101,10 @@ async fn a_report_after_going_offline_does_not_bring_the_collector_back() {
             json!({}),
         )
         .await;
-    assert_eq!(offline["data"]["setAvailability"]["status"], "OFFLINE", "{offline}");
+    assert_eq!(
+        offline["data"]["setAvailability"]["status"], "OFFLINE",
+        "{offline}"
+    );
 
     // The app still sends a position it took a moment ago.
     let there = north_of_pickup(0.2);

@@ -3,7 +3,7 @@
 //! perhaps twice. Each step runs once; a replay returns the first result instead of
 //! INVALID_STATE, and the device times are kept beside the server's.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -53,9 +53,8 @@ struct Step {
 /// The four steps of a pickup for `order_id`; with `device`, each carries a client
 /// action id (`<prefix>-<n>`) and its device time.
 fn pickup_steps(order_id: &str, device: Option<(&str, &[DateTime<Utc>; 4])>) -> Vec<Step> {
-    let arg = |n: usize| {
-        device.map(|(prefix, times)| (format!("{prefix}-{n}"), times[n].to_rfc3339()))
-    };
+    let arg =
+        |n: usize| device.map(|(prefix, times)| (format!("{prefix}-{n}"), times[n].to_rfc3339()));
     // The same text as arguments of a step and as fields of its input.
     let args = |n: usize| match arg(n) {
         Some((id, at)) => format!(", clientActionId: \"{id}\", recordedAt: \"{at}\""),
@@ -75,7 +74,10 @@ fn pickup_steps(order_id: &str, device: Option<(&str, &[DateTime<Utc>; 4])>) -> 
         },
         Step {
             field: "recordInspection",
-            call: format!("recordInspection(input: {{orderId: $id, lines: []{}}})", args(2)),
+            call: format!(
+                "recordInspection(input: {{orderId: $id, lines: []{}}})",
+                args(2)
+            ),
             variables: vars.clone(),
         },
         Step {
@@ -91,7 +93,10 @@ fn pickup_steps(order_id: &str, device: Option<(&str, &[DateTime<Utc>; 4])>) -> 
 
 /// Sends `step` as `who`; returns the whole response.
 async fn send(app: &TestApp, who: &Account, step: &Step) -> Value {
-    let query = format!("mutation($id: ID!) {{ {} {{ {ORDER_FIELDS} }} }}", step.call);
+    let query = format!(
+        "mutation($id: ID!) {{ {} {{ {ORDER_FIELDS} }} }}",
+        step.call
+    );
     app.gql(Some(&who.access), &query, step.variables.clone())
         .await
 }
@@ -137,7 +142,8 @@ async fn an_app_offline_for_an_hour_replays_its_queue_twice_and_ends_as_if_onlin
     }
 
     // The other pickup happens while the van has no signal: the app queues each step.
-    let t0 = app.state.clock.now();
+    // Whole seconds: PostgreSQL keeps microseconds, and a device sends what it has.
+    let t0 = app.state.clock.now().trunc_subsecs(0);
     let times = [5, 20, 30, 40].map(|m| t0 + Duration::minutes(m));
     app.clock.advance(Duration::hours(1));
     let collector = sign_in_again(&app, &collector).await;
@@ -190,7 +196,10 @@ async fn a_client_action_id_reused_for_another_step_or_order_is_a_validation_err
             json!({"id": ids[0]}),
         )
         .await;
-    assert_eq!(started["data"]["startTrip"]["status"], "EN_ROUTE", "{started}");
+    assert_eq!(
+        started["data"]["startTrip"]["status"], "EN_ROUTE",
+        "{started}"
+    );
     for (mutation, order_id) in [("markArrived", &ids[0]), ("startTrip", &ids[1])] {
         let reused = app
             .gql(
@@ -257,7 +266,10 @@ async fn the_same_step_sent_several_times_at_once_runs_once() {
         let steps = pickup_steps(order_id, Some((&prefix, &[app.state.clock.now(); 4])));
         let answers = join_all((0..5).map(|_| send(&app, &collector, &steps[0]))).await;
         for answer in &answers {
-            assert_eq!(answer["data"]["startTrip"]["status"], "EN_ROUTE", "{answer}");
+            assert_eq!(
+                answer["data"]["startTrip"]["status"], "EN_ROUTE",
+                "{answer}"
+            );
         }
         let seen = order(&app, &customer, order_id).await;
         let trips = seen["events"]

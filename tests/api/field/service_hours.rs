@@ -54,7 +54,11 @@ async fn windows_are_checked_in_the_service_areas_own_time_zone_and_hours() {
     let operator = app.operator().await;
     let customer = app.register("HOUSEHOLD").await;
     let areas = app
-        .gql(None, "{ serviceAreas { id name timeZone opens closes } }", json!({}))
+        .gql(
+            None,
+            "{ serviceAreas { id name timeZone opens closes } }",
+            json!({}),
+        )
         .await;
     let shanghai = areas["data"]["serviceAreas"]
         .as_array()
@@ -62,7 +66,11 @@ async fn windows_are_checked_in_the_service_areas_own_time_zone_and_hours() {
         .cloned()
         .unwrap_or_else(|| panic!("{areas}"));
     assert_eq!(
-        (&shanghai["timeZone"], &shanghai["opens"], &shanghai["closes"]),
+        (
+            &shanghai["timeZone"],
+            &shanghai["opens"],
+            &shanghai["closes"]
+        ),
         (&json!("Asia/Shanghai"), &json!("08:00"), &json!("20:00"))
     );
 
