@@ -209,7 +209,7 @@ async fn find_result(
         return Err(AppError::validation(
             device.field("clientActionId"),
             format!(
-                "was already used for {} of another order or offer, or for another step",
+                "was already used for another step or order (a {} step)",
                 ActionKind::from(found.kind)
             ),
         ));
