@@ -138,3 +138,18 @@ text_enum! {
         Received => "RECEIVED",
     }
 }
+
+text_enum! {
+    /// `collector_actions.kind`: the collector's steps that a client action id makes
+    /// replayable.
+    ActionKind {
+        AcceptJobOffer => "ACCEPT_JOB_OFFER",
+        DeclineJobOffer => "DECLINE_JOB_OFFER",
+        StartTrip => "START_TRIP",
+        MarkArrived => "MARK_ARRIVED",
+        RecordInspection => "RECORD_INSPECTION",
+        CompletePickup => "COMPLETE_PICKUP",
+        ReportFailedPickup => "REPORT_FAILED_PICKUP",
+        HandOverToFacility => "HAND_OVER_TO_FACILITY",
+    }
+}

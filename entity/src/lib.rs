@@ -9,6 +9,7 @@ pub mod audit_entry;
 pub mod category;
 pub mod certificate;
 pub mod collector;
+pub mod collector_action;
 pub mod collector_rating;
 pub mod counter;
 pub mod custody_checkpoint;

@@ -19,6 +19,8 @@ pub struct Model {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub at: DateTimeUtc,
+    /// When the collector's device says the step happened (offline replays).
+    pub recorded_at: Option<DateTimeUtc>,
 }
 
 /// Relations are resolved in services; none are declared here.

@@ -18,6 +18,12 @@ pub struct Model {
     pub max_dispatch_radius_km: f64,
     /// Pickups bookable per time slot.
     pub slot_capacity: i32,
+    /// IANA time zone of the service hours, e.g. `Asia/Shanghai`.
+    pub time_zone: String,
+    /// Opening time, minutes after local midnight.
+    pub opens_minute: i32,
+    /// Closing time, minutes after local midnight (1440: midnight at the day's end).
+    pub closes_minute: i32,
     pub created_at: DateTimeUtc,
 }
 

@@ -26,6 +26,9 @@ mod m20261121_000017_create_price_tables;
 mod m20261201_000018_add_payout_settlement;
 mod m20261201_000019_add_collector_no_shows;
 mod m20261201_000020_add_collector_pending_profile;
+mod m20261201_000021_create_collector_actions;
+mod m20261201_000022_add_order_event_recorded_at;
+mod m20261201_000023_add_service_area_hours;
 mod m20261201_000025_create_facilities;
 mod m20261201_000026_create_custody_log;
 mod m20261201_000027_create_transfers_and_certificates;
@@ -57,6 +60,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_add_payout_settlement::Migration),
             Box::new(m20261201_000019_add_collector_no_shows::Migration),
             Box::new(m20261201_000020_add_collector_pending_profile::Migration),
+            Box::new(m20261201_000021_create_collector_actions::Migration),
+            Box::new(m20261201_000022_add_order_event_recorded_at::Migration),
+            Box::new(m20261201_000023_add_service_area_hours::Migration),
             Box::new(m20261201_000025_create_facilities::Migration),
             Box::new(m20261201_000026_create_custody_log::Migration),
             Box::new(m20261201_000027_create_transfers_and_certificates::Migration),

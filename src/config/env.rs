@@ -110,6 +110,12 @@ fn read_quotes_and_orders(config: &mut Config) -> anyhow::Result<()> {
     if let Some(minutes) = parsed::<u64>("RELOOP_NO_SHOW_GRACE_MINS")? {
         config.orders.no_show_grace = Duration::from_secs(minutes * 60);
     }
+    if let Some(hours) = parsed::<i64>("RELOOP_DEVICE_TIME_MAX_AGE_HOURS")? {
+        config.orders.device_clock.max_age = chrono::Duration::hours(hours);
+    }
+    if let Some(secs) = parsed::<i64>("RELOOP_DEVICE_TIME_MAX_AHEAD_SECS")? {
+        config.orders.device_clock.max_ahead = chrono::Duration::seconds(secs);
+    }
     if let Some(hours) = parsed::<i64>("RELOOP_WINDOW_MIN_HOURS")? {
         config.orders.window_rules.min_length = chrono::Duration::hours(hours);
     }
@@ -151,6 +157,15 @@ fn read_dispatch_and_partners(config: &mut Config) -> anyhow::Result<()> {
     if let Some(n) = parsed("RELOOP_PARTNER_RATE_REFILL_PER_SEC")? {
         config.partners.rate_refill_per_sec = n;
     }
+    if let Some(n) = parsed("RELOOP_USER_RATE_CAPACITY")? {
+        config.users.rate_capacity = n;
+    }
+    if let Some(n) = parsed("RELOOP_USER_RATE_REFILL_PER_SEC")? {
+        config.users.rate_refill_per_sec = n;
+    }
+    if let Some(n) = parsed("RELOOP_AVAILABILITY_COST")? {
+        config.users.availability_cost = n;
+    }
     if let Some(on) = parsed("RELOOP_TRUST_FORWARDED_FOR")? {
         config.trust_forwarded_for = on;
     }
@@ -168,9 +183,6 @@ fn read_custody(config: &mut Config) -> anyhow::Result<()> {
     }
     if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_RECEIPT_TOLERANCE_PCT")? {
         config.custody.receipt_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
-    }
-    if let Some(minutes) = parsed::<u64>("RELOOP_DEVICE_CLOCK_SKEW_MINS")? {
-        config.custody.max_device_lag = Duration::from_secs(minutes * 60);
     }
     Ok(())
 }

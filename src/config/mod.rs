@@ -30,7 +30,7 @@
 //! | `RELOOP_QUOTES_PER_MINUTE_USER` | `120` | quotes per minute per signed-in user |
 //! | `RELOOP_TRUST_FORWARDED_FOR` | `false` | client address from `X-Forwarded-For` |
 //! | `RELOOP_INSPECTION_TOLERANCE_PCT` | `5` | inspected total may differ this much without consent |
-//! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length |
+//! | `RELOOP_WINDOW_MIN_HOURS` / `RELOOP_WINDOW_MAX_HOURS` | `1` / `8` | pickup window length (service hours belong to each service area) |
 //! | `RELOOP_DISPATCH_OFFERS_PER_BATCH` | `3` | offers sent per dispatch round |
 //! | `RELOOP_DISPATCH_OFFER_TTL_SECS` | `60` | how long an offer stays open |
 //! | `RELOOP_DISPATCH_SWEEP_MS` | `5000` | sweeper interval (expiry, re-dispatch) |
@@ -41,7 +41,9 @@
 //! | `RELOOP_CHECKPOINT_INTERVAL_SECS` | `3600` | how often a signed custody checkpoint is made (0: on demand only) |
 //! | `RELOOP_CHECKPOINT_ORIGIN` | `reloop/custody` | the log's name in checkpoints |
 //! | `RELOOP_RECEIPT_TOLERANCE_PCT` | `5` | a weight received at a facility further than this from the collector's is a discrepancy |
-//! | `RELOOP_DEVICE_CLOCK_SKEW_MINS` | `1440` / `5` | oldest (minutes in the past) and newest (5 min ahead) device time accepted on custody steps |
+//! | `RELOOP_DEVICE_TIME_MAX_AGE_HOURS` / `RELOOP_DEVICE_TIME_MAX_AHEAD_SECS` | `24` / `120` | oldest `recordedAt` a collector's step or position may carry, and how far ahead of the server it may be (clamped to the server's time within it) |
+//! | `RELOOP_USER_RATE_CAPACITY` / `RELOOP_USER_RATE_REFILL_PER_SEC` | `100` / `1` | cost budget of each signed-in user for expensive operations |
+//! | `RELOOP_AVAILABILITY_COST` | `10` | points going online (`setAvailability`) draws from that budget |
 //! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
 //! | `RELOOP_ANONYMOUS_QUOTE_CAPACITY` / `RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC` | `1000` / `50` | cost budget of anonymous quotes per address |
 
@@ -95,6 +97,8 @@ pub struct Config {
     pub partners: PartnerSettings,
     /// Custody after the doorstep.
     pub custody: CustodySettings,
+    /// Signed-in users' cost budget.
+    pub users: UserBudgetSettings,
 }
 
 /// Custody: the signing key, checkpoints and receipt checks.
@@ -108,10 +112,18 @@ pub struct CustodySettings {
     pub checkpoint_origin: String,
     /// How far a received weight may differ from the collector's (a share).
     pub receipt_tolerance: rust_decimal::Decimal,
-    /// Oldest device time accepted, before the server's.
-    pub max_device_lag: Duration,
-    /// Newest device time accepted, after the server's (clock skew).
-    pub max_device_lead: Duration,
+}
+
+/// The cost budget of each signed-in user: expensive operations draw points from a
+/// token bucket per user, as partners' requests draw their cost from their key's.
+#[derive(Clone, Debug)]
+pub struct UserBudgetSettings {
+    /// Bucket capacity (points): the largest burst.
+    pub rate_capacity: f64,
+    /// Refill (points per second): the sustained rate.
+    pub rate_refill_per_sec: f64,
+    /// What going online costs: it makes dispatch look at every waiting order again.
+    pub availability_cost: f64,
 }
 
 /// Partner API keys, rate limits and webhooks.
@@ -168,6 +180,8 @@ pub struct OrderSettings {
     /// How long after its window starts an assigned order waits for its collector to set
     /// off before it goes back to dispatch (a no-show).
     pub no_show_grace: std::time::Duration,
+    /// How far the `recordedAt` of a collector's device is believed.
+    pub device_clock: crate::domain::field_action::DeviceClockRules,
 }
 
 /// How quotes are issued.
@@ -302,14 +316,18 @@ impl Default for Config {
                 inspection_tolerance: rust_decimal::Decimal::new(5, 2),
                 consent_timeout: std::time::Duration::from_secs(15 * 60),
                 no_show_grace: std::time::Duration::from_secs(30 * 60),
+                device_clock: crate::domain::field_action::DeviceClockRules::default(),
+            },
+            users: UserBudgetSettings {
+                rate_capacity: 100.0,
+                rate_refill_per_sec: 1.0,
+                availability_cost: 10.0,
             },
             custody: CustodySettings {
                 signing_key: None,
                 checkpoint_interval: Duration::from_secs(3600),
                 checkpoint_origin: "reloop/custody".to_owned(),
                 receipt_tolerance: rust_decimal::Decimal::new(5, 2),
-                max_device_lag: Duration::from_secs(24 * 3600),
-                max_device_lead: Duration::from_secs(5 * 60),
             },
         }
     }

@@ -8,6 +8,7 @@ pub mod address;
 pub mod collector;
 pub mod custody;
 pub mod dispatch;
+pub mod field_action;
 pub mod geo;
 pub mod item;
 pub mod order;

@@ -34,6 +34,14 @@ pub enum OrderSignal {
     NeedsDispatch(Uuid),
     /// These offers were withdrawn; their holders should hear it.
     OffersWithdrawn(Vec<WithdrawnOffer>),
+    /// A collector went online (in this service area, when known): orders still waiting
+    /// for one should look again.
+    CollectorAvailable {
+        /// The collector.
+        collector_id: Uuid,
+        /// The service area nearest to where they went online.
+        area_id: Option<Uuid>,
+    },
 }
 
 /// The sending side, shared by every request; cheap to clone.
@@ -42,7 +50,8 @@ pub struct OrderSignals {
     sender: mpsc::Sender<OrderSignal>,
     /// Taken once by the dispatcher task at start-up.
     receiver: Arc<Mutex<Option<mpsc::Receiver<OrderSignal>>>>,
-    /// Orders announced for dispatch whose round has not finished yet.
+    /// Orders (and collectors gone online) announced for dispatch whose round has not
+    /// finished yet.
     backlog: IntGauge,
 }
 
@@ -68,7 +77,10 @@ impl OrderSignals {
     /// Queues `signal` without waiting. A full or closed queue drops it with a warning:
     /// see the module documentation for why nothing is lost.
     pub fn announce(&self, signal: OrderSignal) {
-        let counted = matches!(signal, OrderSignal::NeedsDispatch(_));
+        let counted = matches!(
+            signal,
+            OrderSignal::NeedsDispatch(_) | OrderSignal::CollectorAvailable { .. }
+        );
         if counted {
             self.backlog.inc();
         }
@@ -80,7 +92,7 @@ impl OrderSignals {
         }
     }
 
-    /// The dispatcher finished one announced order (whatever the outcome).
+    /// The dispatcher finished one announced order or collector (whatever the outcome).
     pub fn settled(&self) {
         self.backlog.dec();
     }

@@ -8,6 +8,7 @@ use entity::enums as stored;
 
 use crate::domain::custody::{BatteryStatus, CustodyStatus, CustodyStep, TransferStatus};
 use crate::domain::dispatch::OfferStatus;
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, PayoutStatus};
 use crate::domain::partner::DeliveryStatus;
 use crate::domain::quote::QuoteStatus;
@@ -53,6 +54,10 @@ stored_as!(CustodyStep => CustodyStep {
 });
 stored_as!(BatteryStatus => BatteryStatus { Original, Repurposed, Reused, Remanufactured, Waste });
 stored_as!(TransferStatus => TransferStatus { InTransit, Received });
+stored_as!(ActionKind => ActionKind {
+    AcceptJobOffer, DeclineJobOffer, StartTrip, MarkArrived, RecordInspection, CompletePickup,
+    ReportFailedPickup, HandOverToFacility,
+});
 
 #[cfg(test)]
 mod tests {
@@ -87,5 +92,6 @@ mod tests {
         round_trips::<CustodyStep, stored::CustodyStep>(CustodyStep::ALL);
         round_trips::<BatteryStatus, stored::BatteryStatus>(BatteryStatus::ALL);
         round_trips::<TransferStatus, stored::TransferStatus>(TransferStatus::ALL);
+        round_trips::<ActionKind, stored::ActionKind>(ActionKind::ALL);
     }
 }

@@ -5,7 +5,9 @@
 pub mod account_events;
 pub mod auth;
 pub mod backlog_sampler;
+pub mod budget;
 pub mod catalog;
+pub mod collector_actions;
 pub mod collectors;
 pub mod custody;
 pub mod demo_seed;

@@ -1,6 +1,7 @@
-//! Pickup time windows and the rules a booking's window must follow.
+//! Pickup time windows and the rules a booking's window must follow everywhere; the
+//! hours it must lie within belong to its service area (`service_hours`).
 
-use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::ParseError;
 
@@ -20,10 +21,6 @@ pub struct WindowRules {
     pub min_length: Duration,
     /// Longest window.
     pub max_length: Duration,
-    /// Service hours (UTC), start inclusive.
-    pub opens: NaiveTime,
-    /// Service hours (UTC), end inclusive.
-    pub closes: NaiveTime,
     /// Length of one capacity slot; a booking uses the slot its window starts in.
     pub slot_length: Duration,
 }
@@ -33,9 +30,6 @@ impl Default for WindowRules {
         Self {
             min_length: Duration::hours(1),
             max_length: Duration::hours(8),
-            // 08:00–20:00 China Standard Time (UTC+8) is 00:00–12:00 UTC.
-            opens: NaiveTime::MIN,
-            closes: NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN),
             slot_length: Duration::hours(2),
         }
     }
@@ -43,7 +37,7 @@ impl Default for WindowRules {
 
 impl TimeWindow {
     /// Checks a requested window at `now`: in the future, `min_length` to `max_length`
-    /// long, within service hours on one day.
+    /// long. The service area's hours are checked by `ServiceHours::admit`.
     pub fn parse(
         start: DateTime<Utc>,
         end: DateTime<Utc>,
@@ -61,23 +55,7 @@ impl TimeWindow {
                 rules.max_length.num_hours()
             )));
         }
-        let same_day = start.date_naive() == end.date_naive() || end.time() == NaiveTime::MIN;
-        if !same_day
-            || start.time() < rules.opens
-            || (end.time() > rules.closes && end.time() != NaiveTime::MIN)
-        {
-            return Err(ParseError("must lie within service hours".to_owned()));
-        }
         Ok(Self { start, end })
-    }
-
-    /// The start of the capacity slot this window books.
-    pub fn slot_start(&self, rules: &WindowRules) -> DateTime<Utc> {
-        let slot_secs = rules.slot_length.num_seconds().max(1);
-        let seconds = i64::from(self.start.num_seconds_from_midnight());
-        self.start
-            - Duration::seconds(seconds % slot_secs)
-            - Duration::nanoseconds(i64::from(self.start.nanosecond()))
     }
 
     /// Whether two windows share any time.
@@ -139,16 +117,6 @@ mod tests {
         );
         assert!(
             TimeWindow::parse(
-                at("2026-11-22T11:00:00Z"),
-                at("2026-11-22T13:00:00Z"),
-                now,
-                &rules
-            )
-            .is_err(),
-            "after hours"
-        );
-        assert!(
-            TimeWindow::parse(
                 at("2026-11-22T04:00:00Z"),
                 at("2026-11-22T02:00:00Z"),
                 now,
@@ -160,13 +128,11 @@ mod tests {
     }
 
     #[test]
-    fn a_window_books_the_slot_it_starts_in() {
-        let rules = WindowRules::default();
+    fn windows_that_share_time_overlap() {
         let window = TimeWindow {
             start: at("2026-11-22T03:30:00Z"),
             end: at("2026-11-22T05:00:00Z"),
         };
-        assert_eq!(window.slot_start(&rules), at("2026-11-22T02:00:00Z"));
         let other = TimeWindow {
             start: at("2026-11-22T04:59:00Z"),
             end: at("2026-11-22T06:00:00Z"),

@@ -1,18 +1,20 @@
-//! Operator catalog management: categories, device models, material prices.
+//! Operator catalog management: categories, device models, material prices, service
+//! hours.
 
 use async_graphql::{Context, ID, Object};
 use chrono::Datelike;
 use rust_decimal::Decimal;
 
+use crate::domain::order::ServiceHours;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
-use crate::graphql::types::catalog::{DeviceModel, MaterialPrice};
+use crate::graphql::types::catalog::{DeviceModel, MaterialPrice, ServiceArea};
 use crate::graphql::types::catalog_input::{
     CategoryInput, DeviceModelInput, MaterialPriceInput, money,
 };
 use crate::graphql::types::category::Category;
-use crate::services::catalog::{categories, device_models, material_prices};
+use crate::services::catalog::{categories, device_models, material_prices, service_areas};
 
 /// Catalog changes (operators); each one is audited.
 #[derive(Default)]
@@ -95,5 +97,25 @@ impl CatalogMutation {
         )
         .await?;
         Ok(MaterialPrice::from(saved))
+    }
+
+    /// Sets an area's service hours: its IANA time zone (e.g. `Asia/Shanghai`) and the
+    /// local opening and closing times as `HH:MM` (closing may be `24:00`). Pickup
+    /// windows booked or rescheduled from now on must lie within them; audited.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn set_service_hours(
+        &self,
+        ctx: &Context<'_>,
+        area_id: ID,
+        time_zone: String,
+        opens: String,
+        closes: String,
+    ) -> async_graphql::Result<ServiceArea> {
+        let actor = ctx.viewer().require_user()?.0;
+        let id = uuid::Uuid::parse_str(&area_id).map_err(|_| AppError::NotFound("service area"))?;
+        let hours = ServiceHours::parse(&time_zone, &opens, &closes)
+            .map_err(|(field, e)| AppError::validation(field, e.0))?;
+        let saved = service_areas::set_service_hours(ctx.state()?, actor, id, hours).await?;
+        Ok(ServiceArea::from(saved))
     }
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::collector::Collector;
+use crate::graphql::types::device::device_action;
 use crate::graphql::types::dispatch::JobOffer;
 use crate::graphql::types::geo::GeoPointInput;
 use crate::graphql::types::order::PickupOrder;
@@ -54,26 +55,34 @@ impl DispatchMutation {
     }
 
     /// Takes the offered order. The first accept wins; a late one gets ALREADY_ASSIGNED
-    /// or OFFER_EXPIRED.
+    /// or OFFER_EXPIRED. With `clientActionId`, a replay returns the order it won;
+    /// `recordedAt` is when the collector accepted on the device.
     async fn accept_job_offer(
         &self,
         ctx: &Context<'_>,
         offer_id: ID,
+        client_action_id: Option<String>,
+        recorded_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<PickupOrder> {
         let state = ctx.state()?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let id = Uuid::parse_str(&offer_id).map_err(|_| AppError::NotFound("job offer"))?;
+        let device = device_action(client_action_id, recorded_at, "")?;
         Ok(PickupOrder::new(
-            dispatch::accept_offer(state, party, id).await?,
+            dispatch::accept_offer(state, party, id, device).await?,
         ))
     }
 
-    /// Turns the offer down; the order moves on to the next collectors at once.
+    /// Turns the offer down; the order moves on to the next collectors at once. With
+    /// `clientActionId`, a replay returns the declined offer; `recordedAt` is when the
+    /// collector declined on the device.
     async fn decline_job_offer(
         &self,
         ctx: &Context<'_>,
         offer_id: ID,
         reason: Option<String>,
+        client_action_id: Option<String>,
+        recorded_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<JobOffer> {
         let state = ctx.state()?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
@@ -84,7 +93,8 @@ impl DispatchMutation {
         let reason = reason
             .map(|r| r.trim().chars().take(500).collect::<String>())
             .filter(|r| !r.is_empty());
-        let offer = dispatch::decline_offer(state, party, id, reason).await?;
+        let device = device_action(client_action_id, recorded_at, "")?;
+        let offer = dispatch::decline_offer(state, party, id, reason, device).await?;
         Ok(JobOffer {
             offer,
             viewer_collector: collector_id,

@@ -1,11 +1,13 @@
 //! Order mutations: booking, customer decisions and the collector's steps.
 
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
+use crate::graphql::types::device::device_action;
 use crate::graphql::types::order::{PayoutOutcomeGql, PickupOrder};
 use crate::graphql::types::order_input::{
     BookPickupInput, CompletePickupInput, InspectionInput, TimeWindowInput,
@@ -81,27 +83,36 @@ impl OrderMutation {
         ))
     }
 
-    /// The assigned collector sets off (EN_ROUTE).
+    /// The assigned collector sets off (EN_ROUTE). An app that queued the step offline
+    /// sends its `clientActionId` (a replay returns the first result) and `recordedAt`
+    /// (when it happened on the device).
     async fn start_trip(
         &self,
         ctx: &Context<'_>,
         order_id: ID,
+        client_action_id: Option<String>,
+        recorded_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
+        let device = device_action(client_action_id, recorded_at, "")?;
         Ok(PickupOrder::new(
-            orders::start_trip(state(ctx)?, party, id).await?,
+            orders::start_trip(state(ctx)?, party, id, device).await?,
         ))
     }
 
-    /// The assigned collector is at the door (ARRIVED).
+    /// The assigned collector is at the door (ARRIVED). `clientActionId` and
+    /// `recordedAt` as for `startTrip`.
     async fn mark_arrived(
         &self,
         ctx: &Context<'_>,
         order_id: ID,
+        client_action_id: Option<String>,
+        recorded_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
+        let device = device_action(client_action_id, recorded_at, "")?;
         Ok(PickupOrder::new(
-            orders::mark_arrived(state(ctx)?, party, id).await?,
+            orders::mark_arrived(state(ctx)?, party, id, device).await?,
         ))
     }
 
@@ -114,9 +125,9 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
-        let (order_id, lines) = input.parse()?;
+        let (order_id, lines, device) = input.parse()?;
         Ok(PickupOrder::new(
-            orders::record_inspection(state, party, order_id, lines).await?,
+            orders::record_inspection(state, party, order_id, lines, device).await?,
         ))
     }
 
@@ -141,23 +152,27 @@ impl OrderMutation {
     ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
         let party = Party::of(&state.db, ctx.viewer()).await?;
-        let (order_id, proof) = input.parse()?;
+        let (order_id, proof, device) = input.parse()?;
         Ok(PickupOrder::new(
-            orders::complete_pickup(state, party, order_id, proof).await?,
+            orders::complete_pickup(state, party, order_id, proof, device).await?,
         ))
     }
 
-    /// The pickup could not be done at the door (FAILED).
+    /// The pickup could not be done at the door (FAILED). `clientActionId` and
+    /// `recordedAt` as for `startTrip`.
     async fn report_failed_pickup(
         &self,
         ctx: &Context<'_>,
         order_id: ID,
         reason: String,
+        client_action_id: Option<String>,
+        recorded_at: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<PickupOrder> {
         let (party, id) = actor(ctx, &order_id).await?;
         let reason = reason_text(reason, "reason")?;
+        let device = device_action(client_action_id, recorded_at, "")?;
         Ok(PickupOrder::new(
-            orders::report_failed_pickup(state(ctx)?, party, id, reason).await?,
+            orders::report_failed_pickup(state(ctx)?, party, id, reason, device).await?,
         ))
     }
 

@@ -84,10 +84,18 @@ pub struct ServiceArea {
     pub center: GeoPoint,
     /// Radius around the centre, km.
     pub radius_km: f64,
+    /// IANA time zone of the service hours, e.g. `Asia/Shanghai`.
+    pub time_zone: String,
+    /// Opening time in the area's time zone, `HH:MM`; pickup windows start no earlier.
+    pub opens: String,
+    /// Closing time in the area's time zone, `HH:MM` (`24:00` is midnight at the day's
+    /// end); pickup windows end no later, on the day they start.
+    pub closes: String,
 }
 
 impl From<service_area::Model> for ServiceArea {
     fn from(row: service_area::Model) -> Self {
+        let hh_mm = |minutes: i32| format!("{:02}:{:02}", minutes / 60, minutes % 60);
         Self {
             id: ID(row.id.to_string()),
             name: row.name,
@@ -97,6 +105,9 @@ impl From<service_area::Model> for ServiceArea {
                 longitude: row.center_longitude,
             },
             radius_km: row.radius_km,
+            opens: hh_mm(row.opens_minute),
+            closes: hh_mm(row.closes_minute),
+            time_zone: row.time_zone,
         }
     }
 }

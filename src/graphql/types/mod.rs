@@ -10,6 +10,7 @@ pub mod collector;
 pub mod custody;
 pub mod custody_input;
 pub mod decimal;
+pub mod device;
 pub mod dispatch;
 pub mod enums;
 pub mod geo;

@@ -460,9 +460,15 @@ pub struct OrderEvent(pub order_event::Model);
 /// One transition of an order.
 #[Object]
 impl OrderEvent {
-    /// When.
+    /// When the server recorded it.
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
+    }
+
+    /// When the collector's device says it happened, for a step its app sent with
+    /// `recordedAt` (typically queued while offline); null otherwise.
+    async fn recorded_at(&self) -> Option<DateTime<Utc>> {
+        self.0.recorded_at
     }
 
     /// The state before (null for creation).

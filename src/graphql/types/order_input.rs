@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::decimal::DecimalString;
+use super::device::device_action;
 use super::geo::GeoPointInput;
 use super::pricing::ConditionGql;
 use crate::domain::address::{Address, optional_text, required_text};
 use crate::domain::item::parse_weight_kg;
 use crate::domain::{DisplayName, ParseError, Phone};
 use crate::error::AppError;
+use crate::services::collector_actions::DeviceAction;
 use crate::services::orders::{BookingRequest, CompletionProof, InspectedLine};
 
 /// Where to collect.
@@ -127,12 +129,17 @@ pub struct InspectionInput {
     pub order_id: ID,
     /// The lines inspected; lines left out keep their quoted amount.
     pub lines: Vec<InspectionLineInput>,
+    /// The app's id for this step: a replay with the same id returns the first result.
+    pub client_action_id: Option<String>,
+    /// When the inspection happened on the device (an app that was offline).
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 impl InspectionInput {
-    /// The order id and the checked lines.
-    pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>), AppError> {
+    /// The order id, the checked lines and the device's arguments.
+    pub fn parse(self) -> Result<(Uuid, Vec<InspectedLine>, DeviceAction), AppError> {
         let order_id = order_id(&self.order_id)?;
+        let device = device_action(self.client_action_id, self.recorded_at, "input.")?;
         let lines = self
             .lines
             .into_iter()
@@ -153,7 +160,7 @@ impl InspectionInput {
                 })
             })
             .collect::<Result<_, AppError>>()?;
-        Ok((order_id, lines))
+        Ok((order_id, lines, device))
     }
 }
 
@@ -166,17 +173,22 @@ pub struct CompletePickupInput {
     pub signature_ref: Option<String>,
     /// Photos of the items (stored file references).
     pub photo_refs: Option<Vec<String>>,
+    /// The app's id for this step: a replay with the same id returns the first result.
+    pub client_action_id: Option<String>,
+    /// When the pickup was completed on the device (an app that was offline).
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 impl CompletePickupInput {
-    /// The order id and the proof.
-    pub fn parse(self) -> Result<(Uuid, CompletionProof), AppError> {
+    /// The order id, the proof and the device's arguments.
+    pub fn parse(self) -> Result<(Uuid, CompletionProof, DeviceAction), AppError> {
         Ok((
             order_id(&self.order_id)?,
             CompletionProof {
                 signature_ref: self.signature_ref.filter(|s| !s.trim().is_empty()),
                 photo_refs: refs(self.photo_refs, "input.photoRefs")?,
             },
+            device_action(self.client_action_id, self.recorded_at, "input.")?,
         ))
     }
 }

@@ -113,6 +113,20 @@ impl GeoIndex for InMemoryGeoIndex {
         Ok(())
     }
 
+    async fn move_existing(&self, id: Uuid, at: GeoPoint) -> anyhow::Result<()> {
+        ensure_valid_point(at)?;
+        let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+        let Inner { tree, positions } = &mut *inner;
+        if let Some(old) = positions.get_mut(&id)
+            && *old != at
+        {
+            tree.remove(&Entry::new(to_xyz(*old), id));
+            tree.insert(Entry::new(to_xyz(at), id));
+            *old = at;
+        }
+        Ok(())
+    }
+
     async fn remove(&self, id: Uuid) -> anyhow::Result<()> {
         let mut inner = self.inner.write().unwrap_or_else(PoisonError::into_inner);
         let Inner { tree, positions } = &mut *inner;
@@ -182,6 +196,11 @@ mod tests {
     #[tokio::test]
     async fn remove_takes_a_member_out() {
         behaviour::remove_takes_a_member_out(&InMemoryGeoIndex::new()).await;
+    }
+
+    #[tokio::test]
+    async fn move_existing_never_adds() {
+        behaviour::move_existing_never_adds(&InMemoryGeoIndex::new()).await;
     }
 
     #[tokio::test]

@@ -27,6 +27,10 @@ pub struct Nearby {
 pub trait GeoIndex: Send + Sync {
     /// Puts `id` at `at`, moving it if it was already present.
     async fn upsert(&self, id: Uuid, at: GeoPoint) -> anyhow::Result<()>;
+    /// Moves `id` to `at` only if it is present; never adds it. A collector's position
+    /// reports move them, while only going online puts them in: a report that arrives
+    /// after they went offline must not make them a candidate again.
+    async fn move_existing(&self, id: Uuid, at: GeoPoint) -> anyhow::Result<()>;
     /// Takes `id` out; removing an absent id is not an error.
     async fn remove(&self, id: Uuid) -> anyhow::Result<()>;
     /// Members within radius_km of center, nearest first, at most `limit`.
@@ -178,6 +182,26 @@ pub(crate) mod behaviour {
                 .expect("search")
                 .is_empty()
         );
+    }
+
+    /// `move_existing` moves a member but never adds one.
+    pub async fn move_existing_never_adds(index: &dyn GeoIndex) {
+        let (member, stranger) = (Uuid::new_v4(), Uuid::new_v4());
+        index
+            .upsert(member, offset(CENTER, 5.0, 0.0))
+            .await
+            .expect("upsert");
+        index
+            .move_existing(member, offset(CENTER, 1.0, 0.0))
+            .await
+            .expect("move");
+        index
+            .move_existing(stranger, offset(CENTER, 0.5, 0.0))
+            .await
+            .expect("move of an absent id");
+        let hits = index.search(CENTER, 2.0, 10).await.expect("search");
+        assert_eq!(ids(&hits), vec![member]);
+        assert_eq!(index.len().await.expect("len"), 1);
     }
 
     /// A removed member is no longer found; removing an unknown id is fine.

@@ -119,6 +119,20 @@ impl GeoIndex for RedisGeoIndex {
         Ok(())
     }
 
+    /// `GEOADD … XX` (Redis 6.2+) updates members that exist and never adds one.
+    async fn move_existing(&self, id: Uuid, at: GeoPoint) -> anyhow::Result<()> {
+        ensure_valid_point(at)?;
+        let mut command = redis::cmd("GEOADD");
+        command
+            .arg(&self.key)
+            .arg("XX")
+            .arg(at.longitude)
+            .arg(at.latitude)
+            .arg(id.to_string());
+        self.write(command).await;
+        Ok(())
+    }
+
     async fn remove(&self, id: Uuid) -> anyhow::Result<()> {
         let mut command = redis::cmd("ZREM");
         command.arg(&self.key).arg(id.to_string());
@@ -237,6 +251,15 @@ mod tests {
             return;
         };
         behaviour::remove_takes_a_member_out(&index).await;
+        cleanup(&conn, &index).await;
+    }
+
+    #[tokio::test]
+    async fn redis_move_existing_never_adds() {
+        let Some((conn, index)) = index("redis_move_existing_never_adds").await else {
+            return;
+        };
+        behaviour::move_existing_never_adds(&index).await;
         cleanup(&conn, &index).await;
     }
 

@@ -1,34 +1,24 @@
-//! Device time on custody steps: what the app says happened when, within bounds.
+//! Device time on custody steps: the same rules as the collector's order steps
+//! (`RELOOP_DEVICE_TIME_MAX_AGE_HOURS` / `RELOOP_DEVICE_TIME_MAX_AHEAD_SECS`).
 
 use chrono::{DateTime, Utc};
 
-use crate::config::CustodySettings;
+use crate::domain::field_action::DeviceClockRules;
 use crate::error::{AppError, AppResult};
 
-/// `recorded_at` if it lies within the accepted skew of `now` (VALIDATION naming `field`
-/// otherwise); `now` when the device sent none.
+/// The device time to record: `recorded_at` checked against `now` (VALIDATION naming
+/// `field` when outside the rules, clamped to `now` when slightly ahead), or `now` when
+/// the device sent none.
 pub fn checked(
     recorded_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-    settings: &CustodySettings,
+    rules: &DeviceClockRules,
     field: &str,
 ) -> AppResult<DateTime<Utc>> {
-    let Some(at) = recorded_at else {
-        return Ok(now);
-    };
-    let lead = chrono::Duration::from_std(settings.max_device_lead).unwrap_or_default();
-    let lag = chrono::Duration::from_std(settings.max_device_lag).unwrap_or_default();
-    if at > now + lead {
-        return Err(AppError::validation(
-            field,
-            "is in the future (check the device's clock)",
-        ));
+    match recorded_at {
+        None => Ok(now),
+        Some(at) => rules
+            .check(at, now)
+            .map_err(|e| AppError::validation(field, e.0)),
     }
-    if at < now - lag {
-        return Err(AppError::validation(
-            field,
-            format!("is more than {} hours in the past", lag.num_hours()),
-        ));
-    }
-    Ok(at)
 }

@@ -57,7 +57,7 @@ pub async fn hand_over(
     let recorded_at = device_time::checked(
         request.recorded_at,
         now,
-        &state.config.custody,
+        &state.config.orders.device_clock,
         "input.recordedAt",
     )?;
     let action = checked_action_id(request.client_action_id.as_deref())?;

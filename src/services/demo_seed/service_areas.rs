@@ -16,7 +16,8 @@ const AREAS: &[(&str, &str, f64, f64, f64)] = &[
     ("Chengdu", "Chengdu", 30.5728, 104.0668, 25.0),
 ];
 
-/// Inserts the demo areas (20 km dispatch radius, 10 pickups per slot).
+/// Inserts the demo areas (20 km dispatch radius, 10 pickups per slot, open 08:00–20:00
+/// China Standard Time).
 pub(super) async fn insert_service_areas(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
@@ -31,6 +32,9 @@ pub(super) async fn insert_service_areas(
             radius_km: Set(*radius_km),
             max_dispatch_radius_km: Set(20.0),
             slot_capacity: Set(10),
+            time_zone: Set("Asia/Shanghai".to_owned()),
+            opens_minute: Set(8 * 60),
+            closes_minute: Set(20 * 60),
             created_at: Set(now),
         }
         .insert(conn)

@@ -1,6 +1,7 @@
 //! The dispatcher task: listens to the order lifecycle's announcements and does the
 //! dispatch work off the requests' path. An order that needs a collector gets its next
-//! round of offers; holders of withdrawn offers are told.
+//! round of offers; holders of withdrawn offers are told; a collector going online makes
+//! the orders waiting in their area look again.
 //!
 //! Rounds for different orders run concurrently (bounded), and each round is claimed in
 //! the database, so a duplicate announcement or the sweeper working on the same order
@@ -8,15 +9,24 @@
 
 use std::sync::Arc;
 
+use entity::pickup_order;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Semaphore;
+use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
 use super::matching::dispatch_order;
+use crate::domain::order::OrderStatus;
+use crate::error::AppResult;
 use crate::infra::order_signals::OrderSignal;
 use crate::state::AppState;
 
 /// Rounds dispatched at the same time; more wait for a place.
 const CONCURRENT_ROUNDS: usize = 16;
+
+/// Most waiting orders one collector going online sends back to dispatch (soonest
+/// windows first); the sweeper tops up the rest within an interval.
+const WAITING_PER_ARRIVAL: u64 = 200;
 
 /// Starts the task; does nothing if another task already took the announcements.
 pub fn spawn_dispatcher(state: AppState) -> Option<tokio::task::JoinHandle<()>> {
@@ -38,6 +48,15 @@ pub fn spawn_dispatcher(state: AppState) -> Option<tokio::task::JoinHandle<()>> 
                         drop(place);
                     });
                 }
+                OrderSignal::CollectorAvailable { area_id, .. } => {
+                    let state = state.clone();
+                    tokio::spawn(async move {
+                        if let Err(err) = offer_waiting_orders(&state, area_id).await {
+                            tracing::warn!(error = ?err.into_anyhow(), "listing waiting orders failed; the sweeper will catch up");
+                        }
+                        state.order_signals.settled();
+                    });
+                }
                 OrderSignal::OffersWithdrawn(offers) => {
                     for offer in offers {
                         notify_collector(
@@ -52,4 +71,23 @@ pub fn spawn_dispatcher(state: AppState) -> Option<tokio::task::JoinHandle<()>> 
             }
         }
     }))
+}
+
+/// Announces the orders still looking for a collector in `area_id` (anywhere when
+/// unknown), soonest windows first, so each gets a round that may include the collector
+/// who just came online.
+async fn offer_waiting_orders(state: &AppState, area_id: Option<Uuid>) -> AppResult<()> {
+    let mut waiting = pickup_order::Entity::find()
+        .filter(pickup_order::Column::Status.eq(OrderStatus::Dispatching))
+        .order_by_asc(pickup_order::Column::WindowStart)
+        .limit(WAITING_PER_ARRIVAL);
+    if let Some(area_id) = area_id {
+        waiting = waiting.filter(pickup_order::Column::ServiceAreaId.eq(area_id));
+    }
+    for order in waiting.all(&state.db).await? {
+        state
+            .order_signals
+            .announce(OrderSignal::NeedsDispatch(order.id));
+    }
+    Ok(())
 }

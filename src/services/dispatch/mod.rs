@@ -4,17 +4,21 @@
 
 mod availability;
 mod board;
+mod declines;
 mod dispatcher;
 pub mod events;
 mod matching;
 mod offers;
+mod positions;
 mod sweeper;
 mod tracking;
 
-pub use availability::{load_geo_index, report_location, set_availability};
+pub use availability::set_availability;
 pub use board::{DispatchBoard, dispatch_board};
+pub use declines::decline_offer;
 pub use dispatcher::spawn_dispatcher;
 pub use matching::dispatch_order;
-pub use offers::{accept_offer, decline_offer, find_offer_for, my_offers, withdraw_pending};
+pub use offers::{accept_offer, find_offer_for, my_offers, withdraw_pending};
+pub use positions::{load_geo_index, report_location};
 pub use sweeper::{spawn_sweeper, sweep};
 pub use tracking::collector_positions;

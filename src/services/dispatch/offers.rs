@@ -11,14 +11,16 @@ use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
 use crate::domain::dispatch::OfferStatus;
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::{AppError, AppResult};
 use crate::infra::order_signals::{OrderSignal, WithdrawnOffer};
+use crate::services::collector_actions::{ActionTarget, DeviceAction, Stamp, replay_or_run};
 use crate::services::orders::transition::{self, Change};
-use crate::services::orders::{Party, publish_order_update};
+use crate::services::orders::{Party, find_order, publish_order_update};
 use crate::state::AppState;
 
-fn collector_of(party: &Party) -> AppResult<Uuid> {
+pub(super) fn collector_of(party: &Party) -> AppResult<Uuid> {
     match party {
         Party::Collector { collector_id, .. } => Ok(*collector_id),
         _ => Err(AppError::Forbidden),
@@ -31,11 +33,17 @@ pub async fn find_offer_for(
     party: &Party,
     offer_id: Uuid,
 ) -> AppResult<job_offer::Model> {
-    let collector_id = collector_of(party)?;
-    match job_offer::Entity::find_by_id(offer_id)
-        .one(&state.db)
-        .await?
-    {
+    own_offer(&state.db, collector_of(party)?, offer_id).await
+}
+
+/// The offer `offer_id` read in `conn` if it was made to `collector_id` (NOT_FOUND
+/// otherwise, like an unknown one).
+pub(super) async fn own_offer(
+    conn: &impl ConnectionTrait,
+    collector_id: Uuid,
+    offer_id: Uuid,
+) -> AppResult<job_offer::Model> {
+    match job_offer::Entity::find_by_id(offer_id).one(conn).await? {
         Some(offer) if offer.collector_id == collector_id => Ok(offer),
         _ => Err(AppError::NotFound("job offer")),
     }
@@ -56,20 +64,38 @@ pub async fn my_offers(state: &AppState, party: &Party) -> AppResult<Vec<job_off
 /// Accepts an offer. Exactly one accept per order wins: the order moves DISPATCHING →
 /// ASSIGNED with a conditional update on its version, inside the same transaction that
 /// marks this offer ACCEPTED and withdraws the others. A late accept gets
-/// ALREADY_ASSIGNED (someone else won) or OFFER_EXPIRED.
+/// ALREADY_ASSIGNED (someone else won) or OFFER_EXPIRED; a replay of the same client
+/// action id gets the order it won.
 #[tracing::instrument(skip_all, fields(%offer_id))]
 pub async fn accept_offer(
     state: &AppState,
     party: Party,
     offer_id: Uuid,
+    device: DeviceAction,
+) -> AppResult<pickup_order::Model> {
+    let target = ActionTarget {
+        collector_id: collector_of(&party)?,
+        kind: ActionKind::AcceptJobOffer,
+        target_id: offer_id,
+    };
+    let run = |stamp| accept(state, party, offer_id, stamp);
+    replay_or_run(state, target, device, run)
+        .await?
+        .or_reload(|order_id| find_order(state, &party, order_id))
+        .await
+}
+
+/// [`accept_offer`]'s work, with what the device `stamp`ed.
+async fn accept(
+    state: &AppState,
+    party: Party,
+    offer_id: Uuid,
+    stamp: Stamp,
 ) -> AppResult<pickup_order::Model> {
     let collector_id = collector_of(&party)?;
     let now = state.clock.now();
     let txn = state.begin_write().await?;
-    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
-        Some(offer) if offer.collector_id == collector_id => offer,
-        _ => return Err(AppError::NotFound("job offer")),
-    };
+    let offer = own_offer(&txn, collector_id, offer_id).await?;
     still_open(&offer, now)?;
     let order = pickup_order::Entity::find_by_id(offer.order_id)
         .one(&txn)
@@ -88,6 +114,7 @@ pub async fn accept_offer(
     // only, so two accepts cannot deadlock: the loser waits on the order row, then finds
     // the version moved on.
     let change = Change::by(&party, &order, Transition::Assign, now)
+        .recorded(stamp.recorded_at())
         .because("offer accepted")
         .setting(pickup_order::Column::CollectorId, Expr::value(collector_id));
     let applied = match transition::apply_with_effects(&txn, &order, change).await {
@@ -99,6 +126,7 @@ pub async fn accept_offer(
         Err(err) => return Err(err),
     };
     mark_accepted(&txn, &offer, now).await?;
+    stamp.remember(&txn, order.id, now).await?;
     txn.commit().await?;
     let others: Vec<WithdrawnOffer> = applied
         .withdrawn
@@ -195,50 +223,6 @@ async fn mark_accepted(
         .exec(conn)
         .await?;
     Ok(())
-}
-
-/// Declines an offer; when it was the order's last open one, the next batch goes out now.
-#[tracing::instrument(skip_all, fields(%offer_id))]
-pub async fn decline_offer(
-    state: &AppState,
-    party: Party,
-    offer_id: Uuid,
-    reason: Option<String>,
-) -> AppResult<job_offer::Model> {
-    let collector_id = collector_of(&party)?;
-    let now = state.clock.now();
-    let txn = state.begin_write().await?;
-    let offer = match job_offer::Entity::find_by_id(offer_id).one(&txn).await? {
-        Some(offer) if offer.collector_id == collector_id => offer,
-        _ => return Err(AppError::NotFound("job offer")),
-    };
-    if OfferStatus::from(offer.status) != OfferStatus::Pending || offer.expires_at <= now {
-        return Err(AppError::InvalidState(format!(
-            "the offer is {}",
-            OfferStatus::from(offer.status).as_str().to_lowercase()
-        )));
-    }
-    job_offer::Entity::update_many()
-        .col_expr(
-            job_offer::Column::Status,
-            Expr::value(OfferStatus::Declined),
-        )
-        .col_expr(job_offer::Column::RespondedAt, Expr::value(now))
-        .col_expr(job_offer::Column::Reason, Expr::value(reason))
-        .filter(job_offer::Column::Id.eq(offer.id))
-        .filter(job_offer::Column::Status.eq(OfferStatus::Pending))
-        .exec(&txn)
-        .await?;
-    let declined = job_offer::Entity::find_by_id(offer.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("job offer"))?;
-    txn.commit().await?;
-    // The next batch goes out off this request's path (the dispatcher, or the sweeper).
-    state
-        .order_signals
-        .announce(OrderSignal::NeedsDispatch(offer.order_id));
-    Ok(declined)
 }
 
 /// Withdraws every open offer of an order (used by operators' tools); returns how many.

@@ -30,6 +30,8 @@ pub struct Collection {
     pub actor_user_id: Option<Uuid>,
     /// Server time.
     pub at: DateTime<Utc>,
+    /// Device time, when the app sent one.
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// One item to create, before sealing.
@@ -71,7 +73,7 @@ pub async fn collect_items(
         let event = NewCustodyEvent {
             step: CustodyStep::Collected,
             at: collection.at,
-            recorded_at: None,
+            recorded_at: collection.recorded_at,
             actor_user_id: collection.actor_user_id,
             actor_role: Role::Collector,
             holder: Holder::Collector(collection.collector_id),

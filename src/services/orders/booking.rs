@@ -26,6 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::infra::catalog_cache::CatalogSnapshot;
 use crate::infra::counters;
 use crate::infra::db::{WriteTxn, is_unique_violation};
+use crate::services::catalog::service_areas::service_hours;
 use crate::services::quotes::lines_of;
 use crate::state::AppState;
 
@@ -105,6 +106,10 @@ pub async fn book_pickup(
     )
     .map_err(|e| AppError::validation("input.window", e.0))?;
     let area = serving_area(state, request.location, "input.address.location").await?;
+    let hours = service_hours(&area)?;
+    hours
+        .admit(&window)
+        .map_err(|e| AppError::validation("input.window", e.0))?;
     // Read before the transaction: a snapshot reload needs a pooled connection, and must
     // never wait for one while this transaction holds another.
     let snapshot = state.catalog.snapshot(&state.db).await?;
@@ -117,7 +122,7 @@ pub async fn book_pickup(
         }
     }
     let quote = use_quote(&txn, request.quote_id, booker, now).await?;
-    let slot_start = window.slot_start(&state.config.orders.window_rules);
+    let slot_start = hours.slot_start(window.start, state.config.orders.window_rules.slot_length);
     reserve(&txn, &area, slot_start).await?;
     let number = next_order_number(&txn).await?;
     let lines = lines_of(&txn, quote.id).await?;
@@ -287,6 +292,7 @@ async fn record_creation(
             actor_user: booker.user_id(),
             actor_role: Some(role),
             at,
+            recorded_at: None,
         },
     )
     .await

@@ -7,12 +7,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Party;
+use super::device::once;
 use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, PayoutStatus, Transition};
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
+use crate::services::collector_actions::{DeviceAction, Stamp};
 use crate::services::ledger::intake::{self, Collection};
 use crate::services::partners::outbox;
 use crate::state::AppState;
@@ -28,18 +31,39 @@ pub struct CompletionProof {
 
 /// Completes an INSPECTED order: stores the proof, creates a PENDING payout of the final
 /// amount and the order's custody items (each with its COLLECTED event), in one
-/// transaction.
+/// transaction; once per client action id.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn complete_pickup(
     state: &AppState,
     party: Party,
     order_id: Uuid,
     proof: CompletionProof,
+    device: DeviceAction,
+) -> AppResult<pickup_order::Model> {
+    once(
+        state,
+        &party,
+        order_id,
+        ActionKind::CompletePickup,
+        device,
+        |stamp| complete(state, party, order_id, proof, stamp),
+    )
+    .await
+}
+
+/// [`complete_pickup`]'s work, with what the device `stamp`ed.
+async fn complete(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    proof: CompletionProof,
+    stamp: Stamp,
 ) -> AppResult<pickup_order::Model> {
     let now = state.clock.now();
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
     let change = Change::by(&party, &order, Transition::Complete, now)
+        .recorded(stamp.recorded_at())
         .setting(
             pickup_order::Column::SignatureRef,
             Expr::value(proof.signature_ref.clone()),
@@ -54,6 +78,7 @@ pub async fn complete_pickup(
             collector_id,
             actor_user_id: party.actor_user(),
             at: now,
+            recorded_at: stamp.recorded_at(),
         };
         intake::collect_items(&txn, &state.server_key, &completed, collection).await?;
     }
@@ -76,6 +101,7 @@ pub async fn complete_pickup(
         let data = payout_event(&completed, amount.0, PayoutStatus::Pending, None);
         outbox::enqueue(&txn, partner_id, WebhookEventType::Payout, data, now).await?;
     }
+    stamp.remember(&txn, completed.id, now).await?;
     commit_and_announce(state, txn, completed, Vec::new()).await
 }
 

@@ -16,14 +16,17 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Party;
+use super::device::once;
 use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition, TransitionError, within_tolerance};
 use crate::domain::pricing::{
     Assessment, Condition, PriceTable, PricingContext, PricingItem, price_line,
 };
 use crate::domain::quote::check_serial;
 use crate::error::{AppError, AppResult};
+use crate::services::collector_actions::{DeviceAction, Stamp};
 use crate::services::quotes::priced_with;
 use crate::state::AppState;
 
@@ -42,13 +45,33 @@ pub struct InspectedLine {
     pub photo_refs: Vec<String>,
 }
 
-/// Records the inspection of an ARRIVED order.
+/// Records the inspection of an ARRIVED order, once per client action id.
 #[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn record_inspection(
     state: &AppState,
     party: Party,
     order_id: Uuid,
     inspected: Vec<InspectedLine>,
+    device: DeviceAction,
+) -> AppResult<pickup_order::Model> {
+    once(
+        state,
+        &party,
+        order_id,
+        ActionKind::RecordInspection,
+        device,
+        |stamp| inspect(state, party, order_id, inspected, stamp),
+    )
+    .await
+}
+
+/// Re-prices the lines and moves the order on, with what the device `stamp`ed.
+async fn inspect(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    inspected: Vec<InspectedLine>,
+    stamp: Stamp,
 ) -> AppResult<pickup_order::Model> {
     let now = state.clock.now();
     let txn = state.begin_write().await?;
@@ -78,6 +101,7 @@ pub async fn record_inspection(
     }
     let final_payout = final_sum - order.logistics_fee.0;
     let inspected = Change::by(&party, &order, Transition::InspectWithinTolerance, now)
+        .recorded(stamp.recorded_at())
         .because(format!(
             "final {final_payout} {} (quoted {})",
             order.currency, order.estimated_payout.0
@@ -90,9 +114,11 @@ pub async fn record_inspection(
     let tolerance = state.config.orders.inspection_tolerance;
     if !within_tolerance(order.estimated_payout.0, final_payout, tolerance) {
         let ask = Change::by(&party, &order, Transition::AskCustomer, now)
+            .recorded(stamp.recorded_at())
             .because("the final price is outside the tolerance of the quote");
         order_after = transition::apply(&txn, &order_after, ask).await?;
     }
+    stamp.remember(&txn, order.id, now).await?;
     commit_and_announce(state, txn, order_after, Vec::new()).await
 }
 

@@ -8,13 +8,16 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::access::{Party, visible};
+use super::device::once;
 use super::slots::release;
 use super::transition::{self, Change};
 use super::updates::publish_order_update;
+use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::AppResult;
 use crate::infra::db::WriteTxn;
 use crate::infra::order_signals::{OrderSignal, WithdrawnOffer};
+use crate::services::collector_actions::{DeviceAction, Stamp};
 use crate::state::AppState;
 
 /// Reads `order_id` inside `txn` for `party`, NOT_FOUND when it may not see it.
@@ -29,20 +32,38 @@ pub(super) async fn load(
     )
 }
 
-/// Runs one transition by `party` and commits it.
+/// Runs one transition by `party` and commits it, with what the device `stamp`ed.
 async fn step(
     state: &AppState,
     party: Party,
     order_id: Uuid,
     transition: Transition,
     reason: Option<String>,
+    stamp: Stamp,
 ) -> AppResult<pickup_order::Model> {
+    let now = state.clock.now();
     let txn = state.begin_write().await?;
     let order = load(&txn, &party, order_id).await?;
-    let mut change = Change::by(&party, &order, transition, state.clock.now());
+    let mut change = Change::by(&party, &order, transition, now).recorded(stamp.recorded_at());
     change.reason = reason;
     let applied = transition::apply_with_effects(&txn, &order, change).await?;
+    stamp.remember(&txn, order.id, now).await?;
     commit_and_announce(state, txn, applied.order, applied.withdrawn).await
+}
+
+/// [`step`] as a collector's app sends it: once per client action id.
+async fn device_step(
+    state: &AppState,
+    party: Party,
+    order_id: Uuid,
+    (kind, transition): (ActionKind, Transition),
+    reason: Option<String>,
+    device: DeviceAction,
+) -> AppResult<pickup_order::Model> {
+    once(state, &party, order_id, kind, device, |stamp| {
+        step(state, party, order_id, transition, reason, stamp)
+    })
+    .await
 }
 
 /// Commits, then tells everyone who should hear of the change: subscribers of the order,
@@ -117,8 +138,10 @@ pub async fn start_trip(
     state: &AppState,
     party: Party,
     order_id: Uuid,
+    device: DeviceAction,
 ) -> AppResult<pickup_order::Model> {
-    step(state, party, order_id, Transition::StartTrip, None).await
+    let what = (ActionKind::StartTrip, Transition::StartTrip);
+    device_step(state, party, order_id, what, None, device).await
 }
 
 /// The assigned collector is at the door.
@@ -126,8 +149,10 @@ pub async fn mark_arrived(
     state: &AppState,
     party: Party,
     order_id: Uuid,
+    device: DeviceAction,
 ) -> AppResult<pickup_order::Model> {
-    step(state, party, order_id, Transition::Arrive, None).await
+    let what = (ActionKind::MarkArrived, Transition::Arrive);
+    device_step(state, party, order_id, what, None, device).await
 }
 
 /// The pickup could not be done at the door.
@@ -136,8 +161,10 @@ pub async fn report_failed_pickup(
     party: Party,
     order_id: Uuid,
     reason: String,
+    device: DeviceAction,
 ) -> AppResult<pickup_order::Model> {
-    step(state, party, order_id, Transition::Fail, Some(reason)).await
+    let what = (ActionKind::ReportFailedPickup, Transition::Fail);
+    device_step(state, party, order_id, what, Some(reason), device).await
 }
 
 /// The customer accepts (back to INSPECTED) or rejects (CANCELLED) a final price outside
@@ -153,5 +180,6 @@ pub async fn respond_to_final_offer(
     } else {
         (Transition::RejectFinalOffer, "final offer rejected")
     };
-    step(state, party, order_id, transition, Some(reason.to_owned())).await
+    let reason = Some(reason.to_owned());
+    step(state, party, order_id, transition, reason, Stamp::none()).await
 }

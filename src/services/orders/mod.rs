@@ -7,6 +7,7 @@ mod assignment;
 mod booker;
 mod booking;
 mod completion;
+mod device;
 mod idempotency;
 mod inspection;
 mod lifecycle;

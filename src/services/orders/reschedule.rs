@@ -14,6 +14,7 @@ use super::slots::{release, reserve};
 use super::transition::{self, Change, NewEvent};
 use crate::domain::order::{OrderStatus, TimeWindow, Transition};
 use crate::error::{AppError, AppResult};
+use crate::services::catalog::service_areas::service_hours;
 use crate::state::AppState;
 
 /// Moves the order's window to `start`–`end`.
@@ -43,9 +44,13 @@ pub async fn reschedule_pickup(
             "the order is {status}; it can no longer be rescheduled"
         )));
     }
-    let new_slot = window.slot_start(&rules);
+    let area = area_of(&snapshot.service_areas, &order)?;
+    let hours = service_hours(area)?;
+    hours
+        .admit(&window)
+        .map_err(|e| AppError::validation("window", e.0))?;
+    let new_slot = hours.slot_start(window.start, rules.slot_length);
     if new_slot != order.slot_start {
-        let area = area_of(&snapshot.service_areas, &order)?;
         reserve(&txn, area, new_slot).await?;
         release(&txn, order.service_area_id, order.slot_start).await?;
     }
@@ -124,6 +129,7 @@ async fn move_window(
             actor_user: party.actor_user(),
             actor_role: Some(party.role(order)),
             at: now,
+            recorded_at: None,
         },
     )
     .await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::geo::GeoPoint;
 use crate::error::{AppError, AppResult};
-use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
+use crate::services::catalog::service_areas::{list_service_areas, nearest_area, service_hours};
 use crate::state::AppState;
 
 /// Takes one place in the slot, or CONFLICT when it is full.
@@ -98,8 +98,8 @@ pub struct SlotAvailability {
     pub remaining: i32,
 }
 
-/// The slots of `date` (UTC) in the area serving `point` that are still in the future,
-/// with the places left in each.
+/// The slots of `date` (the area's local date) in the area serving `point` that are
+/// still in the future, with the places left in each.
 pub async fn available_windows(
     state: &AppState,
     point: GeoPoint,
@@ -107,8 +107,7 @@ pub async fn available_windows(
 ) -> AppResult<Vec<SlotAvailability>> {
     let area = serving_area(state, point, "location").await?;
     let rules = state.config.orders.window_rules;
-    let day = date.and_time(rules.opens).and_utc();
-    let close = date.and_time(rules.closes).and_utc();
+    let (day, close) = service_hours(&area)?.day(date);
     let used: Vec<slot_usage::Model> = slot_usage::Entity::find()
         .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
         .filter(slot_usage::Column::SlotStart.gte(day))

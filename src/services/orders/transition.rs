@@ -35,6 +35,8 @@ pub struct Change {
     pub location: Option<GeoPoint>,
     /// When.
     pub at: DateTime<Utc>,
+    /// When the collector's device says it happened (offline replays).
+    pub recorded_at: Option<DateTime<Utc>>,
     /// Further columns to set in the same update.
     pub sets: Vec<(pickup_order::Column, SimpleExpr)>,
 }
@@ -65,6 +67,7 @@ impl Change {
             reason: None,
             location: None,
             at,
+            recorded_at: None,
             sets: Vec::new(),
         }
     }
@@ -78,6 +81,12 @@ impl Change {
     /// Records where.
     pub fn at_location(mut self, location: Option<GeoPoint>) -> Self {
         self.location = location;
+        self
+    }
+
+    /// Records the device's time of the step (already checked against the server's).
+    pub fn recorded(mut self, recorded_at: Option<DateTime<Utc>>) -> Self {
+        self.recorded_at = recorded_at;
         self
     }
 
@@ -131,6 +140,7 @@ pub async fn apply_with_effects(
         actor_user: change.actor_user,
         actor_role: change.actor_role,
         at: change.at,
+        recorded_at: change.recorded_at,
     };
     update_if_unchanged(conn, order, &event, change.sets).await?;
     if let Some(partner_id) = order.partner_id {
@@ -260,6 +270,8 @@ pub struct NewEvent {
     pub actor_role: Option<Role>,
     /// When.
     pub at: DateTime<Utc>,
+    /// When the collector's device says it happened, if it said.
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// Appends `event` to its order's trail.
@@ -276,6 +288,7 @@ pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppRe
         latitude: Set(event.location.map(|l| l.latitude)),
         longitude: Set(event.location.map(|l| l.longitude)),
         at: Set(event.at),
+        recorded_at: Set(event.recorded_at),
     }
     .insert(conn)
     .await?;

@@ -79,8 +79,8 @@ async fn only_the_verified_online_certified_capable_and_free_collector_gets_the_
         "{assigned}"
     );
 
-    // Everyone but `offline` goes online; the eligible one is the farthest.
-    go_online(&app, &unverified, 0.1).await;
+    // Everyone but `offline` goes online (`unverified` may not: see
+    // field::availability); the eligible one is the farthest.
     go_online(&app, &busy, 0.15).await;
     go_online(&app, &uncertified, 0.2).await;
     go_online(&app, &bike, 0.3).await;

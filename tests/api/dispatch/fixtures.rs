@@ -94,6 +94,21 @@ pub async fn accept(app: &TestApp, collector: &Collector, offer_id: &str) -> Val
     .await
 }
 
+/// Books light items for `customer` tomorrow at `hour`:00 and has `collector` (online,
+/// and the only one offered it) accept the offer; returns the ASSIGNED order's id.
+pub async fn accepted_order(
+    app: &TestApp,
+    customer: &Account,
+    collector: &Collector,
+    hour: u32,
+) -> String {
+    let order_id = book_light(app, customer, hour).await;
+    let offer = only_offer(app, collector).await;
+    let won = accept(app, collector, offer["id"].as_str().expect("id")).await;
+    assert_eq!(won["data"]["acceptJobOffer"]["status"], "ASSIGNED", "{won}");
+    order_id
+}
+
 /// Declines `offer_id` as `collector`; returns the whole response.
 pub async fn decline(app: &TestApp, collector: &Collector, offer_id: &str) -> Value {
     app.gql(

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::fixtures::{accept, asked_for, book_light, go_online, only_offer, subscribed};
+use super::fixtures::{accepted_order, asked_for, go_online, subscribed};
 use crate::fixtures::{Collector, verified_collector};
 use crate::helpers::{TestApp, WsClient, WsEvent, spawn_app_with};
 
@@ -58,10 +58,7 @@ async fn the_customer_receives_the_assigned_collectors_positions_while_en_route(
     let customer = app.register("HOUSEHOLD").await;
     let collector = verified_collector(&app, &operator).await;
     go_online(&app, &collector, 0.5).await;
-    let order_id = book_light(&app, &customer, 2).await;
-    let offer = only_offer(&app, &collector).await;
-    let won = accept(&app, &collector, offer["id"].as_str().expect("id")).await;
-    assert_eq!(won["data"]["acceptJobOffer"]["status"], "ASSIGNED", "{won}");
+    let order_id = accepted_order(&app, &customer, &collector, 2).await;
     let mut ws = subscribed(&app, &customer, &location_subscription(&order_id)).await;
 
     // Not on the way yet: nothing is passed on.
@@ -105,10 +102,7 @@ async fn a_stranger_cannot_follow_the_collector_of_someone_elses_order() {
     let collector = verified_collector(&app, &operator).await;
     let other_collector = verified_collector(&app, &operator).await;
     go_online(&app, &collector, 0.5).await;
-    let order_id = book_light(&app, &customer, 2).await;
-    let offer = only_offer(&app, &collector).await;
-    let won = accept(&app, &collector, offer["id"].as_str().expect("id")).await;
-    assert_eq!(won["data"]["acceptJobOffer"]["status"], "ASSIGNED", "{won}");
+    let order_id = accepted_order(&app, &customer, &collector, 2).await;
     let stranger = app.register("HOUSEHOLD").await;
 
     for who in [&stranger, &other_collector.account] {
