@@ -25,6 +25,10 @@ pub struct Model {
     pub holder: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// Random salt of the place commitment (removed, with the coordinates, on erasure).
+    pub place_salt: Option<String>,
+    /// The place commitment the hash covers.
+    pub place: Option<String>,
     pub weight_kg: Option<DbDecimal>,
     pub weight_estimated: bool,
     pub note: Option<String>,

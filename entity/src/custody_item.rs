@@ -20,9 +20,13 @@ pub struct Model {
     pub category_code: String,
     pub serial_number: Option<String>,
     pub trace_code: Option<String>,
+    /// The trace code's scheme, e.g. `GB_T_34014`.
+    pub trace_code_scheme: Option<String>,
     pub chemistry: Option<String>,
     pub state_of_health_pct: Option<i32>,
     pub battery_status: Option<crate::enums::BatteryStatus>,
+    /// On the blocklist at inspection (stolen, lost, financed): kept out of circulation.
+    pub blocked: bool,
     /// Phones, tablets, laptops, desktops: processing needs a sanitisation record.
     pub data_bearing: bool,
     /// The certification a facility needs to take it, if any.

@@ -6,6 +6,8 @@
 
 pub mod api_key;
 pub mod audit_entry;
+pub mod blocked_device;
+pub mod blocklist_check;
 pub mod category;
 pub mod certificate;
 pub mod collector;

@@ -21,10 +21,12 @@ enum CustodyItems {
     CategoryCode,
     SerialNumber,
     TraceCode,
+    TraceCodeScheme,
     Chemistry,
     StateOfHealthPct,
     BatteryStatus,
     DataBearing,
+    Blocked,
     RequiredCertification,
     Status,
     WeightKg,
@@ -56,6 +58,8 @@ enum CustodyEvents {
     Holder,
     Latitude,
     Longitude,
+    PlaceSalt,
+    Place,
     WeightKg,
     WeightEstimated,
     Note,
@@ -177,6 +181,11 @@ fn items_table(manager: &SchemaManager) -> TableCreateStatement {
         )
         .col(ColumnDef::new(CustodyItems::SerialNumber).string().null())
         .col(ColumnDef::new(CustodyItems::TraceCode).string().null())
+        .col(
+            ColumnDef::new(CustodyItems::TraceCodeScheme)
+                .string()
+                .null(),
+        )
         .col(ColumnDef::new(CustodyItems::Chemistry).string().null())
         .col(
             ColumnDef::new(CustodyItems::StateOfHealthPct)
@@ -188,6 +197,12 @@ fn items_table(manager: &SchemaManager) -> TableCreateStatement {
             ColumnDef::new(CustodyItems::DataBearing)
                 .boolean()
                 .not_null(),
+        )
+        .col(
+            ColumnDef::new(CustodyItems::Blocked)
+                .boolean()
+                .not_null()
+                .default(false),
         )
         .col(
             ColumnDef::new(CustodyItems::RequiredCertification)
@@ -238,6 +253,8 @@ fn events_table(manager: &SchemaManager) -> TableCreateStatement {
         .col(ColumnDef::new(CustodyEvents::Holder).string().not_null())
         .col(ColumnDef::new(CustodyEvents::Latitude).double().null())
         .col(ColumnDef::new(CustodyEvents::Longitude).double().null())
+        .col(ColumnDef::new(CustodyEvents::PlaceSalt).string().null())
+        .col(ColumnDef::new(CustodyEvents::Place).string().null())
         .col(decimal(manager, CustodyEvents::WeightKg).null())
         .col(
             ColumnDef::new(CustodyEvents::WeightEstimated)

@@ -1,5 +1,5 @@
 //! What identifies and measures an item in a quote: quantity, weight, state of health,
-//! serial numbers (IMEIs checked with Luhn) and battery trace codes.
+//! serial numbers (IMEIs checked with Luhn). Battery trace codes are in `trace_code`.
 
 use rust_decimal::Decimal;
 
@@ -97,32 +97,6 @@ fn luhn_valid(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// A power-battery trace code (GB/T 34014): 24 characters, digits and capital letters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BatteryTraceCode(String);
-
-impl BatteryTraceCode {
-    /// Parses `raw` (case-insensitive, surrounding spaces ignored).
-    pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let code = raw.trim().to_uppercase();
-        if code.len() != 24
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
-        {
-            return Err(ParseError(
-                "must be 24 digits or capital letters (GB/T 34014)".to_owned(),
-            ));
-        }
-        Ok(Self(code))
-    }
-
-    /// The normalised code.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,13 +128,5 @@ mod tests {
         assert!(parse_state_of_health(101).is_err());
         assert!(parse_state_of_health(-1).is_err());
         assert_eq!(parse_state_of_health(85), Ok(85));
-    }
-
-    #[test]
-    fn trace_codes_have_24_characters() {
-        assert!(BatteryTraceCode::parse("03HPB0DA0001B1C7S0000001").is_ok());
-        assert!(BatteryTraceCode::parse("03hpb0da0001b1c7s0000001").is_ok());
-        assert!(BatteryTraceCode::parse("TOO-SHORT").is_err());
-        assert!(BatteryTraceCode::parse("03HPB0DA0001B1C7S000000!").is_err());
     }
 }

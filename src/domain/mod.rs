@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod address;
+pub mod blocklist;
 pub mod collector;
 pub mod custody;
 pub mod dispatch;
@@ -17,6 +18,7 @@ pub mod partner_access;
 pub mod pricing;
 pub mod quote;
 pub mod role;
+pub mod trace_code;
 
 pub use account::{DisplayName, Email, Phone, PlainPassword};
 pub use collector::{Certification, CollectorStatus, Vehicle};

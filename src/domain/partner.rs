@@ -19,6 +19,8 @@ string_enum! {
         OrdersRead => "ORDERS_READ",
         /// Webhook endpoints and deliveries.
         WebhooksManage => "WEBHOOKS_MANAGE",
+        /// Report devices to the blocklist, list and remove the partner's own reports.
+        BlocklistWrite => "BLOCKLIST_WRITE",
     }
 }
 
@@ -66,6 +68,8 @@ string_enum! {
         CertificateIssued => "CERTIFICATE_ISSUED",
         /// A facility refused an item of the order at receipt.
         ItemRejected => "ITEM_REJECTED",
+        /// A device the partner reported to the blocklist turned up at an inspection.
+        BlockedDeviceFound => "BLOCKED_DEVICE_FOUND",
     }
 }
 

@@ -39,7 +39,7 @@ const OPEN_QUERIES: &[&str] = &[
 
 /// The access `field` of `root` requires from a partner key.
 pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
-    use ApiScope::{OrdersRead, OrdersWrite, QuotesWrite, WebhooksManage};
+    use ApiScope::{BlocklistWrite, OrdersRead, OrdersWrite, QuotesWrite, WebhooksManage};
     use PartnerAccess::{Denied, Needs, Open};
     match (root, field) {
         (Root::Query, field) if OPEN_QUERIES.contains(&field) => Open,
@@ -55,6 +55,8 @@ pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
         ) => Needs(OrdersRead),
         (Root::Query, "webhooks" | "webhookDeliveries") => Needs(WebhooksManage),
         (Root::Mutation, "requestQuote") => Needs(QuotesWrite),
+        (Root::Query, "blockedDevices") => Needs(BlocklistWrite),
+        (Root::Mutation, "addBlockedDevice" | "removeBlockedDevice") => Needs(BlocklistWrite),
         (
             Root::Mutation,
             "bookPickup"

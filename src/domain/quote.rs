@@ -5,9 +5,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::geo::GeoPoint;
-use super::item::{BatteryTraceCode, SerialNumber};
+use super::item::SerialNumber;
 use super::pricing::{Assessment, BatteryFacts};
 use super::string_enum;
+use super::trace_code::TraceCode;
 
 /// What one requested item refers to.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +31,7 @@ pub struct RequestedBattery {
     /// Chemistry, state of health and weight.
     pub facts: BatteryFacts,
     /// The pack's trace code, when it has one.
-    pub trace_code: Option<BatteryTraceCode>,
+    pub trace_code: Option<TraceCode>,
 }
 
 /// One requested item, checked field by field but not yet against the catalog.

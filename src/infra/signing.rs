@@ -69,6 +69,17 @@ impl ServerKey {
         Ok(Self::from_seed(seed))
     }
 
+    /// A secret derived from the key for `purpose` (e.g. the blocklist's hash key): the
+    /// same key always gives the same secret, and no secret reveals the key.
+    pub fn derive_secret(&self, purpose: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"reloop-derived-secret:");
+        hasher.update(purpose.as_bytes());
+        hasher.update(b":");
+        hasher.update(self.signing.to_bytes());
+        hasher.finalize().into()
+    }
+
     /// Base64 signature over `message`.
     pub fn sign(&self, message: &[u8]) -> String {
         BASE64.encode(self.signing.sign(message).to_bytes())

@@ -5,6 +5,7 @@
 pub mod account_events;
 pub mod auth;
 pub mod backlog_sampler;
+pub mod blocklist;
 pub mod budget;
 pub mod catalog;
 pub mod collector_actions;

@@ -178,7 +178,7 @@ mod tests {
                 actor_user_id: None,
                 actor_role: "COLLECTOR".to_owned(),
                 holder: "collector:1".to_owned(),
-                location: None,
+                place: None,
                 weight_kg: None,
                 weight_estimated: true,
                 note: None,

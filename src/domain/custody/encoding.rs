@@ -8,10 +8,16 @@
 //! {"v":"custody-v1","item":"<uuid>","seq":<n>,"step":"<CustodyStep>",
 //!  "at":"<RFC 3339, UTC, microseconds, Z>","recordedAt":"<same>",
 //!  "actor":"<uuid>"|null,"actorRole":"<Role>","holder":"<collector:…|facility:…>",
-//!  "lat":"<7 decimals>"|null,"lon":"<7 decimals>"|null,
+//!  "place":"<hex place commitment>"|null,
 //!  "weightKg":"<plain decimal, no trailing zeros>"|null,"estimated":<bool>,
 //!  "note":"<text>"|null,"details":"<canonical JSON text>","prev":"<hex hash>"}
 //! ```
+//!
+//! Where an event happened enters the hash only as a commitment,
+//! `SHA-256("reloop-place:<lat, 7 decimals>,<lon, 7 decimals>:<salt>")` in hex, with a
+//! random salt stored beside the coordinates: erasing a customer's data removes the
+//! coordinates and the salt of their doorstep and keeps the commitment, so the chain
+//! still verifies and the place can no longer be recovered from it.
 //!
 //! The hash is SHA-256 over those bytes, written as 64 lowercase hex digits; the first
 //! event's `prev` is 64 zeros. The server signs `reloop-custody-event:<hash>` with its
@@ -49,8 +55,8 @@ pub struct EventContent {
     pub actor_role: String,
     /// Who holds the item afterwards.
     pub holder: String,
-    /// Where, when known.
-    pub location: Option<(f64, f64)>,
+    /// Where, when known: the place commitment (see [`place_commitment`]).
+    pub place: Option<String>,
     /// Weight, kg.
     pub weight_kg: Option<Decimal>,
     /// Whether the weight is an estimate (from the quote) rather than measured.
@@ -76,8 +82,7 @@ struct Canonical<'a> {
     #[serde(rename = "actorRole")]
     actor_role: &'a str,
     holder: &'a str,
-    lat: Option<String>,
-    lon: Option<String>,
+    place: Option<&'a str>,
     #[serde(rename = "weightKg")]
     weight_kg: Option<String>,
     estimated: bool,
@@ -109,8 +114,7 @@ impl EventContent {
             actor: self.actor_user_id.map(|id| id.to_string()),
             actor_role: &self.actor_role,
             holder: &self.holder,
-            lat: self.location.map(|(lat, _)| format!("{lat:.7}")),
-            lon: self.location.map(|(_, lon)| format!("{lon:.7}")),
+            place: self.place.as_deref(),
             weight_kg: self.weight_kg.map(|kg| kg.normalize().to_string()),
             estimated: self.weight_estimated,
             note: self.note.as_deref(),
@@ -125,6 +129,12 @@ impl EventContent {
     pub fn hash(&self) -> String {
         hex::encode(Sha256::digest(self.canonical_bytes()))
     }
+}
+
+/// The commitment to a place: what the hash covers instead of the coordinates.
+pub fn place_commitment(latitude: f64, longitude: f64, salt: &str) -> String {
+    let text = format!("reloop-place:{latitude:.7},{longitude:.7}:{salt}");
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// What the server signs for an event with this hash.
@@ -180,7 +190,7 @@ mod tests {
             actor_user_id: None,
             actor_role: "COLLECTOR".to_owned(),
             holder: "collector:x".to_owned(),
-            location: Some((31.2304, 121.4737)),
+            place: Some(place_commitment(31.2304, 121.4737, "salt")),
             weight_kg: Some(Decimal::new(1500, 3)),
             weight_estimated: false,
             note: None,
@@ -199,7 +209,7 @@ mod tests {
         changed.note = Some("x".to_owned());
         assert_ne!(base.hash(), changed.hash());
         let mut moved = base.clone();
-        moved.location = Some((31.2305, 121.4737));
+        moved.place = Some(place_commitment(31.2305, 121.4737, "salt"));
         assert_ne!(base.hash(), moved.hash());
         assert_eq!(base.hash().len(), 64);
     }

@@ -77,7 +77,10 @@ impl CustodyMutation {
         let state = ctx.state()?;
         let viewer = custodian(ctx).await?;
         let items = custody::record_processing(state, viewer, input.parse()?).await?;
-        Ok(items.into_iter().map(CustodyItem).collect())
+        Ok(items
+            .into_iter()
+            .map(|i| CustodyItem::new(i, &viewer))
+            .collect())
     }
 
     /// Makes and signs a checkpoint of the custody log now (operators; the server also

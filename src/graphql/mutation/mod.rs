@@ -1,6 +1,7 @@
 //! Root mutation, merged from one object per domain.
 
 mod auth;
+mod blocklist;
 mod catalog;
 mod collectors;
 mod custody;
@@ -19,6 +20,7 @@ pub struct Mutation(
     auth::AuthMutation,
     quotes::QuoteMutation,
     catalog::CatalogMutation,
+    blocklist::BlocklistMutation,
     orders::OrderMutation,
     collectors::CollectorMutation,
     custody::CustodyMutation,

@@ -1,6 +1,7 @@
 //! Root query, merged from one object per domain.
 
 mod account;
+mod blocklist;
 mod catalog;
 mod collectors;
 mod custody;
@@ -11,6 +12,7 @@ mod quotes;
 
 use async_graphql::MergedObject;
 
+pub use blocklist::BlockedDeviceConnection;
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
 pub use custody::{DiscrepancyConnection, FacilityConnection, TransferConnection};
@@ -22,6 +24,7 @@ pub use partners::WebhookDeliveryConnection;
 pub struct Query(
     account::AccountQuery,
     catalog::CatalogQuery,
+    blocklist::BlocklistQuery,
     quotes::QuoteQuery,
     orders::OrderQuery,
     collectors::CollectorQuery,

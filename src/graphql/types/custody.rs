@@ -8,9 +8,10 @@ use entity::{
 };
 
 use super::decimal::DecimalString;
-use super::enums::{CertificationGql, RoleGql};
+use super::enums::{CertificationGql, ProductTypeGql, RoleGql, TraceSchemeGql};
 use super::geo::GeoPoint;
 use crate::domain::custody::{BatteryStatus, CustodyStatus, CustodyStep, TransferStatus};
+use crate::domain::trace_code::TraceCode;
 use crate::domain::{Certification, Role};
 use crate::graphql::context::ContextExt;
 use crate::services::custody::{Custodian, facilities, read};
@@ -284,79 +285,164 @@ pub struct MaterialAmount {
 }
 
 /// A collected piece or weighed lot, followed from the doorstep to the plant.
-pub struct CustodyItem(pub custody_item::Model);
+pub struct CustodyItem {
+    row: custody_item::Model,
+    /// Whether the viewer may see a battery's raw code and state of health (the
+    /// facility holding it, operators).
+    battery_details: bool,
+}
+
+impl CustodyItem {
+    /// The item as `viewer` sees it.
+    pub fn new(row: custody_item::Model, viewer: &Custodian) -> Self {
+        Self {
+            row,
+            battery_details: viewer.sees_battery_details(),
+        }
+    }
+}
+
+/// The segments of a GB/T 34014 trace code.
+#[derive(SimpleObject)]
+pub struct TraceCodeInfo {
+    /// The code's scheme.
+    pub scheme: TraceSchemeGql,
+    /// Manufacturer code (characters 1–3), GB/T 34014 only.
+    pub manufacturer: Option<String>,
+    /// Pack, module or cell (character 4).
+    pub product_type: Option<ProductTypeGql>,
+    /// Battery type code (character 5).
+    pub battery_type: Option<String>,
+    /// Specification code (characters 6–7).
+    pub specification: Option<String>,
+    /// Traceability information (characters 8–14).
+    pub traceability: Option<String>,
+    /// Production date (characters 15–17).
+    pub manufactured_on: Option<chrono::NaiveDate>,
+    /// Serial number (characters 18–24).
+    pub serial: Option<String>,
+}
+
+impl TraceCodeInfo {
+    fn of(code: &TraceCode) -> Self {
+        let segments = code.segments();
+        Self {
+            scheme: code.scheme().into(),
+            manufacturer: segments.as_ref().map(|s| s.manufacturer.clone()),
+            product_type: segments.as_ref().map(|s| s.product_type.into()),
+            battery_type: segments.as_ref().map(|s| s.battery_type.clone()),
+            specification: segments.as_ref().map(|s| s.specification.clone()),
+            traceability: segments.as_ref().map(|s| s.traceability.clone()),
+            manufactured_on: segments.as_ref().map(|s| s.manufactured_on),
+            serial: segments.map(|s| s.serial),
+        }
+    }
+}
 
 /// A collected piece or weighed lot, followed from the doorstep to the plant.
 #[Object]
 impl CustodyItem {
     /// The item id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// The order it was collected with.
     async fn order_id(&self) -> ID {
-        ID(self.0.order_id.to_string())
+        ID(self.row.order_id.to_string())
     }
 
     /// What it is.
     async fn description(&self) -> &str {
-        &self.0.description
+        &self.row.description
     }
 
     /// Its category.
     async fn category_code(&self) -> &str {
-        &self.0.category_code
+        &self.row.category_code
     }
 
     /// Serial number or IMEI, when known.
     async fn serial_number(&self) -> Option<&str> {
-        self.0.serial_number.as_deref()
+        self.row.serial_number.as_deref()
     }
 
-    /// A battery's trace code, when known.
+    /// A battery's trace code, when known (shown to the facility holding it and to
+    /// operators).
     async fn trace_code(&self) -> Option<&str> {
-        self.0.trace_code.as_deref()
+        self.row
+            .trace_code
+            .as_deref()
+            .filter(|_| self.battery_details)
+    }
+
+    /// The trace code's scheme and, for GB/T 34014, its segments and production date
+    /// (shown to the facility holding it and to operators).
+    async fn trace_code_info(&self) -> Option<TraceCodeInfo> {
+        if !self.battery_details {
+            return None;
+        }
+        let raw = self.row.trace_code.as_deref()?;
+        let scheme = self
+            .row
+            .trace_code_scheme
+            .as_deref()
+            .and_then(|s| s.parse().ok());
+        TraceCode::parse(raw, scheme)
+            .ok()
+            .as_ref()
+            .map(TraceCodeInfo::of)
     }
 
     /// A battery's status.
     async fn battery_status(&self) -> Option<BatteryStatusGql> {
-        self.0.battery_status.map(|s| BatteryStatus::from(s).into())
+        self.row
+            .battery_status
+            .map(|s| BatteryStatus::from(s).into())
     }
 
     /// A battery's chemistry.
     async fn chemistry(&self) -> Option<&str> {
-        self.0.chemistry.as_deref()
+        self.row.chemistry.as_deref()
     }
 
-    /// A battery's state of health, percent.
+    /// A battery's state of health, percent (shown to the facility holding it and to
+    /// operators).
     async fn state_of_health_pct(&self) -> Option<i32> {
-        self.0.state_of_health_pct
+        self.row
+            .state_of_health_pct
+            .filter(|_| self.battery_details)
     }
 
     /// Where it is.
     async fn status(&self) -> CustodyStatusGql {
-        CustodyStatus::from(self.0.status).into()
+        CustodyStatus::from(self.row.status).into()
     }
 
     /// The latest weight (the collector's, then the facility's), kg.
     async fn weight_kg(&self) -> Option<DecimalString> {
-        self.0.weight_kg.map(|kg| DecimalString(kg.0))
+        self.row.weight_kg.map(|kg| DecimalString(kg.0))
     }
 
     /// Whether that weight is an estimate.
     async fn weight_estimated(&self) -> bool {
-        self.0.weight_estimated
+        self.row.weight_estimated
+    }
+
+    /// Whether its serial was on the blocklist at the door (stolen, lost, financed): it
+    /// is kept out of circulation and was not paid for.
+    async fn blocked(&self) -> bool {
+        self.row.blocked
     }
 
     /// Whether it carries data (processing needs a sanitisation record).
     async fn data_bearing(&self) -> bool {
-        self.0.data_bearing
+        self.row.data_bearing
     }
 
     /// The processing outcome, once processed.
     async fn outcome(&self) -> Option<ProcessingOutcomeGql> {
-        self.0
+        self.row
             .outcome
             .as_deref()
             .and_then(|o| o.parse::<crate::domain::custody::ProcessingOutcome>().ok())
@@ -365,7 +451,7 @@ impl CustodyItem {
 
     /// Materials recovered from it, kg.
     async fn materials(&self) -> Vec<MaterialAmount> {
-        self.0
+        self.row
             .materials
             .as_object()
             .map(|map| {
@@ -384,7 +470,7 @@ impl CustodyItem {
 
     /// Its chain of custody, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustodyEvent>> {
-        let events = read::events_of_item(&ctx.state()?.db, self.0.id).await?;
+        let events = read::events_of_item(&ctx.state()?.db, self.row.id).await?;
         Ok(events.into_iter().map(CustodyEvent).collect())
     }
 }
@@ -460,8 +546,13 @@ impl Transfer {
 
     /// The items on the note.
     async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustodyItem>> {
-        let items = read::items_of_transfer(&ctx.state()?.db, self.0.id).await?;
-        Ok(items.into_iter().map(CustodyItem).collect())
+        let state = ctx.state()?;
+        let viewer = Custodian::of(&state.db, ctx.viewer()).await?;
+        let items = read::items_of_transfer(&state.db, self.0.id).await?;
+        Ok(items
+            .into_iter()
+            .map(|i| CustodyItem::new(i, &viewer))
+            .collect())
     }
 
     /// When it was handed over (server time).

@@ -57,3 +57,35 @@ pub enum CollectorStatusGql {
     /// Online with assigned work.
     Busy,
 }
+
+/// The numbering scheme of a battery trace code.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(
+    name = "TraceCodeScheme",
+    remote = "crate::domain::trace_code::TraceScheme"
+)]
+pub enum TraceSchemeGql {
+    /// China's traction-battery code (24 characters), parsed into its segments.
+    #[graphql(name = "GB_T_34014")]
+    GbT34014,
+    /// China's code for non-automotive lithium-ion batteries, stored as given.
+    #[graphql(name = "GB_T_45565")]
+    GbT45565,
+    /// An EU battery passport identifier, stored as given.
+    EuBatteryPassport,
+}
+
+/// What a GB/T 34014 code marks.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(
+    name = "BatteryProductType",
+    remote = "crate::domain::trace_code::ProductType"
+)]
+pub enum ProductTypeGql {
+    /// A battery pack (P).
+    Pack,
+    /// A module (M).
+    Module,
+    /// A cell (C).
+    Cell,
+}

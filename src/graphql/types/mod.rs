@@ -3,6 +3,7 @@
 
 pub mod account_event;
 pub mod auth;
+pub mod blocklist;
 pub mod catalog;
 pub mod catalog_input;
 pub mod category;

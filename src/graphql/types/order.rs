@@ -336,7 +336,10 @@ impl PickupOrder {
         let state = ctx.state()?;
         let viewer = Custodian::of(&state.db, ctx.viewer()).await?;
         let items = custody_read::items_of_order(&state.db, &viewer, &self.order).await?;
-        Ok(items.into_iter().map(CustodyItem).collect())
+        Ok(items
+            .into_iter()
+            .map(|i| CustodyItem::new(i, &viewer))
+            .collect())
     }
 
     /// The signed certificate of what became of the items, once every accepted item was
@@ -379,6 +382,13 @@ impl PickupOrder {
 /// One item of an order.
 pub struct OrderLine(pub order_line::Model);
 
+impl OrderLine {
+    /// The blocklist finding the inspection recorded, if any.
+    fn blocked_device(&self) -> Option<&serde_json::Value> {
+        self.0.inspection.as_ref().and_then(|i| i.get("blocked"))
+    }
+}
+
 /// One item of an order.
 #[Object]
 impl OrderLine {
@@ -418,6 +428,17 @@ impl OrderLine {
     /// The weight found at inspection (per piece), kg.
     async fn weight_kg(&self) -> Option<DecimalString> {
         self.0.weight_kg.map(|d| d.0).map(DecimalString::from)
+    }
+
+    /// Whether the serial read at the door is on the blocklist (stolen, lost, financed):
+    /// the device was taken out of circulation and not paid for.
+    async fn blocked(&self) -> bool {
+        self.blocked_device().is_some()
+    }
+
+    /// Why the device was not paid for, when it is on the blocklist.
+    async fn blocked_reason(&self) -> Option<&str> {
+        self.blocked_device().and_then(|b| b["message"].as_str())
     }
 
     /// Serial number or IMEI.

@@ -18,6 +18,8 @@ pub enum ApiScopeGql {
     OrdersRead,
     /// Webhook endpoints and deliveries.
     WebhooksManage,
+    /// Report devices to the blocklist, list and remove the partner's own reports.
+    BlocklistWrite,
 }
 
 /// What a webhook reports.
@@ -39,6 +41,8 @@ pub enum WebhookEventTypeGql {
     CertificateIssued,
     /// A facility refused an item of the order at receipt.
     ItemRejected,
+    /// A device the partner reported to the blocklist turned up at an inspection.
+    BlockedDeviceFound,
 }
 
 /// A partner integrating through API keys.

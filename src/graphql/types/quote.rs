@@ -132,6 +132,19 @@ impl QuoteLine {
         Ok(method.into())
     }
 
+    /// Why this line may not be paid as quoted, e.g. a serial reported stolen (empty
+    /// when nothing is wrong).
+    async fn warnings(&self) -> Vec<String> {
+        self.0.item["reference"]["warnings"]
+            .as_array()
+            .map(|w| {
+                w.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The line's amount for all its pieces; negative for a disposal fee.
     async fn amount(&self) -> DecimalString {
         DecimalString::from(self.0.amount.0)

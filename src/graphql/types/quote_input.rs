@@ -4,14 +4,14 @@ use async_graphql::{ID, InputObject};
 use uuid::Uuid;
 
 use super::decimal::DecimalString;
+use super::enums::TraceSchemeGql;
 use super::geo::GeoPointInput;
 use super::pricing::{BodyDamageGql, ChemistryGql, ConditionGql};
 use crate::domain::ParseError;
-use crate::domain::item::{
-    BatteryTraceCode, parse_quantity, parse_state_of_health, parse_weight_kg,
-};
+use crate::domain::item::{parse_quantity, parse_state_of_health, parse_weight_kg};
 use crate::domain::pricing::{Assessment, BatteryFacts, ConditionAnswers};
 use crate::domain::quote::{ItemSubject, QuoteRequest, RequestedBattery, RequestedItem};
+use crate::domain::trace_code::TraceCode;
 use crate::error::AppError;
 
 /// A battery to quote.
@@ -23,8 +23,12 @@ pub struct BatteryInput {
     pub state_of_health_pct: Option<i32>,
     /// Weight of the battery, kg.
     pub weight_kg: DecimalString,
-    /// The pack's 24-character trace code (GB/T 34014), when it has one.
+    /// The battery's trace code, when it has one: a 24-character GB/T 34014 code (checked
+    /// and parsed), or a code of the scheme named in `traceCodeScheme`.
     pub trace_code: Option<String>,
+    /// The code's scheme; without it a 24-character code is GB/T 34014 and a URN an EU
+    /// battery passport identifier.
+    pub trace_code_scheme: Option<TraceSchemeGql>,
 }
 
 /// Answers about a device's condition, mapped to published deductions.
@@ -153,7 +157,7 @@ impl QuoteItemInput {
                     trace_code: battery
                         .trace_code
                         .as_deref()
-                        .map(BatteryTraceCode::parse)
+                        .map(|raw| TraceCode::parse(raw, battery.trace_code_scheme.map(Into::into)))
                         .transpose()
                         .map_err(field("battery.traceCode"))?,
                 })

@@ -76,6 +76,15 @@ impl Custodian {
         }
     }
 
+    /// Whether they see a battery's raw trace code and state of health: the facility
+    /// holding it and operators have the legitimate interest; customers see its status.
+    pub fn sees_battery_details(&self) -> bool {
+        matches!(
+            self,
+            Self::Staff { .. } | Self::Party(Party::Operator { .. })
+        )
+    }
+
     /// Staff of a facility, or FORBIDDEN.
     pub fn staff(&self) -> AppResult<(Uuid, Uuid)> {
         match self {

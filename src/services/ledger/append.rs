@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{DbDecimal, custody_event, custody_item};
+use rand::RngCore;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -11,7 +12,8 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::domain::custody::encoding::{
-    ENCODING, EventContent, canonical_json, event_message, head_message, storable_time,
+    ENCODING, EventContent, canonical_json, event_message, head_message, place_commitment,
+    storable_time,
 };
 use crate::domain::custody::{CustodyStep, Holder};
 use crate::error::{AppError, AppResult};
@@ -56,6 +58,15 @@ pub fn seal(
     event: &NewCustodyEvent,
 ) -> (custody_event::ActiveModel, String, String) {
     let at = storable_time(event.at);
+    let salt = event.location.map(|_| {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    });
+    let place = event
+        .location
+        .zip(salt.as_deref())
+        .map(|((lat, lon), salt)| place_commitment(lat, lon, salt));
     let content = EventContent {
         item_id: item.id,
         sequence,
@@ -65,7 +76,7 @@ pub fn seal(
         actor_user_id: event.actor_user_id,
         actor_role: event.actor_role.as_str().to_owned(),
         holder: event.holder.to_string(),
-        location: event.location,
+        place: place.clone(),
         weight_kg: event.weight_kg.map(|kg| kg.normalize()),
         weight_estimated: event.weight_estimated,
         note: event.note.clone(),
@@ -85,8 +96,10 @@ pub fn seal(
         actor_user_id: Set(content.actor_user_id),
         actor_role: Set(content.actor_role),
         holder: Set(content.holder),
-        latitude: Set(content.location.map(|(lat, _)| lat)),
-        longitude: Set(content.location.map(|(_, lon)| lon)),
+        latitude: Set(event.location.map(|(lat, _)| lat)),
+        longitude: Set(event.location.map(|(_, lon)| lon)),
+        place_salt: Set(salt),
+        place: Set(place),
         weight_kg: Set(content.weight_kg.map(DbDecimal)),
         weight_estimated: Set(content.weight_estimated),
         note: Set(content.note),

@@ -81,7 +81,8 @@ pub async fn collect_items(
             weight_kg: item.weight_kg.map(|kg| kg.0),
             weight_estimated,
             note: None,
-            details: json!({"orderNumber": order.number, "orderLineId": item.order_line_id}),
+            details: json!({"orderNumber": order.number, "orderLineId": item.order_line_id,
+                            "blocked": item.blocked}),
         };
         let (row, hash, head_signature) = seal(key, &item, 1, GENESIS, &event);
         item.head_sequence = 1;
@@ -152,6 +153,14 @@ fn drafts_of(
     };
     let item_kg = unit_kg * Decimal::from(split.units_per_item);
     let single = split.count == 1;
+    let blocked = line
+        .inspection
+        .as_ref()
+        .is_some_and(|i| i.get("blocked").is_some());
+    let scheme = line
+        .item
+        .pointer("/reference/traceCodeScheme")
+        .and_then(|t| t.as_str());
     let trace_code = line
         .item
         .pointer("/reference/traceCode")
@@ -177,6 +186,9 @@ fn drafts_of(
                     category_code: priced.category.code.clone(),
                     serial_number: line.serial_number.clone().filter(|_| single),
                     trace_code: trace_code.filter(|_| single).map(str::to_owned),
+                    trace_code_scheme: trace_code
+                        .filter(|_| single)
+                        .map(|_| scheme.unwrap_or("GB_T_34014").to_owned()),
                     chemistry: priced.battery.as_ref().and_then(|b| {
                         serde_json::to_value(b.chemistry)
                             .ok()
@@ -192,6 +204,7 @@ fn drafts_of(
                         .as_ref()
                         .map(|_| BatteryStatus::Original.into()),
                     data_bearing: is_data_bearing(&priced.category.code),
+                    blocked,
                     required_certification: certifications
                         .get(&priced.category.code)
                         .cloned()

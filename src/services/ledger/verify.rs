@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::custody::CustodyStep;
 use crate::domain::custody::chain::{ChainCheck, SignedHead, StoredEvent, verify_chain};
-use crate::domain::custody::encoding::EventContent;
+use crate::domain::custody::encoding::{EventContent, place_commitment};
 use crate::error::AppResult;
 use crate::infra::signing::ServerKey;
 
@@ -40,7 +40,12 @@ pub fn stored_event(row: custody_event::Model) -> StoredEvent {
             actor_user_id: row.actor_user_id,
             actor_role: row.actor_role,
             holder: row.holder,
-            location: row.latitude.zip(row.longitude),
+            // The coordinates when they are still there (a changed one breaks the hash),
+            // else the commitment kept after an erasure.
+            place: match (row.latitude, row.longitude, row.place_salt.as_deref()) {
+                (Some(lat), Some(lon), Some(salt)) => Some(place_commitment(lat, lon, salt)),
+                _ => row.place,
+            },
             weight_kg: row.weight_kg.map(|kg| kg.0),
             weight_estimated: row.weight_estimated,
             note: row.note,

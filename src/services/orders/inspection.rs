@@ -21,12 +21,15 @@ use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
 use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition, TransitionError, within_tolerance};
+use crate::domain::partner::WebhookEventType;
 use crate::domain::pricing::{
     Assessment, Condition, PriceTable, PricingContext, PricingItem, price_line,
 };
 use crate::domain::quote::check_serial;
 use crate::error::{AppError, AppResult};
+use crate::services::blocklist::{CheckContext, Screening, listing_of};
 use crate::services::collector_actions::{DeviceAction, Stamp};
+use crate::services::partners::outbox;
 use crate::services::quotes::priced_with;
 use crate::state::AppState;
 
@@ -92,12 +95,13 @@ async fn inspect(
     let mut found = match_lines(&lines, inspected)?;
     let mut final_sum = Decimal::ZERO;
     for line in &lines {
-        final_sum += match found.remove(&line.id) {
+        let amount = match found.remove(&line.id) {
             Some((index, actual)) => {
                 reprice_line(&txn, line, index, actual, &table, &context).await?
             }
             None => keep_quoted(&txn, line).await?,
         };
+        final_sum += unless_blocked(state, &txn, &party, &order, line.id, amount, now).await?;
     }
     let final_payout = final_sum - order.logistics_fee.0;
     let inspected = Change::by(&party, &order, Transition::InspectWithinTolerance, now)
@@ -202,6 +206,59 @@ async fn reprice_line(
     row.inspection = Set(Some(inspection));
     row.update(conn).await?;
     Ok(priced.amount)
+}
+
+/// `amount`, or zero when the line's serial is on the blocklist: the device is taken
+/// out of circulation (it still goes into custody, flagged) but not paid for, the line
+/// says why, and the partner that reported it is told.
+async fn unless_blocked(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    party: &Party,
+    order: &pickup_order::Model,
+    line_id: Uuid,
+    amount: Decimal,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Decimal> {
+    let Some(line) = order_line::Entity::find_by_id(line_id).one(conn).await? else {
+        return Ok(amount);
+    };
+    let Some(serial) = line.serial_number.clone() else {
+        return Ok(amount);
+    };
+    let who = Screening {
+        actor_user_id: party.actor_user(),
+        partner_id: None,
+    };
+    let context = CheckContext::Inspection { order_id: order.id };
+    let Some(listed) = listing_of(conn, &state.server_key, &serial, context, who, now).await?
+    else {
+        return Ok(amount);
+    };
+    let why = format!(
+        "this device is reported {} to reloop's blocklist: it is taken out of circulation and not paid for",
+        listed.reason
+    );
+    let mut inspection = line.inspection.clone().unwrap_or_else(|| json!({}));
+    inspection["blocked"] =
+        json!({"reason": listed.reason, "message": why, "blockedDeviceId": listed.id});
+    let mut row = line.into_active_model();
+    row.final_amount = Set(Some(DbDecimal(Decimal::ZERO)));
+    row.inspection = Set(Some(inspection));
+    row.update(conn).await?;
+    if let Some(partner_id) = listed.partner_id {
+        let data = json!({"blockedDeviceId": listed.id, "serialNumber": listed.serial_number,
+                          "reason": listed.reason, "orderNumber": order.number, "foundAt": now});
+        outbox::enqueue(
+            conn,
+            partner_id,
+            WebhookEventType::BlockedDeviceFound,
+            data,
+            now,
+        )
+        .await?;
+    }
+    Ok(Decimal::ZERO)
 }
 
 /// Keeps a line that was not inspected at its quoted amount, and returns it.

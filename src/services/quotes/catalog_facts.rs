@@ -140,6 +140,7 @@ impl CatalogFacts {
             "categoryCode": category.code,
             "serialNumber": serial.as_ref().map(|s| s.as_str()),
             "traceCode": requested.battery.as_ref().and_then(|b| b.trace_code.as_ref()).map(|t| t.as_str()),
+            "traceCodeScheme": requested.battery.as_ref().and_then(|b| b.trace_code.as_ref()).map(|t| t.scheme().as_str()),
         });
         let item = PricingItem {
             category: facts,

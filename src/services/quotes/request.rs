@@ -18,6 +18,7 @@ use crate::domain::pricing::{
 use crate::domain::quote::{QuoteRequest, QuoteStatus};
 use crate::error::{AppError, AppResult};
 use crate::infra::rate_limit::BucketPolicy;
+use crate::services::blocklist::{CheckContext, Screening, listing_of};
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::state::AppState;
 
@@ -78,11 +79,50 @@ pub async fn request_quote(
         now,
         now + validity,
     )?;
+    let references = screened(state, &requester, quote_row.id, references, now).await?;
     let lines = quote_lines(quote_row.id, &priced, &items, references)?;
     // Committed together with the quotes that arrive at the same moment (group commit);
     // this request answers only once its own quote is durable.
     let (quote_row, lines) = quoting.writer.write(quote_row, lines, table).await?;
     QuoteView::new(quote_row, lines, now)
+}
+
+/// The references with a `warnings` list each: a serial on the blocklist is warned
+/// about (the quote still answers; the inspection will exclude the device). Every check
+/// is recorded.
+async fn screened(
+    state: &AppState,
+    requester: &Requester,
+    quote_id: Uuid,
+    mut references: Vec<serde_json::Value>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<serde_json::Value>> {
+    let who = Screening {
+        actor_user_id: match requester {
+            Requester::User(id) => Some(*id),
+            _ => None,
+        },
+        partner_id: match requester {
+            Requester::Partner(id) => Some(*id),
+            _ => None,
+        },
+    };
+    for reference in &mut references {
+        let mut warnings = Vec::new();
+        if let Some(serial) = reference["serialNumber"].as_str() {
+            let context = CheckContext::Quote { quote_id };
+            if let Some(listed) =
+                listing_of(&state.db, &state.server_key, serial, context, who, now).await?
+            {
+                warnings.push(format!(
+                    "this device ({serial}) is reported {}: it will be collected but not paid for",
+                    listed.reason
+                ));
+            }
+        }
+        reference["warnings"] = json!(warnings);
+    }
+    Ok(references)
 }
 
 fn check_item_count(state: &AppState, request: &QuoteRequest) -> AppResult<()> {

@@ -18,20 +18,36 @@ async fn a_battery_pack_goes_from_original_to_waste_to_repurposed_with_its_trace
         .await
         .expect("items");
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0]["traceCode"], "03HPB0DA0001B1C7S0000001");
     assert_eq!(found[0]["batteryStatus"], "ORIGINAL");
     assert_eq!(found[0]["weightKg"], "380");
-    let detail = app
-        .gql(Some(&token), "query($id: ID!) { pickupOrder(id: $id) { custodyItems { chemistry stateOfHealthPct } } }", json!({"id": collected.order_id}))
+    let details = "query($id: ID!) { pickupOrder(id: $id) { custodyItems { chemistry stateOfHealthPct traceCode
+        traceCodeInfo { scheme manufacturer productType specification traceability manufacturedOn serial } } } }";
+    // The customer sees the status and chemistry, not the raw code or the state of health.
+    let customer = app
+        .gql(Some(&token), details, json!({"id": collected.order_id}))
         .await;
-    assert_eq!(
-        detail["data"]["pickupOrder"]["custodyItems"][0]["chemistry"], "NMC",
-        "{detail}"
+    let seen = &customer["data"]["pickupOrder"]["custodyItems"][0];
+    assert_eq!(seen["chemistry"], "NMC", "{customer}");
+    assert!(
+        seen["traceCode"].is_null()
+            && seen["stateOfHealthPct"].is_null()
+            && seen["traceCodeInfo"].is_null(),
+        "{customer}"
     );
-    assert_eq!(
-        detail["data"]["pickupOrder"]["custodyItems"][0]["stateOfHealthPct"],
-        85
-    );
+    let operator = app
+        .gql(
+            Some(&collected.operator.access),
+            details,
+            json!({"id": collected.order_id}),
+        )
+        .await;
+    let seen = &operator["data"]["pickupOrder"]["custodyItems"][0];
+    assert_eq!(seen["traceCode"], "03HPB0DA0001B1C7S0000001", "{operator}");
+    assert_eq!(seen["stateOfHealthPct"], 85);
+    assert_eq!(seen["traceCodeInfo"]["scheme"], "GB_T_34014");
+    assert_eq!(seen["traceCodeInfo"]["productType"], "PACK");
+    assert_eq!(seen["traceCodeInfo"]["manufacturedOn"], "2012-07-25");
+    assert_eq!(seen["traceCodeInfo"]["serial"], "0000001");
 
     let recycler = plant(
         &app,

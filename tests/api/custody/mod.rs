@@ -4,6 +4,7 @@
 mod access;
 mod bad_input;
 mod batteries;
+mod blocklist;
 mod concurrency;
 pub(crate) mod fixtures;
 mod flow;

@@ -49,6 +49,7 @@ pub const ALL_SCOPES: &[&str] = &[
     "ORDERS_WRITE",
     "ORDERS_READ",
     "WEBHOOKS_MANAGE",
+    "BLOCKLIST_WRITE",
 ];
 
 /// Creates a partner (as `operator`) and returns its id.
