@@ -32,6 +32,7 @@ mod m20261201_000023_add_service_area_hours;
 mod m20261201_000025_create_facilities;
 mod m20261201_000026_create_custody_log;
 mod m20261201_000027_create_transfers_and_certificates;
+mod m20261201_000030_create_compliance_tasks;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_create_facilities::Migration),
             Box::new(m20261201_000026_create_custody_log::Migration),
             Box::new(m20261201_000027_create_transfers_and_certificates::Migration),
+            Box::new(m20261201_000030_create_compliance_tasks::Migration),
         ]
     }
 }

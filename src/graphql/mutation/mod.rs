@@ -3,6 +3,7 @@
 mod auth;
 mod catalog;
 mod collectors;
+mod compliance;
 mod custody;
 mod dispatch;
 mod orders;
@@ -22,6 +23,7 @@ pub struct Mutation(
     orders::OrderMutation,
     collectors::CollectorMutation,
     custody::CustodyMutation,
+    compliance::ComplianceMutation,
     dispatch::DispatchMutation,
     partners::PartnerMutation,
 );

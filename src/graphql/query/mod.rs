@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod collectors;
+mod compliance;
 mod custody;
 mod dispatch;
 mod orders;
@@ -13,6 +14,7 @@ use async_graphql::MergedObject;
 
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
+pub use compliance::ComplianceTaskConnection;
 pub use custody::{DiscrepancyConnection, FacilityConnection, TransferConnection};
 pub use orders::PickupOrderConnection;
 pub use partners::WebhookDeliveryConnection;
@@ -26,6 +28,7 @@ pub struct Query(
     orders::OrderQuery,
     collectors::CollectorQuery,
     custody::CustodyQuery,
+    compliance::ComplianceQuery,
     dispatch::DispatchQuery,
     partners::PartnerQuery,
 );
