@@ -31,7 +31,9 @@ use crate::infra::signing::ServerKey;
 use crate::infra::tokens::AccessTokens;
 use crate::infra::{db, secrets};
 use crate::services::quotes::Quoting;
-use crate::services::{backlog_sampler, demo_seed, dispatch, geo_recovery, ledger, partners};
+use crate::services::{
+    backlog_sampler, compliance, demo_seed, dispatch, geo_recovery, ledger, partners,
+};
 use crate::state::AppState;
 
 /// A built application: bound to its port, not yet serving.
@@ -72,6 +74,15 @@ impl Application {
         partners::delivery::spawn_delivery_worker(state.clone());
         // Signs a checkpoint of the custody log on its interval.
         ledger::checkpoints::spawn_checkpointer(state.clone());
+        // A calendar that replaced a projected year moves the deadlines counted over it.
+        let moved = compliance::tasks::recount_provisional(&state)
+            .await
+            .map_err(AppError::into_anyhow)?;
+        if moved > 0 {
+            tracing::info!(moved, "recounted provisional compliance deadlines");
+        }
+        // Announces overdue compliance tasks and keeps their gauges current.
+        compliance::sweep::spawn_compliance_sweeper(state.clone());
         let listener = TcpListener::bind(&state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
         let port = listener.local_addr()?.port();

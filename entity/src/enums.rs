@@ -153,3 +153,21 @@ text_enum! {
         HandOverToFacility => "HAND_OVER_TO_FACILITY",
     }
 }
+
+text_enum! {
+    /// `compliance_tasks.kind`: what the task reports.
+    ComplianceKind {
+        CollectionHandover => "COLLECTION_HANDOVER",
+        RecyclerIntake => "RECYCLER_INTAKE",
+        RecyclingCompleted => "RECYCLING_COMPLETED",
+        SecondLifeIntake => "SECOND_LIFE_INTAKE",
+    }
+}
+
+text_enum! {
+    /// `compliance_tasks.state` (OVERDUE is derived, never stored).
+    ComplianceTaskState {
+        Open => "OPEN",
+        Reported => "REPORTED",
+    }
+}

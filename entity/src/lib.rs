@@ -13,6 +13,7 @@ pub mod certificate;
 pub mod collector;
 pub mod collector_action;
 pub mod collector_rating;
+pub mod compliance_task;
 pub mod counter;
 pub mod custody_checkpoint;
 pub mod custody_checkpoint_head;

@@ -19,6 +19,7 @@ impl Config {
         read_quotes_and_orders(&mut config)?;
         read_dispatch_and_partners(&mut config)?;
         read_custody(&mut config)?;
+        read_compliance(&mut config)?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }
@@ -183,6 +184,33 @@ fn read_custody(config: &mut Config) -> anyhow::Result<()> {
     }
     if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_RECEIPT_TOLERANCE_PCT")? {
         config.custody.receipt_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+    }
+    Ok(())
+}
+
+/// Deadline rules, the reporting time zone, an extra holiday calendar and the sweep.
+fn read_compliance(config: &mut Config) -> anyhow::Result<()> {
+    let rules = &mut config.compliance.rules;
+    if let Some(zone) = var("RELOOP_COMPLIANCE_TIME_ZONE") {
+        rules.time_zone = zone.trim().parse().map_err(|_| {
+            anyhow::anyhow!("RELOOP_COMPLIANCE_TIME_ZONE={zone:?} is not an IANA time zone")
+        })?;
+    }
+    if let Some(spec) = var("RELOOP_COMPLIANCE_RULES") {
+        *rules = rules
+            .clone()
+            .with_days(&spec)
+            .with_context(|| format!("RELOOP_COMPLIANCE_RULES={spec:?} is not valid"))?;
+    }
+    if let Some(path) = var("RELOOP_HOLIDAY_CALENDAR_FILE") {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading RELOOP_HOLIDAY_CALENDAR_FILE={path:?}"))?;
+        let extra = crate::domain::compliance::HolidayCalendar::parse(&text)
+            .with_context(|| format!("RELOOP_HOLIDAY_CALENDAR_FILE={path:?}"))?;
+        rules.calendar.replace_years(&extra);
+    }
+    if let Some(secs) = parsed::<u64>("RELOOP_COMPLIANCE_SWEEP_SECS")? {
+        config.compliance.sweep_interval = Duration::from_secs(secs.max(1));
     }
     Ok(())
 }

@@ -41,6 +41,10 @@
 //! | `RELOOP_CHECKPOINT_INTERVAL_SECS` | `3600` | how often a signed custody checkpoint is made (0: on demand only) |
 //! | `RELOOP_CHECKPOINT_ORIGIN` | `reloop/custody` | the log's name in checkpoints |
 //! | `RELOOP_RECEIPT_TOLERANCE_PCT` | `5` | a weight received at a facility further than this from the collector's is a discrepancy |
+//! | `RELOOP_COMPLIANCE_RULES` | `COLLECTION_HANDOVER=30,RECYCLER_INTAKE=30,RECYCLING_COMPLETED=30,SECOND_LIFE_INTAKE=15` | working days to report each kind of battery event (any subset; 0 turns a kind off) |
+//! | `RELOOP_COMPLIANCE_TIME_ZONE` | `Asia/Shanghai` | where reporting days begin and end |
+//! | `RELOOP_HOLIDAY_CALENDAR_FILE` | none | an extra holiday calendar (`config/holidays/README.md`); its years replace the built-in ones |
+//! | `RELOOP_COMPLIANCE_SWEEP_SECS` | `60` | how often overdue tasks are announced and the task gauges refreshed |
 //! | `RELOOP_DEVICE_TIME_MAX_AGE_HOURS` / `RELOOP_DEVICE_TIME_MAX_AHEAD_SECS` | `24` / `120` | oldest `recordedAt` a collector's step or position may carry, and how far ahead of the server it may be (clamped to the server's time within it) |
 //! | `RELOOP_USER_RATE_CAPACITY` / `RELOOP_USER_RATE_REFILL_PER_SEC` | `100` / `1` | cost budget of each signed-in user for expensive operations |
 //! | `RELOOP_AVAILABILITY_COST` | `10` | points going online (`setAvailability`) draws from that budget |
@@ -99,6 +103,17 @@ pub struct Config {
     pub custody: CustodySettings,
     /// Signed-in users' cost budget.
     pub users: UserBudgetSettings,
+    /// Reporting deadlines of battery custody events.
+    pub compliance: ComplianceSettings,
+}
+
+/// Reporting deadlines: the rules, time zone and holiday calendar, and the overdue sweep.
+#[derive(Clone, Debug)]
+pub struct ComplianceSettings {
+    /// Working days per kind, the reporting time zone and the holiday calendar.
+    pub rules: crate::domain::compliance::DeadlineRules,
+    /// How often overdue tasks are announced and the task gauges refreshed.
+    pub sweep_interval: Duration,
 }
 
 /// Custody: the signing key, checkpoints and receipt checks.
@@ -112,6 +127,26 @@ pub struct CustodySettings {
     pub checkpoint_origin: String,
     /// How far a received weight may differ from the collector's (a share).
     pub receipt_tolerance: rust_decimal::Decimal,
+}
+
+impl Default for CustodySettings {
+    fn default() -> Self {
+        Self {
+            signing_key: None,
+            checkpoint_interval: Duration::from_secs(3600),
+            checkpoint_origin: "reloop/custody".to_owned(),
+            receipt_tolerance: rust_decimal::Decimal::new(5, 2),
+        }
+    }
+}
+
+impl Default for ComplianceSettings {
+    fn default() -> Self {
+        Self {
+            rules: crate::domain::compliance::DeadlineRules::default(),
+            sweep_interval: Duration::from_secs(60),
+        }
+    }
 }
 
 /// The cost budget of each signed-in user: expensive operations draw points from a
@@ -323,12 +358,8 @@ impl Default for Config {
                 rate_refill_per_sec: 1.0,
                 availability_cost: 10.0,
             },
-            custody: CustodySettings {
-                signing_key: None,
-                checkpoint_interval: Duration::from_secs(3600),
-                checkpoint_origin: "reloop/custody".to_owned(),
-                receipt_tolerance: rust_decimal::Decimal::new(5, 2),
-            },
+            custody: CustodySettings::default(),
+            compliance: ComplianceSettings::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod account;
 pub mod address;
 pub mod blocklist;
 pub mod collector;
+pub mod compliance;
 pub mod custody;
 pub mod dispatch;
 pub mod field_action;

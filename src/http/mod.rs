@@ -1,5 +1,6 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL, `/health`, `/ready`,
-//! `/metrics`, and the public custody endpoints (certificates, signing key, checkpoints).
+//! `/metrics`, the public custody endpoints (certificates, signing key, checkpoints) and
+//! the operators' reports (`/reports/traceability.csv`).
 
 mod auth;
 mod custody;
@@ -10,6 +11,7 @@ mod media;
 mod metrics;
 mod probes;
 pub mod readiness;
+mod reports;
 mod request_errors;
 mod responses;
 mod ws;
@@ -62,5 +64,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
         .route(
             "/custody/checkpoints",
             web::get().to(custody::checkpoint_list),
+        )
+        .route(
+            "/reports/traceability.csv",
+            web::get().to(reports::traceability_csv),
         );
 }

@@ -6,6 +6,7 @@
 
 use entity::enums as stored;
 
+use crate::domain::compliance::{ComplianceKind, TaskState};
 use crate::domain::custody::{BatteryStatus, CustodyStatus, CustodyStep, TransferStatus};
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::field_action::ActionKind;
@@ -58,6 +59,10 @@ stored_as!(ActionKind => ActionKind {
     AcceptJobOffer, DeclineJobOffer, StartTrip, MarkArrived, RecordInspection, CompletePickup,
     ReportFailedPickup, HandOverToFacility,
 });
+stored_as!(ComplianceKind => ComplianceKind {
+    CollectionHandover, RecyclerIntake, RecyclingCompleted, SecondLifeIntake,
+});
+stored_as!(TaskState => ComplianceTaskState { Open, Reported });
 
 #[cfg(test)]
 mod tests {
@@ -93,5 +98,7 @@ mod tests {
         round_trips::<BatteryStatus, stored::BatteryStatus>(BatteryStatus::ALL);
         round_trips::<TransferStatus, stored::TransferStatus>(TransferStatus::ALL);
         round_trips::<ActionKind, stored::ActionKind>(ActionKind::ALL);
+        round_trips::<ComplianceKind, stored::ComplianceKind>(ComplianceKind::ALL);
+        round_trips::<TaskState, stored::ComplianceTaskState>(TaskState::ALL);
     }
 }

@@ -10,6 +10,7 @@ pub mod budget;
 pub mod catalog;
 pub mod collector_actions;
 pub mod collectors;
+pub mod compliance;
 pub mod custody;
 pub mod demo_seed;
 pub mod dispatch;

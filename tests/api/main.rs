@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod catalog;
+mod compliance;
 mod custody;
 mod dispatch;
 mod error_codes;

@@ -4,6 +4,7 @@ mod auth;
 mod blocklist;
 mod catalog;
 mod collectors;
+mod compliance;
 mod custody;
 mod dispatch;
 mod orders;
@@ -24,6 +25,7 @@ pub struct Mutation(
     orders::OrderMutation,
     collectors::CollectorMutation,
     custody::CustodyMutation,
+    compliance::ComplianceMutation,
     dispatch::DispatchMutation,
     partners::PartnerMutation,
 );

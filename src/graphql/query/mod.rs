@@ -4,6 +4,7 @@ mod account;
 mod blocklist;
 mod catalog;
 mod collectors;
+mod compliance;
 mod custody;
 mod dispatch;
 mod orders;
@@ -15,6 +16,7 @@ use async_graphql::MergedObject;
 pub use blocklist::BlockedDeviceConnection;
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
+pub use compliance::ComplianceTaskConnection;
 pub use custody::{DiscrepancyConnection, FacilityConnection, TransferConnection};
 pub use orders::PickupOrderConnection;
 pub use partners::WebhookDeliveryConnection;
@@ -29,6 +31,7 @@ pub struct Query(
     orders::OrderQuery,
     collectors::CollectorQuery,
     custody::CustodyQuery,
+    compliance::ComplianceQuery,
     dispatch::DispatchQuery,
     partners::PartnerQuery,
 );

@@ -1,6 +1,7 @@
 //! Root subscription, merged from one object per domain.
 
 mod account;
+mod compliance;
 mod dispatch;
 mod orders;
 
@@ -15,6 +16,7 @@ pub struct Subscription(
     account::AccountSubscription,
     orders::OrderSubscription,
     dispatch::DispatchSubscription,
+    compliance::ComplianceSubscription,
 );
 
 /// `stream`, counted as open (see [`OpenSubscription`]) until the client ends it. Each

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod catalog_input;
 pub mod category;
 pub mod collector;
+pub mod compliance;
 pub mod custody;
 pub mod custody_input;
 pub mod decimal;

@@ -33,6 +33,7 @@ pub struct Metrics {
     db_begin: Histogram,
     geo_rebuilds: IntCounter,
     backlog: Backlog,
+    compliance_tasks: IntGaugeVec,
 }
 
 /// Gauges of Redis health, shared with the Redis connection that sets them.
@@ -103,10 +104,29 @@ fn graphql_collectors(r: &Registry) -> anyhow::Result<(IntCounterVec, HistogramV
         "jobOffers",
         "collectorLocation",
         "accountEvents",
+        "complianceTaskOverdue",
     ] {
         subscriptions.with_label_values(&[field]);
     }
     Ok((requests, latency, subscriptions))
+}
+
+/// `compliance_tasks{status}`, every status at zero from the start.
+fn compliance_gauges(r: &Registry) -> anyhow::Result<IntGaugeVec> {
+    let gauges = register(
+        r,
+        IntGaugeVec::new(
+            Opts::new(
+                "compliance_tasks",
+                "Battery reporting tasks by status (OPEN, OVERDUE, REPORTED), sampled by the compliance sweep",
+            ),
+            &["status"],
+        )?,
+    )?;
+    for status in ["OPEN", "OVERDUE", "REPORTED"] {
+        gauges.with_label_values(&[status]);
+    }
+    Ok(gauges)
 }
 
 impl Metrics {
@@ -154,6 +174,7 @@ impl Metrics {
                 )?,
             )?,
             backlog: Backlog::register(r)?,
+            compliance_tasks: compliance_gauges(r)?,
             registry,
             process,
             requests,
@@ -208,6 +229,11 @@ impl Metrics {
     /// The counter of geo index refills.
     pub fn geo_rebuilds(&self) -> IntCounter {
         self.geo_rebuilds.clone()
+    }
+
+    /// The gauge of compliance tasks with `status` (OPEN, OVERDUE or REPORTED).
+    pub fn compliance_tasks(&self, status: &str) -> IntGauge {
+        self.compliance_tasks.with_label_values(&[status])
     }
 
     /// The backlog gauges the sampler sets.

@@ -19,6 +19,7 @@ use crate::domain::custody::{CustodyStatus, CustodyStep, Holder, TransferStatus}
 use crate::domain::order::OrderStatus;
 use crate::error::{AppError, AppResult};
 use crate::infra::counters;
+use crate::services::compliance;
 use crate::services::ledger::{NewCustodyEvent, append};
 use crate::services::orders::Party;
 use crate::state::AppState;
@@ -145,7 +146,15 @@ async fn write_transfer(
             (custody_item::Column::FacilityId, Expr::value(facility.id)),
             (custody_item::Column::TransferId, Expr::value(transfer.id)),
         ];
-        append(&txn, &state.server_key, item, event, change).await?;
+        let appended = append(&txn, &state.server_key, item, event, change).await?;
+        compliance::tasks::on_battery_event(
+            &txn,
+            &state.config.compliance.rules,
+            item,
+            &appended,
+            None,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(transfer)

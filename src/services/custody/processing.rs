@@ -20,6 +20,7 @@ use crate::domain::custody::{
 };
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
+use crate::services::compliance;
 use crate::services::ledger::{NewCustodyEvent, append, certificates};
 use crate::services::partners::outbox;
 use crate::state::AppState;
@@ -68,17 +69,7 @@ pub async fn record_processing(
     let received: Option<Decimal> = items.iter().map(|i| i.weight_kg.map(|kg| kg.0)).sum();
     check_materials(&request.materials, received)
         .map_err(|e| AppError::validation("input.recoveredMaterials", e))?;
-    if request.sanitization.is_none()
-        && let Some(item) = items.iter().find(|i| i.data_bearing)
-    {
-        return Err(AppError::validation(
-            "input.sanitization",
-            format!(
-                "{} carries data: record its sanitisation (NIST SP 800-88)",
-                item.description
-            ),
-        ));
-    }
+    check_sanitization(&request, &items)?;
     let shares = material_shares(&items, &request.materials);
     let sanitization = request.sanitization.as_ref().map(|s| {
         json!({"method": s.method.as_str(), "technique": s.technique, "tool": s.tool,
@@ -117,7 +108,10 @@ pub async fn record_processing(
                 Expr::value(item_sanitization),
             ),
         ];
-        append(&txn, &state.server_key, item, event, change).await?;
+        let appended = append(&txn, &state.server_key, item, event, change).await?;
+        let rules = &state.config.compliance.rules;
+        compliance::tasks::on_battery_event(&txn, rules, item, &appended, Some(request.outcome))
+            .await?;
         change_battery_status(
             state,
             &txn,
@@ -137,6 +131,22 @@ pub async fn record_processing(
         .order_by_asc(custody_item::Column::Position)
         .all(&state.db)
         .await?)
+}
+
+/// VALIDATION when a data-bearing item comes without a sanitisation record.
+fn check_sanitization(request: &Processing, items: &[custody_item::Model]) -> AppResult<()> {
+    if request.sanitization.is_none()
+        && let Some(item) = items.iter().find(|i| i.data_bearing)
+    {
+        return Err(AppError::validation(
+            "input.sanitization",
+            format!(
+                "{} carries data: record its sanitisation (NIST SP 800-88)",
+                item.description
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_request(request: &Processing) -> AppResult<()> {

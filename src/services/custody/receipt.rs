@@ -20,6 +20,7 @@ use crate::domain::custody::rules::{STATUS_AT_RECEIPT, weight_within_tolerance};
 use crate::domain::custody::{CustodyStatus, CustodyStep, Holder, TransferStatus};
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
+use crate::services::compliance;
 use crate::services::ledger::{NewCustodyEvent, append};
 use crate::services::partners::outbox;
 use crate::state::AppState;
@@ -227,7 +228,15 @@ impl Receipt<'_> {
             ),
             (custody_item::Column::WeightEstimated, Expr::value(false)),
         ];
-        append(conn, &self.state.server_key, item, event, change).await?;
+        let appended = append(conn, &self.state.server_key, item, event, change).await?;
+        compliance::tasks::on_battery_event(
+            conn,
+            &self.state.config.compliance.rules,
+            item,
+            &appended,
+            None,
+        )
+        .await?;
         if item.battery_status.is_some() {
             let mut changed = self.event(
                 CustodyStep::StatusChanged,

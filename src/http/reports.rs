@@ -1,0 +1,121 @@
+//! `GET /reports/traceability.csv?from=&to=`: the battery custody events of a period for
+//! the national traceability platform, as CSV (operators, with a bearer token as for
+//! `/graphql`). The first page is read before answering, so a bad request or a database
+//! outage still gets its status; the rest streams.
+
+use std::collections::HashMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::{StreamExt, stream};
+use serde_json::json;
+
+use super::HttpContext;
+use super::auth::{Refusal, authenticate};
+use crate::domain::Role;
+use crate::domain::compliance::ReportPeriod;
+use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
+use crate::services::compliance::traceability;
+
+/// The CSV of battery custody events from `from` to `to`.
+pub async fn traceability_csv(
+    app: web::Data<HttpContext>,
+    request: HttpRequest,
+    query: web::Query<HashMap<String, String>>,
+) -> HttpResponse {
+    let state = &app.state;
+    let header_value = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let viewer = match authenticate(
+        state,
+        header_value("x-api-key"),
+        header_value("authorization"),
+    )
+    .await
+    {
+        Ok((viewer, _)) => viewer,
+        Err(Refusal::Invalid(message)) => return error(AppError::Unauthenticated(message)),
+        Err(Refusal::Unchecked(err)) => return error(err),
+    };
+    if let Err(err) = viewer.require_role(&[Role::Operator]) {
+        return error(err);
+    }
+    let tz = state.config.compliance.rules.time_zone;
+    let period = match ReportPeriod::parse(
+        query.get("from").map(String::as_str),
+        query.get("to").map(String::as_str),
+        tz,
+    ) {
+        Ok(period) => period,
+        Err(bad) => return error(AppError::validation(bad.field, bad.message)),
+    };
+    let first = match traceability::page(&state.db, period, tz, None).await {
+        Ok((rows, next)) => match traceability::encode(&rows, true) {
+            Ok(bytes) => (web::Bytes::from(bytes), next),
+            Err(err) => return error(err),
+        },
+        Err(err) => return error(err),
+    };
+    let db = state.db.clone();
+    let rest = stream::unfold(first.1, move |cursor| {
+        let db = db.clone();
+        async move {
+            let cursor = cursor?;
+            let page = traceability::page(&db, period, tz, Some(cursor)).await;
+            match page.and_then(|(rows, next)| Ok((traceability::encode(&rows, false)?, next))) {
+                Ok((bytes, next)) => Some((Ok(web::Bytes::from(bytes)), next)),
+                Err(err) => {
+                    tracing::error!(error = ?err.into_anyhow(), "streaming the traceability export");
+                    Some((
+                        Err(actix_web::error::ErrorInternalServerError(
+                            "the export was cut short",
+                        )),
+                        None,
+                    ))
+                }
+            }
+        }
+    });
+    let name = format!(
+        "attachment; filename=\"traceability-{}-{}.csv\"",
+        period.from.format("%Y%m%dT%H%M%SZ"),
+        period.to.format("%Y%m%dT%H%M%SZ")
+    );
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, name))
+        .streaming(stream::once(async move { Ok::<_, actix_web::Error>(first.0) }).chain(rest))
+}
+
+/// An error as JSON, with the status that says it: 401 (with a bearer challenge), 403,
+/// 400 naming the parameter, 503 with `Retry-After`, else 500.
+fn error(err: AppError) -> HttpResponse {
+    let status = match &err {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Validation { .. } => StatusCode::BAD_REQUEST,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = HttpResponse::build(status);
+    match status {
+        StatusCode::UNAUTHORIZED => {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        StatusCode::SERVICE_UNAVAILABLE => {
+            response.insert_header((
+                header::RETRY_AFTER,
+                UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+            ));
+        }
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            tracing::error!(error = ?err.into_anyhow(), "the traceability export failed");
+            return response.json(json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}));
+        }
+        _ => {}
+    }
+    let mut extensions = json!({"code": err.code()});
+    if let AppError::Validation { field, .. } = &err {
+        extensions["field"] = json!(field);
+    }
+    response.json(json!({"errors": [{"message": err.message(), "extensions": extensions}]}))
+}
