@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod custody;
 mod dispatch;
+mod docs;
 mod error_codes;
 mod faults;
 mod field;
