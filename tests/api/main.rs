@@ -13,6 +13,7 @@ mod docs;
 mod error_codes;
 mod faults;
 mod field;
+mod graphiql;
 mod http_rules;
 mod limits;
 mod orders;
