@@ -144,6 +144,38 @@ summary() {
     fi
 }
 
+# The documentation examples (tests/api/docs) run curl, jq and openssl; the GraphiQL browser
+# test (tests/api/graphiql.rs) drives Chromium through chromedriver. Missing ones are installed
+# from Debian, like PostgreSQL and Redis below. Only if the browser cannot be installed does
+# its test skip (RELOOP_REQUIRE_BROWSER=1 otherwise makes a missing browser a failure).
+install_tools() {
+    local missing=() sudo=() apt=(-q -o DPkg::Lock::Timeout=300) tool
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo=(sudo -n); fi
+        echo "installing ${missing[*]} with apt-get"
+        { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt[@]}" update >/dev/null &&
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt[@]}" install -y \
+                --no-install-recommends "${missing[@]}" >/dev/null; } ||
+            echo "test.sh: WARNING: apt-get install ${missing[*]} failed" >&2
+    fi
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        export RELOOP_REQUIRE_BROWSER=1
+    else
+        echo "test.sh: WARNING: no chromium/chromedriver: the GraphiQL browser test will skip" >&2
+    fi
+    for tool in curl jq openssl; do
+        command -v "$tool" >/dev/null 2>&1 || {
+            echo "test.sh: $tool is missing: the documentation examples cannot run" >&2
+            return 1
+        }
+    done
+}
+
 # ---------------------------------------------------------------------------------------------
 
 LOCKED=()
@@ -174,6 +206,8 @@ if ! run_step "build" cargo build "${LOCKED[@]}" --workspace --all-targets; then
     summary
     exit 1
 fi
+
+run_step "tools" install_tools || true
 
 if [ "$SKIP_LINT" != 1 ]; then
     run_step "clippy" cargo clippy "${LOCKED[@]}" --workspace --all-targets -- -D warnings || true

@@ -1,6 +1,6 @@
-//! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL, `/health`, `/ready`,
-//! `/metrics`, the public custody endpoints (certificates, signing key, checkpoints) and
-//! the operators' reports (`/reports/traceability.csv`).
+//! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL (its files under `/graphiql/`),
+//! `/health`, `/ready`, `/metrics`, the public custody endpoints (certificates, signing
+//! key, checkpoints) and the operators' reports (`/reports/traceability.csv`).
 
 mod auth;
 mod custody;
@@ -53,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
                 .route(web::get().to(graphql::graphql_get))
                 .route(web::post().to(graphql::graphql_post)),
         )
+        .route("/graphiql/{version}/{file}", web::get().to(graphiql::asset))
         .route("/health", web::get().to(probes::health))
         .route("/ready", web::get().to(probes::ready))
         .route("/metrics", web::get().to(metrics::metrics))

@@ -79,7 +79,13 @@ impl Deployment {
     }
 
     fn command(&self, data_dir: &Path) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_reloop"));
+        self.command_for(env!("CARGO_BIN_EXE_reloop"), data_dir)
+    }
+
+    /// `program` with this deployment's environment: what a shell at the server's side
+    /// sees (the documentation examples run `bash` so, for `reloop create-operator`).
+    pub fn command_for(&self, program: &str, data_dir: &Path) -> Command {
+        let mut command = Command::new(program);
         command
             .env_remove("DATABASE_URL")
             .env_remove("REDIS_URL")
