@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::{StreamExt, stream};
+use chrono_tz::Tz;
+use futures_util::{Stream, StreamExt, stream};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use super::HttpContext;
@@ -48,33 +50,14 @@ pub async fn traceability_csv(
         Ok(period) => period,
         Err(bad) => return error(AppError::validation(bad.field, bad.message)),
     };
-    let first = match traceability::page(&state.db, period, tz, None).await {
+    let first = match traceability::page(&state.db, period, tz, None, traceability::PAGE).await {
         Ok((rows, next)) => match traceability::encode(&rows, true) {
             Ok(bytes) => (web::Bytes::from(bytes), next),
             Err(err) => return error(err),
         },
         Err(err) => return error(err),
     };
-    let db = state.db.clone();
-    let rest = stream::unfold(first.1, move |cursor| {
-        let db = db.clone();
-        async move {
-            let cursor = cursor?;
-            let page = traceability::page(&db, period, tz, Some(cursor)).await;
-            match page.and_then(|(rows, next)| Ok((traceability::encode(&rows, false)?, next))) {
-                Ok((bytes, next)) => Some((Ok(web::Bytes::from(bytes)), next)),
-                Err(err) => {
-                    tracing::error!(error = ?err.into_anyhow(), "streaming the traceability export");
-                    Some((
-                        Err(actix_web::error::ErrorInternalServerError(
-                            "the export was cut short",
-                        )),
-                        None,
-                    ))
-                }
-            }
-        }
-    });
+    let rest = later_pages(state.db.clone(), period, tz, first.1);
     let name = format!(
         "attachment; filename=\"traceability-{}-{}.csv\"",
         period.from.format("%Y%m%dT%H%M%SZ"),
@@ -84,6 +67,32 @@ pub async fn traceability_csv(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, name))
         .streaming(stream::once(async move { Ok::<_, actix_web::Error>(first.0) }).chain(rest))
+}
+
+/// The pages after the first, encoded as they are read; an error ends the body early
+/// (the status is already sent), and is logged.
+fn later_pages(
+    db: DatabaseConnection,
+    period: ReportPeriod,
+    tz: Tz,
+    cursor: Option<traceability::Cursor>,
+) -> impl Stream<Item = Result<web::Bytes, actix_web::Error>> {
+    stream::unfold(cursor, move |cursor| {
+        let db = db.clone();
+        async move {
+            let cursor = cursor?;
+            let page = traceability::page(&db, period, tz, Some(cursor), traceability::PAGE).await;
+            match page.and_then(|(rows, next)| Ok((traceability::encode(&rows, false)?, next))) {
+                Ok((bytes, next)) => Some((Ok(web::Bytes::from(bytes)), next)),
+                Err(err) => {
+                    tracing::error!(error = ?err.into_anyhow(), "streaming the traceability export");
+                    let cut =
+                        actix_web::error::ErrorInternalServerError("the export was cut short");
+                    Some((Err(cut), None))
+                }
+            }
+        }
+    })
 }
 
 /// An error as JSON, with the status that says it: 401 (with a bearer challenge), 403,

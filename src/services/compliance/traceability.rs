@@ -20,7 +20,7 @@ use crate::domain::compliance::ReportPeriod;
 use crate::domain::custody::CustodyStep;
 use crate::error::{AppError, AppResult};
 
-/// Rows read per page.
+/// Rows read per page of the HTTP export.
 pub const PAGE: u64 = 500;
 
 /// The CSV header, in column order.
@@ -56,15 +56,16 @@ pub const HEADER: &[&str] = &[
 /// transaction share their time; the item's sequence keeps them in chain order.
 pub type Cursor = (DateTime<Utc>, Uuid, i32);
 
-/// One page of rows after `after`, and the cursor after its last row (None at the end).
+/// Up to `limit` rows after `after`, and the cursor after the last (None at the end).
 pub async fn page(
     conn: &impl ConnectionTrait,
     period: ReportPeriod,
     tz: Tz,
     after: Option<Cursor>,
+    limit: u64,
 ) -> AppResult<(Vec<Vec<String>>, Option<Cursor>)> {
-    let events = battery_events(conn, period, after).await?;
-    let next = (events.len() as u64 == PAGE)
+    let events = battery_events(conn, period, after, limit).await?;
+    let next = (events.len() as u64 == limit)
         .then(|| events.last().map(|e| (e.at, e.item_id, e.sequence)))
         .flatten();
     let parties = Parties::load(conn, &events).await?;
@@ -95,6 +96,7 @@ async fn battery_events(
     conn: &impl ConnectionTrait,
     period: ReportPeriod,
     after: Option<Cursor>,
+    limit: u64,
 ) -> AppResult<Vec<custody_event::Model>> {
     use custody_event::Column;
     let batteries = Query::select()
@@ -123,7 +125,7 @@ async fn battery_events(
         .order_by_asc(Column::At)
         .order_by_asc(Column::ItemId)
         .order_by_asc(Column::Sequence)
-        .limit(PAGE)
+        .limit(limit)
         .all(conn)
         .await?)
 }

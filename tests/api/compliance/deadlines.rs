@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, Weekday};
 use serde_json::{Value, json};
 
 use super::fixtures::{
-    Calendar, TRACE_CODE, app_with, end_of_shanghai_day, instant, nodes, pack_and_recycler,
+    Calendar, TRACE_CODE, app_on, app_with, end_of_shanghai_day, instant, nodes, pack_and_recycler,
     received, shanghai_date, shanghai_today, tasks,
 };
 use crate::custody::fixtures::{collected_order, handed_over, items, light_plant, process};
@@ -129,4 +129,37 @@ async fn items_that_are_not_batteries_make_no_task() {
         "{found:?}"
     );
     assert!(nodes(&tasks(&app, &collected.operator.access, "").await).is_empty());
+}
+
+#[tokio::test]
+async fn a_published_calendar_recounts_open_provisional_deadlines_at_start_up() {
+    let mut projected = Calendar::upside_down(shanghai_today() - Days::new(2), 60);
+    projected.provisional = true;
+    let app = app_with(&projected, "COLLECTION_HANDOVER=3").await;
+    let (collected, recycler) = pack_and_recycler(&app).await;
+    handed_over(&app, &collected, &recycler).await;
+    let operator = collected.operator.access.clone();
+    let before = nodes(&tasks(&app, &operator, "").await).remove(0);
+    assert_eq!(before["dueAtProvisional"], true, "{before}");
+    assert_due(&before, &projected, 3);
+
+    // The notice is out: ordinary weeks, one holiday on 1 July of each year concerned.
+    let event_day = shanghai_date(&before["eventAt"]);
+    let mut published = Calendar::default();
+    for year in [event_day.year(), event_day.year() + 1] {
+        published
+            .holidays
+            .insert(chrono::NaiveDate::from_ymd_opt(year, 7, 1).expect("a date"));
+    }
+    let restarted = app_on(
+        &published,
+        "COLLECTION_HANDOVER=3",
+        Some(app.database_url.clone()),
+    )
+    .await;
+    let after = nodes(&tasks(&restarted, &operator, "").await).remove(0);
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["dueAtProvisional"], false, "{after}");
+    assert_due(&after, &published, 3);
+    assert_ne!(after["dueAt"], before["dueAt"], "weekdays work again");
 }

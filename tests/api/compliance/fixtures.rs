@@ -29,6 +29,8 @@ pub struct Calendar {
     pub holidays: BTreeSet<NaiveDate>,
     /// Make-up working days (weekends).
     pub workdays: BTreeSet<NaiveDate>,
+    /// Written as PROVISIONAL (a projection) rather than OFFICIAL.
+    pub provisional: bool,
 }
 
 impl Calendar {
@@ -69,12 +71,17 @@ impl Calendar {
 
     /// The same days as a calendar file.
     pub fn file(&self) -> String {
+        let status = if self.provisional {
+            "PROVISIONAL"
+        } else {
+            "OFFICIAL"
+        };
         let mut text = String::from("from,to,kind,status,name\n");
         for d in &self.holidays {
-            text.push_str(&format!("{d},,HOLIDAY,OFFICIAL,test holiday\n"));
+            text.push_str(&format!("{d},,HOLIDAY,{status},test holiday\n"));
         }
         for d in &self.workdays {
-            text.push_str(&format!("{d},,WORKDAY,OFFICIAL,test make-up day\n"));
+            text.push_str(&format!("{d},,WORKDAY,{status},test make-up day\n"));
         }
         text
     }
@@ -128,9 +135,17 @@ pub fn end_of_shanghai_day(day: NaiveDate) -> DateTime<Utc> {
 /// An app whose holidays are `calendar` and whose rules are `rules` (`KIND=DAYS,…`), with
 /// the compliance sweep every 50 ms.
 pub async fn app_with(calendar: &Calendar, rules: &str) -> TestApp {
+    app_on(calendar, rules, None).await
+}
+
+/// Like [`app_with`], on the database at `database_url` when given (a restart).
+pub async fn app_on(calendar: &Calendar, rules: &str, database_url: Option<String>) -> TestApp {
     let file = calendar.file();
     let rules = rules.to_owned();
     spawn_app_with(move |config| {
+        if database_url.is_some() {
+            config.database_url = database_url;
+        }
         let mut deadlines = DeadlineRules::default().with_days(&rules).expect("rules");
         deadlines.calendar = HolidayCalendar::parse(&file).expect("a test calendar");
         config.compliance.rules = deadlines;

@@ -88,6 +88,16 @@ async fn bad_reports_and_other_roles_are_refused_and_nothing_changes() {
         Some("UNAUTHENTICATED"),
         "{anonymous}"
     );
+    let mut socket = app.ws_signed_in(&collected.collector).await;
+    socket
+        .send_subscribe("overdue", "subscription { complianceTaskOverdue { id } }")
+        .await;
+    let refused = socket.next_json().await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "operators only: {refused}"
+    );
     let bad_cursor = tasks(&app, operator, "after: \"nonsense\"").await;
     assert_eq!(error_code(&bad_cursor), Some("VALIDATION"), "{bad_cursor}");
 
