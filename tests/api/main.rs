@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod catalog;
 mod custody;
+mod demo;
 mod dispatch;
 mod docs;
 mod error_codes;
