@@ -48,6 +48,15 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<query::PickupOrderConnection>(
         "A page of pickup orders (Relay connection), newest first.",
     )
+    .override_output_type_description::<query::FacilityConnection>(
+        "A page of processing facilities (Relay connection), newest first.",
+    )
+    .override_output_type_description::<query::TransferConnection>(
+        "A page of transfer notes (Relay connection), newest first.",
+    )
+    .override_output_type_description::<query::DiscrepancyConnection>(
+        "A page of custody discrepancies (Relay connection), newest first.",
+    )
     .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
         "An instant as an RFC 3339 string in UTC, e.g. \"2026-11-21T09:30:00Z\".",
     )
