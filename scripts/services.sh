@@ -130,7 +130,7 @@ _svc_start_pg() { # DIR PGROOT PGBIN REDIS_PORT
     for attempt in 1 2 3; do
         port=$(_svc_free_port "$avoid") || return 1
         if _svc_as_pg "$pgbin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" \
+            -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c max_wal_size=128MB -c min_wal_size=32MB" \
             start >/dev/null 2>&1; then
             # pg_ctl -w already waited; double-check over TCP as a client would connect
             for _ in $(seq 1 100); do

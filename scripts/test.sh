@@ -16,6 +16,10 @@ ROOT=$(pwd)
 
 : "${RUST_LOG:=warn}"
 export RUST_LOG
+# A clean clone gains nothing from incremental data (gigabytes for this workspace), and CI
+# disks are small; set CARGO_INCREMENTAL=1 to keep it when iterating locally.
+: "${CARGO_INCREMENTAL:=0}"
+export CARGO_INCREMENTAL
 SKIP_LINT=${SKIP_LINT:-0}
 ONLY=${ONLY:-}
 case "$ONLY" in
@@ -74,7 +78,13 @@ run_step() {
     banner "$name: $*"
     "$@" || rc=$?
     record "$name" "$rc" $((SECONDS - start))
+    disk_report
     return "$rc"
+}
+
+# Free disk after each step: a run that dies of a full disk says so in its log.
+disk_report() {
+    df -h "${CARGO_TARGET_DIR:-$ROOT/target}" "$WORK" 2>/dev/null | sed 's/^/test.sh: disk: /' || true
 }
 
 record() { # NAME RC SECONDS
@@ -111,6 +121,7 @@ run_tests() {
     banner "tests ($name): ${TEST_CMD[*]} ${TEST_ARGS[*]}"
     "${TEST_CMD[@]}" "${TEST_ARGS[@]}" 2>&1 | tee "$log" || rc=$?
     record "tests ($name)" "$rc" $((SECONDS - start))
+    disk_report
     count_tests "$RUNNER" "$log"
 }
 

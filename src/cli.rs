@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `create-operator`, `seed-demo`,
+//! The command line: `serve` (default), `migrate`, `create-operator`, `seed-demo`, `demo`,
 //! `print-schema`.
 
 use std::sync::Arc;
@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::demo::{self, DemoSettings};
 use crate::error::AppError;
 use crate::infra::clock::SystemClock;
 use crate::services::{demo_seed, operators};
@@ -39,8 +40,50 @@ enum Command {
     },
     /// Seed the demo catalog if the database is empty.
     SeedDemo,
+    /// Serve, with simulated collectors, households and plants using the API (see README).
+    Demo(DemoArgs),
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     PrintSchema,
+}
+
+/// `reloop demo`'s options.
+#[derive(clap::Args, Debug)]
+struct DemoArgs {
+    /// Seed of every random choice (people, items, addresses, routes).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Collectors on the road.
+    #[arg(long, default_value_t = 8)]
+    collectors: usize,
+    /// Households taking turns to book.
+    #[arg(long, default_value_t = 16)]
+    households: usize,
+    /// Bookings per minute.
+    #[arg(long, default_value_t = 6.0)]
+    bookings_per_minute: f64,
+    /// Simulated time per real time, for driving and for time at the door.
+    #[arg(long, default_value_t = 30.0)]
+    speed: f64,
+    /// A collector takes its load to a plant after this many pickups.
+    #[arg(long, default_value_t = 3)]
+    handover_every: usize,
+    /// Stop after this many seconds (default: run until Ctrl-C).
+    #[arg(long)]
+    duration_secs: Option<u64>,
+}
+
+impl From<DemoArgs> for DemoSettings {
+    fn from(args: DemoArgs) -> Self {
+        Self {
+            seed: args.seed,
+            collectors: args.collectors.max(1),
+            households: args.households.max(1),
+            bookings_per_minute: args.bookings_per_minute,
+            speed: args.speed.max(0.1),
+            handover_every: args.handover_every.max(1),
+            duration: args.duration_secs.map(std::time::Duration::from_secs),
+        }
+    }
 }
 
 /// Parses the arguments and runs the command.
@@ -51,7 +94,12 @@ pub async fn run() -> anyhow::Result<()> {
         return Ok(());
     }
     let config = Config::from_env()?;
-    telemetry::init("info,sqlx=warn", config.log_json);
+    // The demo narrates what its people do; the server itself speaks up only to warn.
+    let filter = match cli.command {
+        Some(Command::Demo(_)) => "warn,reloop::demo=info",
+        _ => "info,sqlx=warn",
+    };
+    telemetry::init(filter, config.log_json);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(config).await?;
@@ -76,6 +124,7 @@ pub async fn run() -> anyhow::Result<()> {
                 .map_err(AppError::into_anyhow)?;
             tracing::info!(seeded, "demo data");
         }
+        Command::Demo(args) => demo::run(config, args.into()).await?,
         Command::PrintSchema => unreachable!("handled above"),
     }
     Ok(())

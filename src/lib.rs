@@ -13,10 +13,12 @@
 //! - [`infra`]: adapters behind traits (database, clock, geo index, pub/sub, rate limiter,
 //!   password hashing, metrics), with Redis and in-process implementations.
 //!
-//! [`startup::Application`] wires them together; [`config::Config`] says how.
+//! [`startup::Application`] wires them together; [`config::Config`] says how. [`cli`] is the
+//! binary's commands; [`demo`] (`reloop demo`) is a client of the public API, above them all.
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod graphql;

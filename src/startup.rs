@@ -52,6 +52,21 @@ impl Application {
     /// Connects, migrates, seeds (when configured and empty) and binds the listener;
     /// `bind` with port 0 picks a free port (see [`Application::port`]).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        Self::build_inner(config, clock, true).await
+    }
+
+    /// Like [`Application::build`], for a host that decides when to stop (`reloop demo`):
+    /// the server ignores SIGINT/SIGTERM and stops through [`Application::handle`], so the
+    /// host can first stop its own clients of it.
+    pub async fn build_managed(config: Config) -> anyhow::Result<Self> {
+        Self::build_inner(config, Arc::new(SystemClock), false).await
+    }
+
+    async fn build_inner(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        handle_signals: bool,
+    ) -> anyhow::Result<Self> {
         let state = build_state(config, clock).await?;
         if state.config.seed_demo {
             demo_seed::seed_if_empty(&state)
@@ -101,11 +116,14 @@ impl Application {
             state: state.clone(),
             documents: DocumentCache::default(),
         };
-        let server =
+        let mut server =
             HttpServer::new(move || App::new().configure(|cfg| configure(cfg, context.clone())))
                 .listen(listener)?
-                .shutdown_timeout(10)
-                .run();
+                .shutdown_timeout(10);
+        if !handle_signals {
+            server = server.disable_signals();
+        }
+        let server = server.run();
         Ok(Self {
             port,
             server,
@@ -116,6 +134,11 @@ impl Application {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server (gracefully or not) from elsewhere.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
     }
 
     /// The shared state (tests use it to reach the database and clock).

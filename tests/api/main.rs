@@ -9,6 +9,7 @@ mod auth;
 mod catalog;
 mod compliance;
 mod custody;
+mod demo;
 mod dispatch;
 mod docs;
 mod error_codes;

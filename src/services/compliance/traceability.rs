@@ -2,8 +2,7 @@
 //! event in a period, oldest first, read in pages by `(at, item, sequence)` so a long
 //! period streams.
 //!
-//! GB/T 34014 segment columns stay empty until `domain::item` parses trace codes into
-//! their segments; the raw code is always there.
+//! GB/T 34014 codes are also split into their segments; the raw code is always there.
 
 use std::collections::HashMap;
 
@@ -18,6 +17,7 @@ use uuid::Uuid;
 
 use crate::domain::compliance::ReportPeriod;
 use crate::domain::custody::CustodyStep;
+use crate::domain::trace_code::{TraceCode, TraceScheme};
 use crate::error::{AppError, AppResult};
 
 /// Rows read per page of the HTTP export.
@@ -182,7 +182,7 @@ impl Parties {
         let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
         let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         let mut row = vec![item.trace_code.clone().unwrap_or_default()];
-        row.extend(segments(item.trace_code.as_deref()));
+        row.extend(segments(item));
         row.extend([
             step.as_str().to_owned(),
             event.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -217,9 +217,28 @@ impl Parties {
     }
 }
 
-/// The GB/T 34014 segments of `code` (manufacturer, product type, battery type,
-/// specification, traceability, production date, serial): empty until a parser of the
-/// standard lives in `domain::item`.
-fn segments(_code: Option<&str>) -> [String; 7] {
-    Default::default()
+/// The GB/T 34014 segments of an item's code (manufacturer, product type, battery type,
+/// specification, traceability, production date, serial); empty for codes of other schemes.
+fn segments(item: &custody_item::Model) -> [String; 7] {
+    let scheme = item
+        .trace_code_scheme
+        .as_deref()
+        .and_then(|s| s.parse::<TraceScheme>().ok());
+    let parsed = item
+        .trace_code
+        .as_deref()
+        .and_then(|code| TraceCode::parse(code, scheme).ok())
+        .and_then(|code| code.segments());
+    let Some(code) = parsed else {
+        return Default::default();
+    };
+    [
+        code.manufacturer,
+        code.product_type.as_str().to_owned(),
+        code.battery_type,
+        code.specification,
+        code.traceability,
+        code.manufactured_on.to_string(),
+        code.serial,
+    ]
 }

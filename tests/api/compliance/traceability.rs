@@ -132,8 +132,14 @@ async fn the_export_has_one_row_per_battery_event_with_its_parties() {
         assert_eq!(row["category_code"], "EV_BATTERY_PACK");
         let day = shanghai_date(&json!(row["event_time"]));
         assert_eq!(row["event_date"], day.to_string(), "{body}");
-        // No GB/T 34014 parser yet: the segments stay empty, the raw code is there.
-        assert_eq!(row["code_manufacturer"], "");
+        // The GB/T 34014 code, split into its segments beside the raw code.
+        assert_eq!(row["code_manufacturer"], "03H");
+        assert_eq!(row["code_product_type"], "PACK");
+        assert_eq!(row["code_battery_type"], "B");
+        assert_eq!(row["code_specification"], "0D");
+        assert_eq!(row["code_traceability"], "A0001B1");
+        assert_eq!(row["code_production_date"], "2012-07-24");
+        assert_eq!(row["code_serial"], "0000001");
     }
     assert_eq!(
         found[0]["facility_permit_number"], "",

@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, Option<&str>)] = &[
     ("serviceAreas", None),
     ("pricingRules", None),
     ("availablePickupWindows", None),
+    // Signed checkpoints are published for anyone to keep (also GET /custody/checkpoints).
     ("custodyCheckpoints", None),
     ("verifyCustodyChain", Some("ORDERS_READ")),
     ("verifyCustodyCheckpoint", Some("ORDERS_READ")),

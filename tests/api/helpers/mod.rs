@@ -3,9 +3,11 @@
 //! reading `/metrics`.
 
 pub mod metrics;
+pub mod throwaway_database;
 pub mod wait;
 pub mod ws;
 
+pub use throwaway_database::{ThrowawayDatabase, fresh_postgres_database};
 pub use wait::{PATIENCE, eventually};
 pub use ws::{WsClient, WsEvent};
 
@@ -15,7 +17,6 @@ use reloop::config::Config;
 use reloop::infra::clock::ShiftedClock;
 use reloop::startup::Application;
 use reloop::state::AppState;
-use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -38,6 +39,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The data folder (SQLite file, secrets); removed on drop.
     pub data_dir: tempfile::TempDir,
+    /// The PostgreSQL database this app created; dropped with the app (held, never read).
+    _owned_database: Option<ThrowawayDatabase>,
 }
 
 /// A registered user's credentials and tokens.
@@ -68,9 +71,11 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         ..Config::default()
     };
     config.auth.jwt_secret = Some(TEST_JWT_SECRET.to_owned().into());
-    if let Some(admin_url) = env("RELOOP_TEST_DATABASE_URL") {
-        config.database_url = Some(fresh_postgres_database(&admin_url).await);
-    }
+    let mut owned_database = match env("RELOOP_TEST_DATABASE_URL") {
+        Some(admin_url) => Some(ThrowawayDatabase::create(&admin_url).await),
+        None => None,
+    };
+    config.database_url = owned_database.as_ref().map(|db| db.url.clone());
     if let Some(redis_url) = env("RELOOP_TEST_REDIS_URL") {
         config.redis_url = Some(redis_url);
         config.redis_prefix = format!("test:{}:", Uuid::new_v4().simple());
@@ -83,6 +88,13 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     // the production default).
     config.database.acquire_timeout = Some(std::time::Duration::from_secs(10));
     tweak(&mut config);
+    // A tweak that points the app at another database (a restart) leaves ours unused.
+    if owned_database
+        .as_ref()
+        .is_some_and(|db| config.database_url.as_ref() != Some(&db.url))
+    {
+        owned_database = None;
+    }
     let database_url = config.effective_database_url();
     let clock = Arc::new(ShiftedClock::default());
     let app = Application::build_with_clock(config, clock.clone())
@@ -98,6 +110,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         state,
         database_url,
         data_dir,
+        _owned_database: owned_database,
     }
 }
 
@@ -109,23 +122,6 @@ pub fn env(name: &str) -> Option<String> {
 /// Whether this run uses Redis.
 pub fn on_redis() -> bool {
     env("RELOOP_TEST_REDIS_URL").is_some()
-}
-
-/// Creates an empty database next to the one in `admin_url` and returns its URL.
-pub async fn fresh_postgres_database(admin_url: &str) -> String {
-    let name = format!("reloop_test_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(admin_url)
-        .await
-        .expect("connect to PostgreSQL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .expect("create the test database");
-    admin.close().await.ok();
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("a database URL has a path");
-    format!("{base}/{name}")
 }
 
 impl TestApp {
