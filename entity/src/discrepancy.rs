@@ -13,6 +13,8 @@ pub struct Model {
     pub kind: String,
     pub order_id: Uuid,
     pub item_id: Option<Uuid>,
+    /// The order line, for what was found at the door (before there is an item).
+    pub order_line_id: Option<Uuid>,
     pub transfer_id: Option<Uuid>,
     pub detail: String,
     pub expected: Option<String>,

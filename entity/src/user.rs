@@ -21,6 +21,8 @@ pub struct Model {
     pub facility_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When an operator erased this customer's personal data.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 /// Relations are resolved in services; none are declared here.

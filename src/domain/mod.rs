@@ -9,6 +9,7 @@ pub mod blocklist;
 pub mod collector;
 pub mod compliance;
 pub mod custody;
+pub mod discrepancy;
 pub mod dispatch;
 pub mod field_action;
 pub mod geo;

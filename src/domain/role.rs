@@ -28,6 +28,11 @@ impl Role {
             Self::Household | Self::Business | Self::Collector | Self::Facility
         )
     }
+
+    /// Whether this is a customer, whose personal data an operator may erase on request.
+    pub fn is_customer(self) -> bool {
+        matches!(self, Self::Household | Self::Business)
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,9 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<query::BlockedDeviceConnection>(
         "A page of blocklist entries (Relay connection), newest first.",
     )
+    .override_output_type_description::<query::BlocklistHitConnection>(
+        "A page of blocklist hits (Relay connection), newest first.",
+    )
     .override_output_type_description::<query::ComplianceTaskConnection>(
         "A page of battery reporting tasks (Relay connection), soonest due first.",
     )

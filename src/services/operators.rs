@@ -43,6 +43,7 @@ pub async fn create_operator(
         facility_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        erased_at: Set(None),
     }
     .insert(&txn)
     .await?;

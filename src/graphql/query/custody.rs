@@ -10,9 +10,10 @@ use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::custody::{
-    CheckpointVerification, CustodyCheckpoint, CustodyVerification, Discrepancy, Facility,
-    ItemVerification, Transfer,
+    CheckpointVerification, CustodyCheckpoint, CustodyVerification, Facility, ItemVerification,
+    Transfer,
 };
+use crate::graphql::types::discrepancy::Discrepancy;
 use crate::services::custody::{Custodian, facilities, read};
 use crate::services::ledger::checkpoints;
 use crate::services::pagination::page_size;

@@ -13,7 +13,7 @@ mod quotes;
 
 use async_graphql::MergedObject;
 
-pub use blocklist::BlockedDeviceConnection;
+pub use blocklist::{BlockedDeviceConnection, BlocklistHitConnection};
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
 pub use compliance::ComplianceTaskConnection;

@@ -53,3 +53,43 @@ impl From<blocked_device::Model> for BlockedDevice {
         }
     }
 }
+
+/// A check that found a listed device (operators): where, by whom, and the listing.
+#[derive(SimpleObject)]
+pub struct BlocklistHit {
+    /// The check's id.
+    pub id: ID,
+    /// QUOTE or INSPECTION.
+    pub context: String,
+    /// The listing it matched (also when since removed).
+    pub blocked_device: Option<BlockedDevice>,
+    /// The quote, for a hit while quoting.
+    pub quote_id: Option<ID>,
+    /// The order, for a hit at the door.
+    pub order_id: Option<ID>,
+    /// The order's number, for a hit at the door.
+    pub order_number: Option<String>,
+    /// The user who asked (customer or collector), when one.
+    pub checked_by_user_id: Option<ID>,
+    /// The partner whose key asked, when one.
+    pub partner_id: Option<ID>,
+    /// When.
+    pub checked_at: DateTime<Utc>,
+}
+
+impl From<crate::services::blocklist::hits::Hit> for BlocklistHit {
+    fn from(hit: crate::services::blocklist::hits::Hit) -> Self {
+        let id = |uuid: uuid::Uuid| ID(uuid.to_string());
+        Self {
+            id: id(hit.check.id),
+            context: hit.check.context,
+            blocked_device: hit.listing.map(Into::into),
+            quote_id: hit.check.quote_id.map(id),
+            order_id: hit.check.order_id.map(id),
+            order_number: hit.order_number,
+            checked_by_user_id: hit.check.actor_user_id.map(id),
+            partner_id: hit.check.partner_id.map(id),
+            checked_at: hit.check.created_at,
+        }
+    }
+}

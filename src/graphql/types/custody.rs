@@ -3,9 +3,7 @@
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{
-    certificate, custody_checkpoint, custody_event, custody_item, discrepancy, facility, transfer,
-};
+use entity::{certificate, custody_checkpoint, custody_event, custody_item, facility, transfer};
 
 use super::decimal::DecimalString;
 use super::enums::{CertificationGql, ProductTypeGql, RoleGql, TraceSchemeGql};
@@ -597,49 +595,6 @@ impl From<certificate::Model> for Certificate {
             signature: row.signature,
             key_id: row.key_id,
             payload: row.payload,
-        }
-    }
-}
-
-/// What did not match at receipt (or inspection), for operators to clear.
-#[derive(SimpleObject)]
-pub struct Discrepancy {
-    /// The discrepancy id.
-    pub id: ID,
-    /// e.g. WEIGHT_AT_RECEIPT.
-    pub kind: String,
-    /// The order.
-    pub order_id: ID,
-    /// The item, when one.
-    pub item_id: Option<ID>,
-    /// The transfer, when one.
-    pub transfer_id: Option<ID>,
-    /// What differs, in words.
-    pub detail: String,
-    /// What was expected.
-    pub expected: Option<String>,
-    /// What was found.
-    pub found: Option<String>,
-    /// When it was recorded.
-    pub created_at: DateTime<Utc>,
-    /// When an operator cleared it.
-    pub resolved_at: Option<DateTime<Utc>>,
-}
-
-impl From<discrepancy::Model> for Discrepancy {
-    fn from(row: discrepancy::Model) -> Self {
-        let id = |uuid: uuid::Uuid| ID(uuid.to_string());
-        Self {
-            id: id(row.id),
-            kind: row.kind,
-            order_id: id(row.order_id),
-            item_id: row.item_id.map(id),
-            transfer_id: row.transfer_id.map(id),
-            detail: row.detail,
-            expected: row.expected,
-            found: row.found,
-            created_at: row.created_at,
-            resolved_at: row.resolved_at,
         }
     }
 }

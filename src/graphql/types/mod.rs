@@ -13,6 +13,7 @@ pub mod custody;
 pub mod custody_input;
 pub mod decimal;
 pub mod device;
+pub mod discrepancy;
 pub mod dispatch;
 pub mod enums;
 pub mod geo;

@@ -15,6 +15,7 @@ use crate::domain::{Role, Vehicle};
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::{CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder};
 use crate::services::custody::{Custodian, read as custody_read};
+use crate::services::discrepancies;
 use crate::services::ledger::certificates;
 
 /// Where an order is in its life.
@@ -88,6 +89,9 @@ pub struct Payout {
     pub reference: Option<String>,
     /// When it was last settled (paid or failed).
     pub settled_at: Option<DateTime<Utc>>,
+    /// Held until an operator resolves a discrepancy found at the door (a battery's trace
+    /// code that differs from the quoted one): it cannot be paid meanwhile.
+    pub held: bool,
 }
 
 /// How a payout was settled.
@@ -358,11 +362,20 @@ impl PickupOrder {
             .loader::<PayoutByOrder>()?
             .load_one(self.order.id)
             .await?;
-        Ok(payout.map(|p| Payout {
+        let Some(p) = payout else {
+            return Ok(None);
+        };
+        let status = PayoutStatus::from(p.status);
+        let held = status == PayoutStatus::Pending
+            && !discrepancies::payout_holds(&ctx.state()?.db, self.order.id)
+                .await?
+                .is_empty();
+        Ok(Some(Payout {
+            held,
             amount: p.amount.0.into(),
             currency: p.currency,
             method: p.method,
-            status: PayoutStatus::from(p.status).as_str().to_owned(),
+            status: status.as_str().to_owned(),
             reference: p.reference,
             settled_at: p.settled_at,
         }))

@@ -118,6 +118,10 @@ pub struct InspectionLineInput {
     pub weight_kg: Option<DecimalString>,
     /// Serial number or IMEI read from the item.
     pub serial_number: Option<String>,
+    /// A battery's trace code read from its label, in the quoted code's scheme. One that
+    /// differs from the quoted code (or none, where the quote had one) is recorded as a
+    /// discrepancy, and the payout waits until an operator resolves it.
+    pub trace_code: Option<String>,
     /// Photo references.
     pub photo_refs: Option<Vec<String>>,
 }
@@ -156,6 +160,7 @@ impl InspectionInput {
                             AppError::validation(format!("input.lines[{i}].weightKg"), e.0)
                         })?,
                     serial_number: line.serial_number,
+                    trace_code: line.trace_code,
                     photo_refs: refs(line.photo_refs, &format!("input.lines[{i}].photoRefs"))?,
                 })
             })

@@ -176,6 +176,7 @@ async fn insert_user(
         facility_id: Set(member.facility_id),
         created_at: Set(now),
         updated_at: Set(now),
+        erased_at: Set(None),
     }
     .insert(conn)
     .await;

@@ -5,12 +5,10 @@
 
 use std::collections::HashMap;
 
-use entity::{DbDecimal, custody_item, discrepancy, pickup_order, transfer};
+use entity::{DbDecimal, custody_item, pickup_order, transfer};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,9 +16,11 @@ use super::access::Custodian;
 use crate::domain::Role;
 use crate::domain::custody::rules::{STATUS_AT_RECEIPT, weight_within_tolerance};
 use crate::domain::custody::{CustodyStatus, CustodyStep, Holder, TransferStatus};
+use crate::domain::discrepancy::DiscrepancyKind;
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
 use crate::services::compliance;
+use crate::services::discrepancies::{self, Found};
 use crate::services::ledger::{NewCustodyEvent, append};
 use crate::services::partners::outbox;
 use crate::state::AppState;
@@ -299,21 +299,20 @@ impl Receipt<'_> {
         sent: Option<Decimal>,
         weight: Decimal,
     ) -> AppResult<()> {
-        discrepancy::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            kind: Set("WEIGHT_AT_RECEIPT".to_owned()),
-            order_id: Set(item.order_id),
-            item_id: Set(Some(item.id)),
-            transfer_id: Set(Some(self.transfer.id)),
-            detail: Set(detail.to_owned()),
-            expected: Set(sent.map(|kg| kg.normalize().to_string())),
-            found: Set(Some(weight.to_string())),
-            created_at: Set(self.now),
-            resolved_at: Set(None),
-            resolved_by: Set(None),
-            resolution: Set(None),
-        }
-        .insert(conn)
+        discrepancies::record(
+            conn,
+            Found {
+                kind: DiscrepancyKind::WeightAtReceipt,
+                order_id: item.order_id,
+                order_line_id: Some(item.order_line_id),
+                item_id: Some(item.id),
+                transfer_id: Some(self.transfer.id),
+                detail: detail.to_owned(),
+                expected: sent.map(|kg| kg.normalize().to_string()),
+                found: Some(weight.to_string()),
+            },
+            self.now,
+        )
         .await?;
         Ok(())
     }

@@ -157,14 +157,31 @@ fn drafts_of(
         .inspection
         .as_ref()
         .is_some_and(|i| i.get("blocked").is_some());
-    let scheme = line
-        .item
-        .pointer("/reference/traceCodeScheme")
-        .and_then(|t| t.as_str());
-    let trace_code = line
-        .item
-        .pointer("/reference/traceCode")
-        .and_then(|t| t.as_str());
+    // The code on the label, as read at the door, else the quoted one.
+    let read_at_door = line
+        .inspection
+        .as_ref()
+        .and_then(|i| i.get("traceCode"))
+        .and_then(|t| t.as_str())
+        .map(|code| {
+            (
+                code,
+                line.inspection
+                    .as_ref()
+                    .and_then(|i| i.get("traceCodeScheme")),
+            )
+        });
+    let (trace_code, scheme) = match read_at_door {
+        Some((code, scheme)) => (Some(code), scheme.and_then(|s| s.as_str())),
+        None => (
+            line.item
+                .pointer("/reference/traceCode")
+                .and_then(|t| t.as_str()),
+            line.item
+                .pointer("/reference/traceCodeScheme")
+                .and_then(|t| t.as_str()),
+        ),
+    };
     let drafts = (0..split.count)
         .map(|piece| {
             let position = i32::try_from(first_position)

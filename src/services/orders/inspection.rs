@@ -19,6 +19,7 @@ use super::access::Party;
 use super::device::once;
 use super::lifecycle::{commit_and_announce, load};
 use super::transition::{self, Change};
+use crate::domain::discrepancy::{DiscrepancyKind, trace_code_mismatch};
 use crate::domain::field_action::ActionKind;
 use crate::domain::order::{OrderStatus, Transition, TransitionError, within_tolerance};
 use crate::domain::partner::WebhookEventType;
@@ -26,9 +27,11 @@ use crate::domain::pricing::{
     Assessment, Condition, PriceTable, PricingContext, PricingItem, price_line,
 };
 use crate::domain::quote::check_serial;
+use crate::domain::trace_code::{TraceCode, TraceScheme};
 use crate::error::{AppError, AppResult};
 use crate::services::blocklist::{CheckContext, Screening, listing_of};
 use crate::services::collector_actions::{DeviceAction, Stamp};
+use crate::services::discrepancies::{self, Found};
 use crate::services::partners::outbox;
 use crate::services::quotes::priced_with;
 use crate::state::AppState;
@@ -44,6 +47,8 @@ pub struct InspectedLine {
     pub weight_kg: Option<Decimal>,
     /// Serial or IMEI read from the item.
     pub serial_number: Option<String>,
+    /// A battery's trace code read from its label (checked against the quoted scheme).
+    pub trace_code: Option<String>,
     /// Photo references.
     pub photo_refs: Vec<String>,
 }
@@ -97,7 +102,10 @@ async fn inspect(
     for line in &lines {
         let amount = match found.remove(&line.id) {
             Some((index, actual)) => {
-                reprice_line(&txn, line, index, actual, &table, &context).await?
+                let read = actual.trace_code.clone();
+                let amount = reprice_line(&txn, line, index, actual, &table, &context).await?;
+                check_trace_code(&txn, &order, line, index, read.as_deref(), now).await?;
+                amount
             }
             None => keep_quoted(&txn, line).await?,
         };
@@ -259,6 +267,77 @@ async fn unless_blocked(
         .await?;
     }
     Ok(Decimal::ZERO)
+}
+
+/// Checks the trace code read at the door (input position `index`) against the quoted
+/// one: VALIDATION when it does not parse in the quoted scheme; otherwise it is kept on
+/// the line (the item goes into custody with the code on its label), and a code that
+/// differs, or is missing where the quote had one, is recorded as a discrepancy that holds
+/// the payout until an operator resolves it.
+async fn check_trace_code(
+    conn: &impl ConnectionTrait,
+    order: &pickup_order::Model,
+    line: &order_line::Model,
+    index: usize,
+    read: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let quoted = line
+        .item
+        .pointer("/reference/traceCode")
+        .and_then(|t| t.as_str());
+    let scheme = line
+        .item
+        .pointer("/reference/traceCodeScheme")
+        .and_then(|t| t.as_str())
+        .and_then(|s| s.parse::<TraceScheme>().ok());
+    let read = read
+        .filter(|raw| !raw.trim().is_empty())
+        .map(|raw| TraceCode::parse(raw, scheme))
+        .transpose()
+        .map_err(|e| AppError::validation(format!("input.lines[{index}].traceCode"), e.0))?;
+    if let Some(code) = &read {
+        let mut row = order_line::Entity::find_by_id(line.id)
+            .one(conn)
+            .await?
+            .ok_or(AppError::NotFound("order line"))?;
+        let mut inspection = row.inspection.take().unwrap_or_else(|| json!({}));
+        inspection["traceCode"] = json!(code.as_str());
+        inspection["traceCodeScheme"] = json!(code.scheme().as_str());
+        let mut active = row.into_active_model();
+        active.inspection = Set(Some(inspection));
+        active.update(conn).await?;
+    }
+    let Some((expected, found)) = trace_code_mismatch(quoted, read.as_ref().map(TraceCode::as_str))
+    else {
+        return Ok(());
+    };
+    let detail = match found {
+        Some(_) => format!(
+            "line {}: the trace code on the label differs from the quoted one",
+            line.position + 1
+        ),
+        None => format!(
+            "line {}: no trace code was read where the quote had one",
+            line.position + 1
+        ),
+    };
+    discrepancies::record(
+        conn,
+        Found {
+            kind: DiscrepancyKind::TraceCodeAtInspection,
+            order_id: order.id,
+            order_line_id: Some(line.id),
+            item_id: None,
+            transfer_id: None,
+            detail,
+            expected: expected.map(str::to_owned),
+            found: found.map(str::to_owned),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Keeps a line that was not inspected at its quoted amount, and returns it.

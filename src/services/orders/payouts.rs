@@ -1,6 +1,7 @@
 //! Settling payouts: an operator (or the partner that booked the order) records that the
 //! payout was paid or failed, with the payment's reference. The customer sees it on the
-//! order, the booking partner gets a PAYOUT webhook, in the same transaction.
+//! order, the booking partner gets a PAYOUT webhook, in the same transaction. A payout
+//! held by an open trace-code discrepancy cannot be marked PAID until it is resolved.
 
 use entity::{payout, pickup_order};
 use sea_orm::sea_query::Expr;
@@ -13,6 +14,7 @@ use super::lifecycle::{commit_and_announce, load};
 use crate::domain::order::PayoutStatus;
 use crate::domain::partner::WebhookEventType;
 use crate::error::{AppError, AppResult};
+use crate::services::discrepancies;
 use crate::services::partners::outbox;
 use crate::state::AppState;
 
@@ -37,6 +39,15 @@ pub async fn settle_payout(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::InvalidState("the order has no payout yet".to_owned()))?;
+    if outcome == PayoutStatus::Paid {
+        let holds = discrepancies::payout_holds(&txn, order.id).await?;
+        if let Some(hold) = holds.first() {
+            return Err(AppError::InvalidState(format!(
+                "the payout is held until an operator resolves discrepancy {} ({})",
+                hold.id, hold.detail
+            )));
+        }
+    }
     let current = PayoutStatus::from(row.status);
     if !current.may_settle_as(outcome) {
         return Err(AppError::InvalidState(format!(

@@ -138,7 +138,7 @@ async fn the_export_has_one_row_per_battery_event_with_its_parties() {
         assert_eq!(row["code_battery_type"], "B");
         assert_eq!(row["code_specification"], "0D");
         assert_eq!(row["code_traceability"], "A0001B1");
-        assert_eq!(row["code_production_date"], "2012-07-24");
+        assert_eq!(row["code_production_date"], "2012-07-25");
         assert_eq!(row["code_serial"], "0000001");
     }
     assert_eq!(

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::fixtures::{collected_order_of, items};
-use crate::helpers::error_code;
+use super::fixtures::{Collected, collected_order_of, items};
+use crate::helpers::{TestApp, error_code};
 use crate::partners::fixtures::{ALL_SCOPES, as_key, partner, webhook_app};
 use crate::partners::receiver::Receiver;
 
@@ -132,4 +132,44 @@ async fn a_stolen_phone_is_warned_excluded_flagged_and_reported_back() {
     let body = delivered[0].json();
     assert_eq!(body["type"], "BLOCKED_DEVICE_FOUND", "{body}");
     assert_eq!(body["data"]["reason"], "STOLEN");
+    hits_are_listed_for_operators(&app, &collected, &key).await;
+}
+
+/// Both hits (the quote and the door) are listed for operators, newest first; nobody
+/// else lists them.
+async fn hits_are_listed_for_operators(app: &TestApp, collected: &Collected, key: &str) {
+    let query = "{ blocklistHits { edges { node { context orderNumber orderId quoteId checkedByUserId checkedAt blockedDevice { serialNumber reason } } } } }";
+    let listed = app
+        .gql(Some(&collected.operator.access), query, json!({}))
+        .await;
+    let hits: Vec<&Value> = listed["data"]["blocklistHits"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{listed}"))
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
+    let contexts: Vec<&str> = hits.iter().filter_map(|h| h["context"].as_str()).collect();
+    // The household's own quote, then the collector's inspection (the fixture quotes too).
+    assert_eq!(contexts.first(), Some(&"INSPECTION"), "{listed}");
+    assert!(contexts.contains(&"QUOTE"), "{listed}");
+    let at_door = hits[0];
+    assert_eq!(at_door["orderId"], collected.order_id.as_str());
+    assert!(
+        at_door["orderNumber"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("RL-"))
+    );
+    assert_eq!(at_door["checkedByUserId"], collected.collector.id.as_str());
+    assert_eq!(
+        at_door["blockedDevice"]["serialNumber"],
+        &IMEI[..14],
+        "as reported"
+    );
+    assert_eq!(at_door["blockedDevice"]["reason"], "STOLEN");
+    let by_customer = app
+        .gql(Some(&collected.customer.access), query, json!({}))
+        .await;
+    assert_eq!(error_code(&by_customer), Some("FORBIDDEN"), "{by_customer}");
+    let by_partner = as_key(app, key, query, json!({})).await;
+    assert!(by_partner["data"].is_null(), "{by_partner}");
 }

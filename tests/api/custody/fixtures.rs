@@ -102,6 +102,13 @@ pub async fn collected_order(app: &TestApp) -> Collected {
 /// An order of `items` (a GraphQL list literal) booked by a new household, assigned to a
 /// new verified collector, inspected as quoted and completed.
 pub async fn collected_order_of(app: &TestApp, items: &str) -> Collected {
+    let arrived = arrived_order_of(app, items).await;
+    inspect_and_complete(app, arrived).await
+}
+
+/// An order of `items` booked by a new household, assigned to a new verified collector
+/// who has arrived at the door.
+pub async fn arrived_order_of(app: &TestApp, items: &str) -> Collected {
     let operator = app.operator().await;
     let customer = app.register("HOUSEHOLD").await;
     let quote = quote_of(app, &customer, items).await;
@@ -119,7 +126,13 @@ pub async fn collected_order_of(app: &TestApp, items: &str) -> Collected {
         assigned["data"]["reassignOrder"]["status"], "ASSIGNED",
         "{assigned}"
     );
-    finish_at_the_door(app, customer, collector.account, operator, order_id).await
+    arrive(app, &collector.account, &order_id).await;
+    Collected {
+        customer,
+        collector: collector.account,
+        operator,
+        order_id,
+    }
 }
 
 /// Arrival, an inspection as quoted and completion of an assigned order.
@@ -131,6 +144,26 @@ async fn finish_at_the_door(
     order_id: String,
 ) -> Collected {
     arrive(app, &collector, &order_id).await;
+    inspect_and_complete(
+        app,
+        Collected {
+            customer,
+            collector,
+            operator,
+            order_id,
+        },
+    )
+    .await
+}
+
+/// An inspection as quoted and completion of an order whose collector has arrived.
+async fn inspect_and_complete(app: &TestApp, at_the_door: Collected) -> Collected {
+    let Collected {
+        customer,
+        collector,
+        operator,
+        order_id,
+    } = at_the_door;
     let inspected = inspect(app, &collector.access, &order_id, json!([])).await;
     let status = &inspected["data"]["recordInspection"]["status"];
     if status == "AWAITING_CUSTOMER" {
