@@ -3,6 +3,7 @@
 //! key, checkpoints) and the operators' reports (`/reports/traceability.csv`).
 
 mod auth;
+mod collection_csv;
 mod custody;
 mod documents;
 mod graphiql;
@@ -69,5 +70,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
         .route(
             "/reports/traceability.csv",
             web::get().to(reports::traceability_csv),
+        )
+        .route(
+            "/reports/collection.csv",
+            web::get().to(collection_csv::collection_csv),
         );
 }

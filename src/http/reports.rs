@@ -97,7 +97,7 @@ fn later_pages(
 
 /// An error as JSON, with the status that says it: 401 (with a bearer challenge), 403,
 /// 400 naming the parameter, 503 with `Retry-After`, else 500.
-fn error(err: AppError) -> HttpResponse {
+pub(super) fn error(err: AppError) -> HttpResponse {
     let status = match &err {
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -117,7 +117,7 @@ fn error(err: AppError) -> HttpResponse {
             ));
         }
         StatusCode::INTERNAL_SERVER_ERROR => {
-            tracing::error!(error = ?err.into_anyhow(), "the traceability export failed");
+            tracing::error!(error = ?err.into_anyhow(), "a report export failed");
             return response.json(json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}));
         }
         _ => {}
