@@ -44,6 +44,9 @@ fn amounts(map: &std::collections::BTreeMap<String, i64>) -> Vec<MaterialAmount>
         .collect()
 }
 
+/// One row of a collection report: what the pickups completed in the period added up
+/// to for one key. Money is in the base currency; kg collected are the collector's
+/// weights at the doorstep.
 #[Object]
 impl ReportRow {
     /// One value per dimension, in the order of `groupBy` (ids for AREA, COLLECTOR and
@@ -110,6 +113,7 @@ impl ReportRow {
 /// A collection report: rows keyed by the dimensions asked, and their totals.
 pub struct CollectionReport(pub reports::CollectionReport);
 
+/// A collection report: rows keyed by the dimensions asked, and their totals.
 #[Object]
 impl CollectionReport {
     /// As asked; the report covers the whole days whose midnight (reporting time zone)
