@@ -10,6 +10,7 @@ pub mod collector;
 pub mod compliance;
 pub mod custody;
 pub mod dispatch;
+pub mod epcis;
 pub mod field_action;
 pub mod geo;
 pub mod item;
