@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 use serde_json::{Value, json};
 
 use super::fixtures::{
-    Collected, accept_all, collected_order, handed_over, items, light_plant, process, purged,
-    receive,
+    Collected, accept_all, collected_order, collected_order_of, handed_over, items, light_plant,
+    plant, process, purged, receive,
 };
 use super::partners::partner_order_collected;
 use crate::helpers::{TestApp, spawn_app};
@@ -334,4 +334,76 @@ async fn a_missing_or_malformed_order_id_is_a_bad_request_naming_it() {
     let unknown = uuid::Uuid::new_v4();
     let (status, body) = as_bearer(&app, &operator.access, &unknown.to_string()).await;
     assert_eq!(status, 404, "{body}");
+}
+
+#[tokio::test]
+async fn a_repurposed_battery_exports_its_status_changes_as_valid_epcis() {
+    let app = spawn_app().await;
+    let pack = "[{categoryCode: \"EV_BATTERY_PACK\", battery: {chemistry: NMC, stateOfHealthPct: 85, weightKg: \"380\", traceCode: \"03HPB0DA0001B1C7S0000001\"}}]";
+    let collected = collected_order_of(&app, pack).await;
+    let recycler = plant(
+        &app,
+        &collected.operator,
+        &["EV_BATTERY_PACK"],
+        r#"["HAZARDOUS_BATTERY"]"#,
+    )
+    .await;
+    let transfer = handed_over(&app, &collected, &recycler).await;
+    let id = transfer["id"].as_str().expect("id");
+    let received = receive(&app, &recycler.staff.access, id, accept_all(&transfer)).await;
+    let item = received["data"]["receiveTransfer"]["items"][0]["id"].clone();
+    let done = process(
+        &app,
+        &recycler.staff.access,
+        json!({"itemIds": [item], "outcome": "REPURPOSED"}),
+    )
+    .await;
+    assert_eq!(
+        done["data"]["recordProcessing"][0]["batteryStatus"], "REPURPOSED",
+        "{done}"
+    );
+
+    let (status, document) = as_bearer(&app, &collected.customer.access, &collected.order_id).await;
+    assert_eq!(status, 200, "{document}");
+    assert_valid_epcis(&document);
+    let events = event_list(&document);
+    // A battery is a piece, whatever its category's pricing unit.
+    assert!(
+        events
+            .iter()
+            .all(|e| e["epcList"][0] == format!("urn:reloop:item:{}", item.as_str().unwrap_or(""))),
+        "{document:#}"
+    );
+    assert_eq!(
+        strings(&events, "reloop:custodyStep"),
+        [
+            "COLLECTED",
+            "HANDED_OVER",
+            "RECEIVED",
+            "STATUS_CHANGED",
+            "PROCESSED",
+            "STATUS_CHANGED"
+        ]
+    );
+    assert_eq!(
+        strings(&events, "bizStep"),
+        [
+            "collecting",
+            "shipping",
+            "receiving",
+            "receiving",
+            "assembling",
+            "assembling"
+        ]
+    );
+    assert_eq!(
+        strings(&events, "disposition")[3],
+        "urn:reloop:disposition:battery_waste"
+    );
+    assert_eq!(
+        strings(&events, "disposition")[5],
+        "urn:reloop:disposition:battery_repurposed"
+    );
+    // The raw trace code is for the facility and operators, not for every reader.
+    assert!(!document.to_string().contains("03HPB0DA0001B1C7S0000001"));
 }
