@@ -1,10 +1,12 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL (its files under `/graphiql/`),
 //! `/health`, `/ready`, `/metrics`, the public custody endpoints (certificates, signing
-//! key, checkpoints) and the operators' reports (`/reports/traceability.csv`).
+//! key, checkpoints), the EPCIS 2.0 export (`/epcis/events`) and the operators' reports
+//! (`/reports/traceability.csv`).
 
 mod auth;
 mod custody;
 mod documents;
+mod epcis;
 mod graphiql;
 mod graphql;
 mod media;
@@ -66,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
             "/custody/checkpoints",
             web::get().to(custody::checkpoint_list),
         )
+        .route("/epcis/events", web::get().to(epcis::events))
         .route(
             "/reports/traceability.csv",
             web::get().to(reports::traceability_csv),
