@@ -220,7 +220,7 @@ if has two; then
     # The second instance: same database (and Redis), its own port and log.
     PORT2=$(bench_free_port)
     URL2="http://127.0.0.1:$PORT2/graphql"
-    RELOOP_BIND="127.0.0.1:$PORT2" "$TARGET_DIR/release/reloop" serve >>"$TMP/server2.log" 2>&1 &
+    RELOOP_BIND="127.0.0.1:$PORT2" "${RELOOP_BIN:-$TARGET_DIR/release/reloop}" serve >>"$TMP/server2.log" 2>&1 &
     SERVER2_PID=$!
     trap 'bench_stop_pid SERVER2_PID; bench_stop_pid LOCKS_PID; bench_cleanup' EXIT
     bench_wait_ready server2 "$SERVER2_PID" bench_http_ok "http://127.0.0.1:$PORT2/ready"
