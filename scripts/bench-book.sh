@@ -122,7 +122,7 @@ city: \"Shanghai\", location: {latitude: 31.23, longitude: 121.47}}, window: {st
 end: \"${DAY}T04:00:00Z\"}, contactName: \"Bench\", contactPhone: \"+8613800138000\"}) { id number status } }" \
     >"$TMP/book-one.json"
 bench_example bench_gql body \
-    --variables '{"q": "BENCH_F1", "lat": BENCH_F2, "lon": BENCH_F3, "s": "BENCH_F4", "e": "BENCH_F5"}' \
+    --variables '{"q": "BENCH_F1", "lat": "BENCH_N2", "lon": "BENCH_N3", "s": "BENCH_F4", "e": "BENCH_F5"}' \
     "mutation B(\$q: ID!, \$lat: Float!, \$lon: Float!, \$s: DateTime!, \$e: DateTime!) { bookPickup(input: \
 {quoteId: \$q, address: {line1: \"1 Nanjing Road\", city: \"Shanghai\", location: {latitude: \$lat, \
 longitude: \$lon}}, window: {start: \$s, end: \$e}, contactName: \"Bench\", contactPhone: \"+8613800138000\"}) \

@@ -5,7 +5,8 @@
 -- BENCH_MAX_ISSUED (most requests one thread sent) so the caller can move its offset past
 -- every id the run used. Answers are checked by graphql-check.lua.
 -- A template with BENCH_F1, BENCH_F2, ... instead of BENCH_ID takes tab-separated lines:
--- field k replaces BENCH_Fk (bench-book.sh's spread runs: quote id, place, window).
+-- field k replaces BENCH_Fk, or "BENCH_Nk" with its quotes (a number) (bench-book.sh's
+-- spread runs: quote id, place, window).
 bench_counters = {"out_of_ids"}
 dofile(os.getenv("BENCH_LUA_DIR") .. "/graphql-check.lua")
 
@@ -41,7 +42,9 @@ function request()
   end
   local f = {}
   for v in (id .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = v end
-  local filled = template:gsub("BENCH_F(%d+)", function(n) return f[tonumber(n)] or f[1] end)
+  -- "BENCH_Nk" (quoted, so the template is JSON) becomes the bare field: a number.
+  local filled = template:gsub('"BENCH_N(%d+)"', function(n) return f[tonumber(n)] or "0" end)
+  filled = filled:gsub("BENCH_F(%d+)", function(n) return f[tonumber(n)] or f[1] end)
   return wrk.format(nil, nil, nil, filled)
 end
 
