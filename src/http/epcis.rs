@@ -4,15 +4,14 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::HttpContext;
 use super::auth::{Refusal, authenticate};
+use super::responses::json_error;
 use crate::domain::partner::ApiScope;
-use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
+use crate::error::AppError;
 use crate::services::custody::{Custodian, epcis};
 
 /// The EPCISDocument of the order named by `orderId`.
@@ -56,37 +55,7 @@ pub async fn events(
     }
 }
 
-/// An error as JSON, with the status that says it: 401 (with a bearer challenge), 403,
-/// 404, 400 naming the parameter, 503 with `Retry-After`, else 500.
+/// An error of this export as a JSON answer.
 fn error(err: AppError) -> HttpResponse {
-    let status = match &err {
-        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Validation { .. } => StatusCode::BAD_REQUEST,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let mut response = HttpResponse::build(status);
-    match status {
-        StatusCode::UNAUTHORIZED => {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        StatusCode::SERVICE_UNAVAILABLE => {
-            response.insert_header((
-                header::RETRY_AFTER,
-                UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
-            ));
-        }
-        StatusCode::INTERNAL_SERVER_ERROR => {
-            tracing::error!(error = ?err.into_anyhow(), "the EPCIS export failed");
-            return response.json(json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}));
-        }
-        _ => {}
-    }
-    let mut extensions = json!({"code": err.code()});
-    if let AppError::Validation { field, .. } = &err {
-        extensions["field"] = json!(field);
-    }
-    response.json(json!({"errors": [{"message": err.message(), "extensions": extensions}]}))
+    json_error(err, "the EPCIS export")
 }
