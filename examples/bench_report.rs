@@ -4,7 +4,7 @@
 //! ```sh
 //! bench_report throughput RESULTS --title T --names graphql,bare [--ratio-digits 1] [--rule 60]
 //!     # RESULTS: "name<TAB>req/s<TAB>p50 ms<TAB>p99 ms" per measured round (scripts/bench.sh,
-//!     # scripts/bench-book.sh); prints the rounds, the medians and the first / second ratio
+//!     # scripts/bench-book.sh); prints the rounds, the medians and each name / the last
 //! bench_report order-list RESULTS --backend B --small N --large N
 //!     # RESULTS: "small|large p50 p99 mean" (ms) lines (scripts/bench-order-list.sh); prints
 //!     # both sizes and the p50/p99 ratios against the 1.5 target
@@ -24,12 +24,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Job {
-    /// Throughput rounds per server: medians and the ratio of the first name to the second.
+    /// Throughput rounds per server: medians and the ratio of each name to the last.
     Throughput {
         results: std::path::PathBuf,
         #[arg(long)]
         title: String,
-        /// The names in the order to print; the ratio is the first over the second.
+        /// The names in the order to print; each is given as a ratio of the last.
         #[arg(long, value_delimiter = ',')]
         names: Vec<String>,
         #[arg(long, default_value_t = 1)]
@@ -107,11 +107,16 @@ fn throughput(
             median(&column(2)),
         );
     }
-    if let [a, b, ..] = names
-        && let (Some(ma), Some(mb)) = (medians.get(a.as_str()), medians.get(b.as_str()))
+    // Every name against the last (the bare baseline of the same run).
+    if let [firsts @ .., b] = names
+        && let Some(mb) = medians.get(b.as_str())
         && *mb > 0.0
     {
-        println!("  {a} / {b} = {:.ratio_digits$} %", 100.0 * ma / mb);
+        for a in firsts {
+            if let Some(ma) = medians.get(a.as_str()) {
+                println!("  {a} / {b} = {:.ratio_digits$} %", 100.0 * ma / mb);
+            }
+        }
     }
     println!("{}", "=".repeat(rule));
     Ok(())

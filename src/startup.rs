@@ -30,6 +30,7 @@ use crate::infra::redis_conn::RedisConn;
 use crate::infra::signing::ServerKey;
 use crate::infra::tokens::AccessTokens;
 use crate::infra::{db, secrets};
+use crate::services::orders::Booking;
 use crate::services::quotes::Quoting;
 use crate::services::{
     backlog_sampler, compliance, demo_seed, dispatch, geo_recovery, ledger, partners,
@@ -111,6 +112,7 @@ impl Application {
             schema: build_schema(
                 state.clone(),
                 Quoting::start(state.db.clone(), state.write_gate.clone()),
+                Booking::start(state.db.clone(), state.write_gate.clone()),
                 &state.config.graphql,
             ),
             state: state.clone(),

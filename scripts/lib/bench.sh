@@ -18,6 +18,8 @@
 #                      there for the run and dropped at the end (KEEP_DB=1 keeps it)
 #   STARTUP_TIMEOUT=120   seconds a server may take to answer /ready
 #   RUST_LOG=warn      the server's log filter
+#   RELOOP_BIN=path    the reloop binary to serve with (default: the release build), e.g. a
+#                      build of an older commit to measure "before" with today's script
 
 BENCH_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../services.sh
@@ -237,7 +239,7 @@ bench_http_ok() { # URL
 bench_server_start() {
     [ -n "$PORT" ] || PORT=$(bench_free_port)
     URL="http://127.0.0.1:$PORT/graphql"
-    RELOOP_BIND="127.0.0.1:$PORT" "$TARGET_DIR/release/reloop" serve \
+    RELOOP_BIND="127.0.0.1:$PORT" "${RELOOP_BIN:-$TARGET_DIR/release/reloop}" serve \
         >>"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
     bench_wait_ready server "$SERVER_PID" bench_http_ok "http://127.0.0.1:$PORT/ready"

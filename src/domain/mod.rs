@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod custody;
 pub mod discrepancy;
 pub mod dispatch;
+pub mod epcis;
 pub mod field_action;
 pub mod geo;
 pub mod item;

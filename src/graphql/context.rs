@@ -5,6 +5,7 @@ use async_graphql::dataloader::DataLoader;
 
 use crate::error::AppError;
 use crate::services::Viewer;
+use crate::services::orders::Booking;
 use crate::services::quotes::Quoting;
 use crate::state::AppState;
 
@@ -18,6 +19,8 @@ pub trait ContextExt {
     fn state(&self) -> Result<&AppState, AppError>;
     /// What quoting keeps between requests.
     fn quoting(&self) -> Result<&Quoting, AppError>;
+    /// How bookings are written.
+    fn booking(&self) -> Result<&Booking, AppError>;
     /// Who is calling (anonymous when nothing was attached).
     fn viewer(&self) -> Viewer;
     /// The client's address, as the HTTP layer saw it ("unknown" when absent).
@@ -35,6 +38,11 @@ impl ContextExt for Context<'_> {
     fn quoting(&self) -> Result<&Quoting, AppError> {
         self.data::<Quoting>()
             .map_err(|_| AppError::Internal(anyhow::anyhow!("Quoting missing from the schema")))
+    }
+
+    fn booking(&self) -> Result<&Booking, AppError> {
+        self.data::<Booking>()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("Booking missing from the schema")))
     }
 
     fn viewer(&self) -> Viewer {

@@ -21,6 +21,7 @@ pub mod variables;
 use async_graphql::{Schema, SchemaBuilder};
 
 use crate::config::GraphqlSettings;
+use crate::services::orders::Booking;
 use crate::services::quotes::Quoting;
 use crate::state::AppState;
 
@@ -72,16 +73,22 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
 }
 
 /// The schema served by the application, with its limits, the shared adapters and what
-/// quoting keeps between requests.
+/// quoting and booking keep between requests (their group writers).
 ///
 /// Depth and complexity are not async-graphql's `limit_depth`/`limit_complexity`: those
 /// count after validation has expanded every fragment (exponential work), skip
 /// `__typename`, and cannot tell introspection from ordinary queries. [`limits`] measures
 /// them first, in linear time.
-pub fn build_schema(state: AppState, quoting: Quoting, limits: &GraphqlSettings) -> AppSchema {
+pub fn build_schema(
+    state: AppState,
+    quoting: Quoting,
+    booking: Booking,
+    limits: &GraphqlSettings,
+) -> AppSchema {
     let mut schema = builder()
         .data(state)
         .data(quoting)
+        .data(booking)
         // The first extension wraps the others: codes are set on whatever they return.
         .extension(error_codes::ErrorCodes)
         .extension(self::limits::RequestLimits::new(limits))

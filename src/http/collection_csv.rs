@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::HttpContext;
 use super::auth::{Refusal, authenticate};
-use super::reports::error;
+use super::responses::json_error;
 use crate::domain::report::{Dimension, ReportRequest};
 use crate::error::{AppError, AppResult};
 use crate::services::reports::{ReportFilter, ReportScope, csv};
@@ -137,4 +137,9 @@ pub async fn collection_csv(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, name))
         .streaming(stream::once(async move { Ok::<_, actix_web::Error>(first) }).chain(rest))
+}
+
+/// An error of this export as a JSON answer.
+fn error(err: AppError) -> HttpResponse {
+    json_error(err, "the collection report export")
 }

@@ -1,11 +1,13 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL (its files under `/graphiql/`),
 //! `/health`, `/ready`, `/metrics`, the public custody endpoints (certificates, signing
-//! key, checkpoints) and the operators' reports (`/reports/traceability.csv`).
+//! key, checkpoints), the EPCIS 2.0 export (`/epcis/events`) and the operators' reports
+//! (`/reports/traceability.csv`).
 
 mod auth;
 mod collection_csv;
 mod custody;
 mod documents;
+mod epcis;
 mod graphiql;
 mod graphql;
 mod media;
@@ -67,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
             "/custody/checkpoints",
             web::get().to(custody::checkpoint_list),
         )
+        .route("/epcis/events", web::get().to(epcis::events))
         .route(
             "/reports/traceability.csv",
             web::get().to(reports::traceability_csv),

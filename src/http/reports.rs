@@ -5,18 +5,18 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono_tz::Tz;
 use futures_util::{Stream, StreamExt, stream};
 use sea_orm::DatabaseConnection;
-use serde_json::json;
 
 use super::HttpContext;
 use super::auth::{Refusal, authenticate};
+use super::responses::json_error;
 use crate::domain::Role;
 use crate::domain::compliance::ReportPeriod;
-use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
+use crate::error::AppError;
 use crate::services::compliance::traceability;
 
 /// The CSV of battery custody events from `from` to `to`.
@@ -95,36 +95,7 @@ fn later_pages(
     })
 }
 
-/// An error as JSON, with the status that says it: 401 (with a bearer challenge), 403,
-/// 400 naming the parameter, 503 with `Retry-After`, else 500.
-pub(super) fn error(err: AppError) -> HttpResponse {
-    let status = match &err {
-        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::Validation { .. } => StatusCode::BAD_REQUEST,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let mut response = HttpResponse::build(status);
-    match status {
-        StatusCode::UNAUTHORIZED => {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        StatusCode::SERVICE_UNAVAILABLE => {
-            response.insert_header((
-                header::RETRY_AFTER,
-                UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
-            ));
-        }
-        StatusCode::INTERNAL_SERVER_ERROR => {
-            tracing::error!(error = ?err.into_anyhow(), "a report export failed");
-            return response.json(json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}));
-        }
-        _ => {}
-    }
-    let mut extensions = json!({"code": err.code()});
-    if let AppError::Validation { field, .. } = &err {
-        extensions["field"] = json!(field);
-    }
-    response.json(json!({"errors": [{"message": err.message(), "extensions": extensions}]}))
+/// An error of this export as a JSON answer.
+fn error(err: AppError) -> HttpResponse {
+    json_error(err, "the traceability export")
 }

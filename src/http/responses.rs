@@ -7,7 +7,7 @@ use async_graphql::Response;
 use serde_json::json;
 
 use super::media::{GRAPHQL_RESPONSE_JSON, wants_graphql_response};
-use crate::error::UNAVAILABLE_RETRY_AFTER_SECS;
+use crate::error::{AppError, UNAVAILABLE_RETRY_AFTER_SECS};
 
 /// Serialises `response` in the media type the client asked for. `application/json`
 /// answers 200 to every well-formed request, as that media type's rules say; an
@@ -103,4 +103,40 @@ fn rate_limited_for(response: &Response) -> Option<u64> {
         reason = "a small positive number of seconds"
     )]
     Some(seconds.ceil().max(1.0) as u64)
+}
+
+/// An error of a plain HTTP endpoint (an export) as JSON in GraphQL's error shape, with
+/// the status that says it: 401 (with a bearer challenge), 403, 404, 400 naming the
+/// parameter, 503 with `Retry-After`, else 500 (logged as a failure of `what`).
+pub fn json_error(err: AppError, what: &str) -> HttpResponse {
+    let status = match &err {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Validation { .. } => StatusCode::BAD_REQUEST,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let mut response = HttpResponse::build(status);
+    match status {
+        StatusCode::UNAUTHORIZED => {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        StatusCode::SERVICE_UNAVAILABLE => {
+            response.insert_header((
+                header::RETRY_AFTER,
+                UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+            ));
+        }
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            tracing::error!(error = ?err.into_anyhow(), "{what} failed");
+            return response.json(json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL"}}]}));
+        }
+        _ => {}
+    }
+    let mut extensions = json!({"code": err.code()});
+    if let AppError::Validation { field, .. } = &err {
+        extensions["field"] = json!(field);
+    }
+    response.json(json!({"errors": [{"message": err.message(), "extensions": extensions}]}))
 }

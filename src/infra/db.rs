@@ -176,6 +176,13 @@ impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.txn.commit().await
     }
+
+    /// A savepoint inside this transaction (committing it releases the savepoint; dropping
+    /// or rolling it back undoes only what was written through it): how a group commit
+    /// keeps each of its writes atomic on its own.
+    pub async fn savepoint(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.txn.begin().await
+    }
 }
 
 /// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite after waiting at

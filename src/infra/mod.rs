@@ -6,6 +6,7 @@ pub mod clock;
 pub mod counters;
 pub mod db;
 pub mod geo;
+pub mod group_commit;
 pub mod metrics;
 pub mod order_signals;
 pub mod password;

@@ -106,11 +106,47 @@ pub enum Holder {
     Facility(uuid::Uuid),
 }
 
+impl Holder {
+    /// Reads a recorded holder back (`collector:<id>`, `facility:<id>`); None for anything
+    /// else, so a reader never mistakes one kind of party for the other.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (kind, id) = text.split_once(':')?;
+        let id = uuid::Uuid::parse_str(id).ok()?;
+        match kind {
+            "collector" => Some(Self::Collector(id)),
+            "facility" => Some(Self::Facility(id)),
+            _ => None,
+        }
+    }
+}
+
 impl std::fmt::Display for Holder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Collector(id) => write!(f, "collector:{id}"),
             Self::Facility(id) => write!(f, "facility:{id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Holder;
+
+    #[test]
+    fn a_holder_reads_back_as_written_and_nothing_else_passes() {
+        let id = uuid::Uuid::from_u128(7);
+        for holder in [Holder::Collector(id), Holder::Facility(id)] {
+            assert_eq!(Holder::parse(&holder.to_string()), Some(holder));
+        }
+        for text in [
+            "",
+            "collector",
+            "operator:x",
+            &format!("partner:{id}"),
+            "facility:42",
+        ] {
+            assert_eq!(Holder::parse(text), None, "{text}");
         }
     }
 }

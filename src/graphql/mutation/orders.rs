@@ -52,7 +52,7 @@ impl OrderMutation {
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let request = input.parse()?;
         Ok(PickupOrder::new(
-            orders::book_pickup(state, party, request).await?,
+            orders::book_pickup(state, ctx.booking()?, party, request).await?,
         ))
     }
 

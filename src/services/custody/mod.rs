@@ -1,9 +1,10 @@
 //! Custody workflows after the doorstep: facilities and their staff, the collector's
-//! hand-over, the facility's receipt and processing, and who may see which items,
-//! transfers and chains. The signed log itself is `services::ledger`.
+//! hand-over, the facility's receipt and processing, who may see which items,
+//! transfers and chains, and the EPCIS export. The signed log itself is `services::ledger`.
 
 mod access;
 mod device_time;
+pub mod epcis;
 pub mod facilities;
 mod handover;
 mod processing;

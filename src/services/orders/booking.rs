@@ -1,33 +1,28 @@
-//! `bookPickup`: turns an ACTIVE quote into an order, in one transaction: the quote
-//! becomes USED, a slot place is taken, the order gets its number, lines and first
-//! events, and it goes to dispatch.
-
-use std::collections::BTreeSet;
+//! `bookPickup`: turns an ACTIVE quote into an order. Everything that needs no lock is
+//! done first, in the request (idempotent replay, window and service hours, the serving
+//! area, the catalog); then one transaction — the booking's own on PostgreSQL, a savepoint
+//! in a group commit on SQLite ([`super::booking_writer`]) — uses the quote, numbers the
+//! order, writes it with its lines and first events, and takes the slot place last
+//! ([`super::booking_write`]). The booking answers once that commits: the order is durable
+//! and DISPATCHING, and the dispatcher looks for collectors off this request's path.
 
 use chrono::{DateTime, Utc};
-use entity::{DbDecimal, order_line, pickup_order, quote, quote_line};
-use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use entity::pickup_order;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::access::Party;
 use super::booker::Booker;
+use super::booking_write::{IdempotencyClaim, PreparedBooking, Written, write_booking};
+use super::booking_writer::Booking;
 use super::idempotency::{self, KeyState};
-use super::lifecycle::commit_and_announce;
-use super::slots::{reserve, serving_area};
-use super::transition::{self, Change, NewEvent};
+use super::lifecycle::announce_committed;
+use super::slots::serving_area;
 use crate::domain::geo::GeoPoint;
-use crate::domain::order::{OrderStatus, TimeWindow, Transition, order_number};
-use crate::domain::quote::QuoteStatus;
-use crate::domain::{DisplayName, Phone, Role};
+use crate::domain::order::TimeWindow;
+use crate::domain::{DisplayName, Phone};
 use crate::error::{AppError, AppResult};
-use crate::infra::catalog_cache::CatalogSnapshot;
-use crate::infra::counters;
-use crate::infra::db::{WriteTxn, is_unique_violation};
 use crate::services::catalog::service_areas::service_hours;
-use crate::services::quotes::lines_of;
 use crate::state::AppState;
 
 /// A parsed booking request.
@@ -63,7 +58,7 @@ pub struct BookingRequest {
 
 impl BookingRequest {
     /// The canonical form the idempotency hash is taken over.
-    fn canonical(&self) -> serde_json::Value {
+    pub(super) fn canonical(&self) -> serde_json::Value {
         json!({
             "quoteId": self.quote_id, "line1": self.line1, "line2": self.line2, "city": self.city,
             "postalCode": self.postal_code, "lat": self.location.latitude, "lon": self.location.longitude,
@@ -73,10 +68,11 @@ impl BookingRequest {
     }
 }
 
-/// Books a pickup for a customer.
+/// Books a pickup for a customer or a partner.
 #[tracing::instrument(skip_all, fields(quote_id = %request.quote_id))]
 pub async fn book_pickup(
     state: &AppState,
+    booking: &Booking,
     party: Party,
     request: BookingRequest,
 ) -> AppResult<pickup_order::Model> {
@@ -113,269 +109,53 @@ pub async fn book_pickup(
     // Read before the transaction: a snapshot reload needs a pooled connection, and must
     // never wait for one while this transaction holds another.
     let snapshot = state.catalog.snapshot(&state.db).await?;
-    let order_id = Uuid::new_v4();
-    let mut txn = state.begin_write().await?;
-    if let Some(claim) = &key {
-        match claim.take(state, txn, order_id, now).await? {
-            Claimed::Fresh(fresh) => txn = fresh,
-            Claimed::Replay(order) => return Ok(*order),
-        }
-    }
-    let quote = use_quote(&txn, request.quote_id, booker, now).await?;
     let slot_start = hours.slot_start(window.start, state.config.orders.window_rules.slot_length);
-    reserve(&txn, &area, slot_start).await?;
-    let number = next_order_number(&txn).await?;
-    let lines = lines_of(&txn, quote.id).await?;
-    let placed = Placement {
-        id: order_id,
-        number,
+    let job = PreparedBooking {
+        request,
+        party,
         booker,
-        area: area.id,
+        key,
+        // Time-ordered, like quote ids: the order indexes grow at their end.
+        order_id: Uuid::now_v7(),
+        area,
         window,
         slot_start,
+        snapshot,
         now,
     };
-    let row = order_row(&request, &quote, &placed, &lines, &snapshot);
-    let order = insert_order(&txn, row).await?;
-    record_creation(&txn, &order, booker, party.role(&order), now).await?;
-    insert_lines(&txn, order.id, &lines).await?;
-    let start = Change::by_system(Transition::StartDispatch, now).because("booked");
-    let order = transition::apply(&txn, &order, start).await?;
-    // Committed and DISPATCHING: dispatch hears of it and looks for collectors off this
-    // request's path; the sweeper catches it should that fail.
-    commit_and_announce(state, txn, order, Vec::new()).await
-}
-
-/// An idempotency key and the request it was first used with.
-struct IdempotencyClaim {
-    scope: String,
-    key: String,
-    hash: String,
-}
-
-/// Whether this request may go on, or replays an earlier one.
-enum Claimed {
-    /// The key is ours for `order_id`; the transaction goes on.
-    Fresh(WriteTxn),
-    /// The key was used before with the same request: its order.
-    Replay(Box<pickup_order::Model>),
-}
-
-impl IdempotencyClaim {
-    /// Claims the key inside `txn`. When a concurrent request holds it, that request's
-    /// order is read (after giving the transaction back) or CONFLICT while it is still
-    /// being booked.
-    async fn take(
-        &self,
-        state: &AppState,
-        txn: WriteTxn,
-        order_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> AppResult<Claimed> {
-        let (scope, key, hash) = (&self.scope, &self.key, &self.hash);
-        if let KeyState::Replay(order) = idempotency::check(&txn, scope, key, hash).await? {
-            return Ok(Claimed::Replay(order));
+    let scope_key = job
+        .key
+        .as_ref()
+        .map(|c| (c.scope.clone(), c.key.clone(), c.hash.clone()));
+    match booking.book(state, job).await? {
+        Written::Booked(order) => {
+            // Committed and DISPATCHING: dispatch hears of it and looks for collectors off
+            // this request's path; the sweeper catches it should that fail.
+            announce_committed(state, &order, Vec::new()).await;
+            Ok(*order)
         }
-        if idempotency::claim(&txn, scope, key, hash, order_id, now).await? {
-            return Ok(Claimed::Fresh(txn));
-        }
-        drop(txn);
-        match idempotency::check(&state.db, scope, key, hash).await? {
-            KeyState::Replay(order) => Ok(Claimed::Replay(order)),
-            KeyState::Fresh => Err(AppError::Conflict(
-                "the booking is being processed; retry".to_owned(),
-            )),
+        Written::Replay(order) => Ok(*order),
+        Written::KeyTaken => {
+            // A concurrent request claimed the key first; its order, once committed.
+            let (scope, key, hash) = scope_key.unwrap_or_default();
+            match idempotency::check(&state.db, &scope, &key, &hash).await? {
+                KeyState::Replay(order) => Ok(*order),
+                KeyState::Fresh => Err(AppError::Conflict(
+                    "the booking is being processed; retry".to_owned(),
+                )),
+            }
         }
     }
 }
 
-/// Where and when the new order goes, decided before its row is written.
-struct Placement {
-    id: Uuid,
-    number: String,
-    booker: Booker,
-    area: Uuid,
-    window: TimeWindow,
-    slot_start: DateTime<Utc>,
-    now: DateTime<Utc>,
-}
-
-/// The new order's row: REQUESTED, version 1, priced from `quote`, needing the
-/// certifications its lines' categories require.
-fn order_row(
-    request: &BookingRequest,
-    quote: &quote::Model,
-    placed: &Placement,
-    lines: &[quote_line::Model],
-    snapshot: &CatalogSnapshot,
-) -> pickup_order::ActiveModel {
-    let certifications: BTreeSet<String> = lines
-        .iter()
-        .filter_map(|line| {
-            line.item
-                .pointer("/priced/category/code")
-                .and_then(|c| c.as_str())
-        })
-        .filter_map(|code| snapshot.category(code))
-        .filter_map(|category| category.required_certification.clone())
-        .collect();
-    let total_weight: Decimal = lines.iter().map(|line| line.total_weight_kg.0).sum();
-    pickup_order::ActiveModel {
-        id: Set(placed.id),
-        number: Set(placed.number.clone()),
-        quote_id: Set(quote.id),
-        customer_user_id: Set(placed.booker.user_id()),
-        organization_id: Set(placed.booker.organization_id()),
-        partner_id: Set(placed.booker.partner_id()),
-        external_reference: Set(request.external_reference.clone()),
-        status: Set(OrderStatus::Requested.into()),
-        version: Set(1),
-        address_line1: Set(request.line1.clone()),
-        address_line2: Set(request.line2.clone()),
-        city: Set(request.city.clone()),
-        postal_code: Set(request.postal_code.clone()),
-        latitude: Set(request.location.latitude),
-        longitude: Set(request.location.longitude),
-        service_area_id: Set(placed.area),
-        window_start: Set(placed.window.start),
-        window_end: Set(placed.window.end),
-        slot_start: Set(placed.slot_start),
-        contact_name: Set(request.contact_name.as_str().to_owned()),
-        contact_phone: Set(request.contact_phone.as_str().to_owned()),
-        notes: Set(request.notes.clone()),
-        currency: Set(quote.currency.clone()),
-        estimated_payout: Set(quote.total),
-        final_payout: Set(None),
-        logistics_fee: Set(quote.logistics_fee),
-        total_weight_kg: Set(DbDecimal(total_weight)),
-        required_certifications: Set(json!(certifications)),
-        collector_id: Set(None),
-        dispatch_round: Set(0),
-        signature_ref: Set(None),
-        photo_refs: Set(json!([])),
-        created_at: Set(placed.now),
-        updated_at: Set(placed.now),
+/// Runs `job` in a transaction of its own (PostgreSQL, or SQLite without the group
+/// writer): commits only what booked an order.
+pub(super) async fn book_alone(state: &AppState, job: &PreparedBooking) -> AppResult<Written> {
+    let txn = state.begin_write().await?;
+    let written = write_booking(&txn, job).await?;
+    if matches!(written, Written::Booked(_)) {
+        txn.commit().await?;
     }
-}
-
-/// Inserts the order; CONFLICT when the partner's external reference is taken.
-async fn insert_order(
-    conn: &impl ConnectionTrait,
-    row: pickup_order::ActiveModel,
-) -> AppResult<pickup_order::Model> {
-    match row.insert(conn).await {
-        Ok(order) => Ok(order),
-        Err(err) if is_unique_violation(&err) => Err(AppError::Conflict(
-            "this externalReference is already used by another order".to_owned(),
-        )),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// The order's first event: created REQUESTED by its booker.
-async fn record_creation(
-    conn: &impl ConnectionTrait,
-    order: &pickup_order::Model,
-    booker: Booker,
-    role: Role,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    transition::record_event(
-        conn,
-        NewEvent {
-            order_id: order.id,
-            sequence: 1,
-            from: None,
-            to: OrderStatus::Requested,
-            reason: None,
-            location: None,
-            actor_user: booker.user_id(),
-            actor_role: Some(role),
-            at,
-            recorded_at: None,
-        },
-    )
-    .await
-}
-
-/// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
-/// its owner. NOT_FOUND for someone else's quote, QUOTE_EXPIRED, CONFLICT when used.
-async fn use_quote(
-    conn: &impl ConnectionTrait,
-    quote_id: Uuid,
-    booker: Booker,
-    now: DateTime<Utc>,
-) -> AppResult<quote::Model> {
-    let found = quote::Entity::find_by_id(quote_id).one(conn).await?;
-    let quote = match found {
-        Some(q) if booker.may_book(&q) => q,
-        _ => return Err(AppError::NotFound("quote")),
-    };
-    match QuoteStatus::at(quote.status.into(), quote.valid_until, now) {
-        QuoteStatus::Expired => return Err(AppError::QuoteExpired),
-        QuoteStatus::Used => {
-            return Err(AppError::Conflict(
-                "the quote was already booked".to_owned(),
-            ));
-        }
-        QuoteStatus::Active => {}
-    }
-    let mut mark = quote::Entity::update_many()
-        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used))
-        .col_expr(quote::Column::UsedAt, Expr::value(now));
-    mark = match booker {
-        Booker::Customer { user_id, .. } => {
-            mark.col_expr(quote::Column::OwnerUserId, Expr::value(user_id))
-        }
-        Booker::Partner { partner_id } => {
-            mark.col_expr(quote::Column::OwnerPartnerId, Expr::value(partner_id))
-        }
-    };
-    let used = mark
-        .filter(quote::Column::Id.eq(quote.id))
-        .filter(quote::Column::Status.eq(QuoteStatus::Active))
-        .filter(quote::Column::ValidUntil.gt(now))
-        .exec(conn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "the quote was already booked".to_owned(),
-        ));
-    }
-    Ok(quote)
-}
-
-/// The next order number, from the `pickup_orders` counter.
-async fn next_order_number(conn: &impl ConnectionTrait) -> AppResult<String> {
-    Ok(order_number(
-        counters::next_value(conn, "pickup_orders").await?,
-    ))
-}
-
-async fn insert_lines(
-    conn: &impl ConnectionTrait,
-    order_id: Uuid,
-    lines: &[quote_line::Model],
-) -> AppResult<()> {
-    let rows = lines.iter().map(|line| order_line::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        order_id: Set(order_id),
-        quote_line_id: Set(line.id),
-        position: Set(line.position),
-        description: Set(line.description.clone()),
-        quoted_amount: Set(line.amount),
-        final_amount: Set(None),
-        condition: Set(None),
-        weight_kg: Set(None),
-        serial_number: Set(line
-            .item
-            .pointer("/reference/serialNumber")
-            .and_then(|s| s.as_str())
-            .map(str::to_owned)),
-        photo_refs: Set(json!([])),
-        item: Set(line.item.clone()),
-        inspection: Set(None),
-    });
-    order_line::Entity::insert_many(rows).exec(conn).await?;
-    Ok(())
+    // Anything else rolls back when `txn` is dropped.
+    Ok(written)
 }

@@ -66,9 +66,7 @@ async fn device_step(
     .await
 }
 
-/// Commits, then tells everyone who should hear of the change: subscribers of the order,
-/// the holders of `withdrawn` offers, and dispatch when the order (still or again) needs
-/// a collector.
+/// Commits, then tells everyone who should hear of the change (see [`announce_committed`]).
 pub(super) async fn commit_and_announce(
     state: &AppState,
     txn: WriteTxn,
@@ -76,6 +74,18 @@ pub(super) async fn commit_and_announce(
     withdrawn: Vec<WithdrawnOffer>,
 ) -> AppResult<pickup_order::Model> {
     txn.commit().await?;
+    announce_committed(state, &order, withdrawn).await;
+    Ok(order)
+}
+
+/// Tells everyone who should hear of a committed change: subscribers of the order, the
+/// holders of `withdrawn` offers, and dispatch when the order (still or again) needs a
+/// collector.
+pub(super) async fn announce_committed(
+    state: &AppState,
+    order: &pickup_order::Model,
+    withdrawn: Vec<WithdrawnOffer>,
+) {
     if !withdrawn.is_empty() {
         state
             .order_signals
@@ -87,7 +97,6 @@ pub(super) async fn commit_and_announce(
             .announce(OrderSignal::NeedsDispatch(order.id));
     }
     publish_order_update(state, order.id, order.version).await;
-    Ok(order)
 }
 
 /// Cancels before the collector arrives (customer, partner or operator), or calls the

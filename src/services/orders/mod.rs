@@ -6,6 +6,8 @@ mod access;
 mod assignment;
 mod booker;
 mod booking;
+mod booking_write;
+mod booking_writer;
 mod completion;
 mod device;
 mod idempotency;
@@ -23,6 +25,7 @@ pub mod updates;
 pub use access::Party;
 pub use assignment::{Assignment, assign_collector};
 pub use booking::{BookingRequest, book_pickup};
+pub use booking_writer::Booking;
 pub use completion::{CompletionProof, complete_pickup, rate_collector};
 pub use inspection::{InspectedLine, record_inspection};
 pub use lifecycle::{

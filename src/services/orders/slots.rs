@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{service_area, slot_usage};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
 use uuid::Uuid;
 
 use crate::domain::geo::GeoPoint;
@@ -14,43 +14,47 @@ use crate::services::catalog::service_areas::{list_service_areas, nearest_area, 
 use crate::state::AppState;
 
 /// Takes one place in the slot, or CONFLICT when it is full.
+///
+/// One statement: the slot's row is created at 1 or incremented only while below the
+/// capacity, and RETURNING says whether a place was taken. The row is shared by every
+/// booking of the area's slot, so bookings take it last, just before they commit: its
+/// row lock (PostgreSQL) is then held for one statement and a commit, not a transaction.
 pub async fn reserve(
     conn: &impl ConnectionTrait,
     area: &service_area::Model,
     slot_start: DateTime<Utc>,
 ) -> AppResult<()> {
-    slot_usage::Entity::insert(slot_usage::ActiveModel {
-        service_area_id: Set(area.id),
-        slot_start: Set(slot_start),
-        used: Set(0),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            slot_usage::Column::ServiceAreaId,
-            slot_usage::Column::SlotStart,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    let taken = slot_usage::Entity::update_many()
-        .col_expr(
-            slot_usage::Column::Used,
-            Expr::col(slot_usage::Column::Used).add(1),
-        )
-        .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
-        .filter(slot_usage::Column::SlotStart.eq(slot_start))
-        .filter(slot_usage::Column::Used.lt(area.slot_capacity))
-        .exec(conn)
-        .await?;
-    if taken.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(
-            "that time slot is fully booked".to_owned(),
-        ))
+    if area.slot_capacity < 1 {
+        return Err(slot_full());
     }
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO slot_usage (service_area_id, slot_start, used) VALUES ($1, $2, 1) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1 \
+             WHERE slot_usage.used < $3 RETURNING used"
+        }
+        _ => {
+            "INSERT INTO slot_usage (service_area_id, slot_start, used) VALUES (?, ?, 1) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1 \
+             WHERE slot_usage.used < ? RETURNING used"
+        }
+    };
+    let taken = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [area.id.into(), slot_start.into(), area.slot_capacity.into()],
+        ))
+        .await?;
+    match taken {
+        Some(_) => Ok(()),
+        None => Err(slot_full()),
+    }
+}
+
+fn slot_full() -> AppError {
+    AppError::Conflict("that time slot is fully booked".to_owned())
 }
 
 /// Gives the place back (cancellation, reschedule).

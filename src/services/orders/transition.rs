@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use entity::{job_offer, order_event, pickup_order};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::access::Party;
@@ -189,7 +189,7 @@ async fn update_if_unchanged(
 
 /// Writes the partner's webhook events for a transition into the outbox, in the same
 /// transaction: every status change, and the dispatch outcome when there is one.
-async fn notify_partner(
+pub(super) async fn notify_partner(
     conn: &impl ConnectionTrait,
     order: &pickup_order::Model,
     partner_id: Uuid,
@@ -276,7 +276,15 @@ pub struct NewEvent {
 
 /// Appends `event` to its order's trail.
 pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppResult<()> {
-    order_event::ActiveModel {
+    record_events(conn, vec![event]).await
+}
+
+/// Appends `events` in one statement (a booking's first two steps).
+pub async fn record_events(conn: &impl ConnectionTrait, events: Vec<NewEvent>) -> AppResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows = events.into_iter().map(|event| order_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(event.order_id),
         sequence: Set(event.sequence),
@@ -289,9 +297,10 @@ pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppRe
         longitude: Set(event.location.map(|l| l.longitude)),
         at: Set(event.at),
         recorded_at: Set(event.recorded_at),
-    }
-    .insert(conn)
-    .await?;
+    });
+    order_event::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
     Ok(())
 }
 

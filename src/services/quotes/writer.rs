@@ -1,10 +1,9 @@
 //! Group commit for quotes: every quote is a durable write, and SQLite takes one writer at
-//! a time, so quotes arriving together are written in one transaction instead of one each.
-//! A request still answers only after its own quote is committed; a batch that fails is
-//! retried quote by quote, so one bad row never fails its neighbours — unless the database
-//! is unreachable, when retrying would only multiply the wait: then the whole batch fails
-//! at once with UNAVAILABLE. The price table a
-//! quote names is written in the same transaction the first time this writer sees it.
+//! a time, so quotes arriving together are written in one transaction (multi-row INSERTs)
+//! by the shared group-commit engine (`infra/group_commit.rs`): a request still answers
+//! only after its own quote is committed, and a batch that fails is retried quote by
+//! quote. The price table a quote names is written in the same transaction the first time
+//! this writer sees it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,15 +14,12 @@ use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoActiveModel, Iterable,
     ModelTrait, Statement, Value,
 };
-use tokio::sync::{mpsc, oneshot};
 
 use super::price_table::stored_row;
 use crate::domain::pricing::PriceTable;
-use crate::error::{AppError, AppResult};
-use crate::infra::db::{WriteGate, begin_write, is_unreachable};
-
-/// Most quotes committed together.
-const MAX_BATCH: usize = 64;
+use crate::error::AppResult;
+use crate::infra::db::{WriteGate, WriteTxn};
+use crate::infra::group_commit::{GroupWrite, GroupWriter, JobOutcome};
 
 /// One quote waiting to be written.
 struct Job {
@@ -32,7 +28,6 @@ struct Job {
     table: Arc<PriceTable>,
     /// Bound values prepared by the request, off the writer's serial path.
     rows: Option<Rows>,
-    done: oneshot::Sender<Result<Written, DbErr>>,
 }
 
 /// A committed quote and its lines, handed back to the request that wrote them.
@@ -41,15 +36,19 @@ type Written = (quote::Model, Vec<quote_line::Model>);
 /// The handle requests write quotes through; cheap to clone.
 #[derive(Clone)]
 pub struct QuoteWriter {
-    jobs: mpsc::Sender<Job>,
+    writer: GroupWriter<QuoteBatch>,
 }
 
 impl QuoteWriter {
     /// Starts the writer task for `db`.
     pub fn start(db: DatabaseConnection, gate: WriteGate) -> Self {
-        let (jobs, receiver) = mpsc::channel(1024);
-        tokio::spawn(run(db, gate, receiver));
-        Self { jobs }
+        let batch = QuoteBatch {
+            stored: HashSet::new(),
+            sql: InsertSql::new(db.get_database_backend()),
+        };
+        Self {
+            writer: GroupWriter::start(db, gate, batch),
+        }
     }
 
     /// Writes `quote`, its `lines` and (if not stored yet) the price `table` it was
@@ -60,61 +59,45 @@ impl QuoteWriter {
         lines: Vec<quote_line::Model>,
         table: Arc<PriceTable>,
     ) -> AppResult<Written> {
-        let (done, committed) = oneshot::channel();
         let rows = Some(Rows::of(&quote, &lines));
-        self.jobs
-            .send(Job {
+        self.writer
+            .write(Job {
                 quote,
                 lines,
                 table,
                 rows,
-                done,
             })
             .await
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("the quote writer has stopped")))?;
-        committed
-            .await
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("the quote writer dropped a quote")))?
-            .map_err(|e| AppError::from(anyhow::Error::new(e).context("writing a quote")))
     }
 }
 
-async fn run(db: DatabaseConnection, gate: WriteGate, mut receiver: mpsc::Receiver<Job>) {
-    // Versions of the price tables known to be stored.
-    let mut stored = HashSet::new();
-    let mut sql = InsertSql::new(db.get_database_backend());
-    while let Some(first) = receiver.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        match write_all(&db, &gate, &mut batch, &stored, &mut sql).await {
-            Ok(()) => {
-                stored.extend(batch.iter().map(|job| job.table.version.clone()));
-                for job in batch {
-                    drop(job.done.send(Ok((job.quote, job.lines))));
-                }
-            }
-            Err(err) if batch.len() > 1 && !is_unreachable(&err) => {
-                tracing::warn!(error = %err, size = batch.len(), "quote batch failed; writing one by one");
-                for mut job in batch {
-                    let one = std::slice::from_mut(&mut job);
-                    let result = write_all(&db, &gate, one, &stored, &mut sql).await;
-                    if result.is_ok() {
-                        stored.insert(job.table.version.clone());
-                    }
-                    drop(job.done.send(result.map(|()| (job.quote, job.lines))));
-                }
-            }
-            Err(err) => {
-                for job in batch {
-                    drop(job.done.send(Err(err.clone())));
-                }
-            }
-        }
+/// What the quote writer keeps between batches.
+struct QuoteBatch {
+    /// Versions of the price tables known to be stored.
+    stored: HashSet<String>,
+    sql: InsertSql,
+}
+
+#[async_trait::async_trait]
+impl GroupWrite for QuoteBatch {
+    type Job = Job;
+    type Output = Written;
+    const WHAT: &'static str = "writing a quote";
+
+    /// All or nothing: a failing row fails the batch, which the engine re-runs quote by
+    /// quote.
+    async fn write(&mut self, txn: &WriteTxn, jobs: &mut [Job]) -> Result<Vec<JobOutcome>, DbErr> {
+        write_all(txn, jobs, &self.stored, &mut self.sql).await?;
+        Ok(jobs.iter().map(|_| Ok(())).collect())
+    }
+
+    fn committed(&mut self, jobs: &[Job]) {
+        self.stored
+            .extend(jobs.iter().map(|job| job.table.version.clone()));
+    }
+
+    fn output(job: Job) -> Written {
+        (job.quote, job.lines)
     }
 }
 
@@ -178,13 +161,11 @@ impl InsertSql {
 }
 
 async fn write_all(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    txn: &WriteTxn,
     batch: &mut [Job],
     stored: &HashSet<String>,
     sql: &mut InsertSql,
 ) -> Result<(), DbErr> {
-    let txn = begin_write(db, gate).await?;
     let mut tables: Vec<&PriceTable> = batch
         .iter()
         .map(|job| job.table.as_ref())
@@ -198,7 +179,7 @@ async fn write_all(
         // Another instance may have stored the same table first.
         price_table::Entity::insert(row.into_active_model())
             .on_conflict_do_nothing()
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
     }
     // The rows the requests prepared; rebuilt from the models when a retry needs them.
@@ -229,5 +210,5 @@ async fn write_all(
         txn.execute_raw(sql.statement::<quote_line::Entity>(count, values))
             .await?;
     }
-    txn.commit().await
+    Ok(())
 }

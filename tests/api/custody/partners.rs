@@ -16,7 +16,7 @@ use crate::partners::receiver::Receiver;
 const EVENTS: &str = "[CERTIFICATE_ISSUED, ITEM_REJECTED, CUSTODY_CHECKPOINT]";
 
 /// A partner-booked order taken to COMPLETED by a verified collector.
-async fn partner_order_collected(app: &TestApp, key: &str) -> Collected {
+pub(super) async fn partner_order_collected(app: &TestApp, key: &str) -> Collected {
     let operator = app.operator().await;
     let order = book(app, key, "TRADE-IN-77").await;
     let order_id = order["id"].as_str().expect("id").to_owned();

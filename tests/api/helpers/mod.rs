@@ -105,7 +105,14 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::new(),
+        // Idle connections are dropped before the server's 5 s keep-alive closes them:
+        // otherwise a request may go out on a connection the server is closing at that
+        // moment and fail with "connection reset" (the HTTP/1.1 keep-alive race), which a
+        // loaded machine makes likely.
+        http: reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .expect("an HTTP client"),
         clock,
         state,
         database_url,

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::fixtures::book_pickup_mutation;
 use crate::fixtures::{SHANGHAI, booking_input, light_quote, window};
-use crate::helpers::{Account, TestApp, error_code, spawn_app};
+use crate::helpers::{Account, TestApp, error_code, spawn_app, spawn_app_with};
 
 /// Registers `count` households, each with a quote of their own.
 async fn customers_with_quotes(app: &TestApp, count: usize) -> Vec<(Account, String)> {
@@ -192,4 +192,137 @@ async fn order_numbers_stay_unique_when_twenty_customers_book_at_once() {
     }
     let distinct: HashSet<&str> = numbers.iter().copied().collect();
     assert_eq!(distinct.len(), 20, "{numbers:?}");
+}
+
+/// `count` quotes of light items for `customer`, requested a few at a time.
+async fn quotes_for(app: &TestApp, customer: &Account, count: usize) -> Vec<String> {
+    let mut quotes = Vec::with_capacity(count);
+    for chunk in (0..count).collect::<Vec<_>>().chunks(20) {
+        quotes.extend(join_all(chunk.iter().map(|_| light_quote(app, customer))).await);
+    }
+    quotes
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_bookings_of_a_fifty_place_slot_make_exactly_fifty_orders() {
+    let app = spawn_app_with(|c| c.quotes.user_per_minute = 10_000).await;
+    service_area::Entity::update_many()
+        .col_expr(service_area::Column::SlotCapacity, Expr::value(50))
+        .filter(service_area::Column::Name.eq("Shanghai Central"))
+        .exec(&app.state.db)
+        .await
+        .expect("set the slot capacity");
+    app.state.catalog.invalidate();
+    let customer = app.register("HOUSEHOLD").await;
+    let quotes = quotes_for(&app, &customer, 200).await;
+
+    // All at once: on SQLite they share group commits, where the refused ones must roll
+    // back alone and never take their neighbours with them.
+    let responses = join_all(quotes.iter().map(|quote| {
+        app.gql(
+            Some(&customer.access),
+            "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id number status } }",
+            json!({"input": booking_input(quote, window(2))}),
+        )
+    }))
+    .await;
+
+    let booked: Vec<&Value> = responses
+        .iter()
+        .filter_map(|r| {
+            r["data"]["bookPickup"]
+                .as_object()
+                .map(|_| &r["data"]["bookPickup"])
+        })
+        .collect();
+    let full: Vec<&Value> = responses
+        .iter()
+        .filter(|r| {
+            error_code(r) == Some("CONFLICT")
+                && r["errors"][0]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("fully booked"))
+        })
+        .collect();
+    assert_eq!(booked.len(), 50, "{responses:#?}");
+    assert_eq!(full.len(), 150, "every refusal says the slot is full");
+    assert!(booked.iter().all(|o| o["status"] == "DISPATCHING"));
+    let numbers: HashSet<&str> = booked.iter().filter_map(|o| o["number"].as_str()).collect();
+    assert_eq!(numbers.len(), 50, "unique numbers");
+    assert_eq!(remaining_places(&app, 2).await, 0);
+
+    // Exactly the booked quotes are USED: a refused booking left its quote ACTIVE.
+    let used = entity::quote::Entity::find()
+        .filter(entity::quote::Column::UsedAt.is_not_null())
+        .count(&app.state.db)
+        .await
+        .expect("count used quotes");
+    assert_eq!(used, 50);
+    let stored = pickup_order::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count orders");
+    assert_eq!(stored, 50);
+    let events = entity::order_event::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count events");
+    assert_eq!(events, 100, "two events per order (REQUESTED, DISPATCHING)");
+
+    // A refused quote still books in another slot.
+    let refused_quote = quotes
+        .iter()
+        .zip(&responses)
+        .find(|(_, r)| error_code(r) == Some("CONFLICT"))
+        .map(|(q, _)| q)
+        .expect("a refused booking");
+    let later = app
+        .gql(
+            Some(&customer.access),
+            "mutation($input: BookPickupInput!) { bookPickup(input: $input) { status } }",
+            json!({"input": booking_input(refused_quote, window(4))}),
+        )
+        .await;
+    assert_eq!(
+        later["data"]["bookPickup"]["status"], "DISPATCHING",
+        "{later}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_keys_each_retried_five_times_at_once_make_twenty_orders() {
+    let app = spawn_app_with(|c| c.quotes.user_per_minute = 10_000).await;
+    let customer = app.register("HOUSEHOLD").await;
+    let quotes = quotes_for(&app, &customer, 20).await;
+    let mutation = book_pickup_mutation();
+
+    let requests: Vec<(usize, Value)> = (0..100)
+        .map(|i| {
+            let k = i % 20;
+            let mut input =
+                booking_input(&quotes[k], window(2 * u32::try_from(k % 6).expect("small")));
+            input["idempotencyKey"] = json!(format!("key-{k}"));
+            (k, json!({"input": input}))
+        })
+        .collect();
+    let responses = join_all(
+        requests
+            .iter()
+            .map(|(_, variables)| app.gql(Some(&customer.access), &mutation, variables.clone())),
+    )
+    .await;
+
+    let mut by_key: Vec<HashSet<String>> = vec![HashSet::new(); 20];
+    for ((k, _), response) in requests.iter().zip(&responses) {
+        let id = response["data"]["bookPickup"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("every retry answers with the order: {response}"));
+        by_key[*k].insert(id.to_owned());
+    }
+    assert!(by_key.iter().all(|ids| ids.len() == 1), "{by_key:?}");
+    let stored = pickup_order::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count orders");
+    assert_eq!(stored, 20);
 }

@@ -6,6 +6,8 @@ mod authorization;
 mod booking;
 mod business;
 mod concurrency;
+mod crash;
 mod inspection;
+mod instances;
 mod lifecycle;
 mod subscriptions;

@@ -1,0 +1,174 @@
+//! Group commit: one task owns a kind of write and commits the requests that arrive
+//! together in one transaction instead of one each. SQLite takes one writer at a time, so
+//! the serial part of every write is its transaction; sharing it spreads BEGIN, COMMIT and
+//! the pages every write touches (index tails, counters) over the batch.
+//!
+//! What a batch writes is the [`GroupWrite`]'s business (quotes: multi-row INSERTs;
+//! bookings: one savepoint each). The engine guarantees the rest:
+//! - a request answers only once its own write is committed;
+//! - a job the writer refuses (its own `Err`) leaves nothing behind and does not fail its
+//!   neighbours;
+//! - a batch whose transaction fails as a whole is re-run job by job, so one bad row never
+//!   fails the others — unless the database is unreachable, when retrying would only
+//!   multiply the wait: then the whole batch fails at once (UNAVAILABLE).
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{AppError, AppResult};
+use crate::infra::db::{WriteGate, WriteTxn, begin_write, is_unreachable};
+
+/// Most jobs committed together.
+const MAX_BATCH: usize = 64;
+
+/// One job's outcome inside a batch: written (to be delivered once committed), or refused
+/// with the client's error, having left nothing behind.
+pub type JobOutcome = Result<(), AppError>;
+
+/// A kind of write committed in groups.
+#[async_trait::async_trait]
+pub trait GroupWrite: Send + 'static {
+    /// What a request hands over.
+    type Job: Send + 'static;
+    /// What it gets back once committed.
+    type Output: Send + 'static;
+
+    /// What the writes are, for error context ("writing a quote").
+    const WHAT: &'static str;
+
+    /// Writes `jobs` inside `txn`: one outcome per job, in order. `Err` gives the whole
+    /// transaction up; the engine then re-runs the jobs one at a time (each again through
+    /// this method), so a job must write from what it holds each time.
+    async fn write(
+        &mut self,
+        txn: &WriteTxn,
+        jobs: &mut [Self::Job],
+    ) -> Result<Vec<JobOutcome>, DbErr>;
+
+    /// Called once `jobs` are committed (all of them written).
+    fn committed(&mut self, _jobs: &[Self::Job]) {}
+
+    /// The answer of a committed job.
+    fn output(job: Self::Job) -> Self::Output;
+}
+
+/// A job and where its answer goes.
+struct Queued<W: GroupWrite> {
+    job: W::Job,
+    done: oneshot::Sender<AppResult<W::Output>>,
+}
+
+/// The handle requests write through; cheap to clone.
+pub struct GroupWriter<W: GroupWrite> {
+    jobs: mpsc::Sender<Queued<W>>,
+}
+
+impl<W: GroupWrite> Clone for GroupWriter<W> {
+    fn clone(&self) -> Self {
+        Self {
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+impl<W: GroupWrite> GroupWriter<W> {
+    /// Starts the task that writes with `writer` on `db`.
+    pub fn start(db: DatabaseConnection, gate: WriteGate, writer: W) -> Self {
+        let (jobs, receiver) = mpsc::channel(1024);
+        tokio::spawn(run(db, gate, writer, receiver));
+        Self { jobs }
+    }
+
+    /// Writes `job`; answers once it is committed (or refused). The job runs on the
+    /// writer's task, so a request that goes away meanwhile cannot leave it half done.
+    pub async fn write(&self, job: W::Job) -> AppResult<W::Output> {
+        let (done, committed) = oneshot::channel();
+        self.jobs.send(Queued { job, done }).await.map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("the {} writer has stopped", W::WHAT))
+        })?;
+        committed.await.map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("the {} writer dropped a job", W::WHAT))
+        })?
+    }
+}
+
+async fn run<W: GroupWrite>(
+    db: DatabaseConnection,
+    gate: WriteGate,
+    mut writer: W,
+    mut receiver: mpsc::Receiver<Queued<W>>,
+) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(queued) => batch.push(queued),
+                Err(_) => break,
+            }
+        }
+        let (mut jobs, dones): (Vec<W::Job>, Vec<_>) =
+            batch.into_iter().map(|q| (q.job, q.done)).unzip();
+        match attempt(&db, &gate, &mut writer, &mut jobs).await {
+            Ok(outcomes) => deliver::<W>(jobs, dones, outcomes),
+            Err(err) if jobs.len() > 1 && !is_unreachable(&err) => {
+                tracing::warn!(error = %err, size = jobs.len(), what = W::WHAT, "batch failed; writing one by one");
+                for (mut job, done) in jobs.into_iter().zip(dones) {
+                    let result = match attempt(
+                        &db,
+                        &gate,
+                        &mut writer,
+                        std::slice::from_mut(&mut job),
+                    )
+                    .await
+                    {
+                        Ok(mut outcomes) => {
+                            outcomes.pop().unwrap_or(Ok(())).map(|()| W::output(job))
+                        }
+                        Err(err) => Err(failed::<W>(err)),
+                    };
+                    drop(done.send(result));
+                }
+            }
+            Err(err) => {
+                for done in dones {
+                    drop(done.send(Err(failed::<W>(err.clone()))));
+                }
+            }
+        }
+    }
+}
+
+/// One transaction over `jobs`: their outcomes once committed.
+async fn attempt<W: GroupWrite>(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    writer: &mut W,
+    jobs: &mut [W::Job],
+) -> Result<Vec<JobOutcome>, DbErr> {
+    let txn = begin_write(db, gate).await?;
+    let outcomes = writer.write(&txn, jobs).await?;
+    txn.commit().await?;
+    writer.committed(jobs);
+    Ok(outcomes)
+}
+
+fn deliver<W: GroupWrite>(
+    jobs: Vec<W::Job>,
+    dones: Vec<oneshot::Sender<AppResult<W::Output>>>,
+    outcomes: Vec<JobOutcome>,
+) {
+    let mut outcomes = outcomes.into_iter();
+    for (job, done) in jobs.into_iter().zip(dones) {
+        let outcome = outcomes.next().unwrap_or_else(|| {
+            Err(AppError::Internal(anyhow::anyhow!(
+                "the {} writer gave no outcome for a job",
+                W::WHAT
+            )))
+        });
+        drop(done.send(outcome.map(|()| W::output(job))));
+    }
+}
+
+fn failed<W: GroupWrite>(err: DbErr) -> AppError {
+    AppError::from(anyhow::Error::new(err).context(W::WHAT))
+}

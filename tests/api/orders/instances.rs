@@ -1,0 +1,98 @@
+//! Order numbers across instances: two server processes on one PostgreSQL (and Redis)
+//! book 2,000 orders at once between them, and no number is handed out twice. Numbers
+//! come from a PostgreSQL sequence, which no booking waits for; they are unique, not
+//! gap-free.
+
+use std::collections::HashSet;
+
+use entity::{pickup_order, service_area};
+use futures_util::StreamExt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{Database, EntityTrait, PaginatorTrait};
+use serde_json::json;
+
+use crate::fixtures::{booking_input, window};
+use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
+
+const ORDERS: usize = 2_000;
+/// Requests in flight at once, over both instances.
+const IN_FLIGHT: usize = 32;
+/// One item: the quotes are set-up here, the bookings are what is tested.
+const ONE_LAPTOP: &str = "[{categoryCode: \"LAPTOP\", condition: GOOD}]";
+
+#[tokio::test]
+async fn two_instances_booking_two_thousand_orders_at_once_never_repeat_a_number() {
+    let Some((admin_url, redis_url)) = postgres_and_redis() else {
+        eprintln!("skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL");
+        return;
+    };
+    let database_url = fresh_postgres_database(&admin_url).await;
+    let deployment = Deployment::new(
+        Some(database_url.clone()),
+        Some(redis_url),
+        vec![("RELOOP_QUOTES_PER_MINUTE_USER", "1000000".to_owned())],
+    );
+    let dirs = [
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    ];
+    // The first start migrates and seeds; the slot is then made big enough for every
+    // order, and the instances start on the new capacity.
+    let mut first = deployment.start(dirs[0].path()).await;
+    first.kill().await;
+    let db = Database::connect(&database_url).await.expect("connect");
+    service_area::Entity::update_many()
+        .col_expr(service_area::Column::SlotCapacity, Expr::value(100_000))
+        .exec(&db)
+        .await
+        .expect("raise the capacity");
+    let servers = [
+        deployment.start(dirs[0].path()).await,
+        deployment.start(dirs[1].path()).await,
+    ];
+    let customers = [
+        servers[0].register("HOUSEHOLD").await,
+        servers[1].register("HOUSEHOLD").await,
+    ];
+
+    let numbers: Vec<String> = futures_util::stream::iter(0..ORDERS)
+        .map(|i| {
+            let (server, customer) = (&servers[i % 2], &customers[i % 2]);
+            async move {
+                let quote = server
+                    .gql_text(
+                        Some(&customer.access),
+                        &format!("mutation {{ requestQuote(input: {{items: {ONE_LAPTOP}}}) {{ id }} }}"),
+                        json!({}),
+                        &["requestQuote", "id"],
+                    )
+                    .await;
+                server
+                    .gql_text(
+                        Some(&customer.access),
+                        "mutation($input: BookPickupInput!) { bookPickup(input: $input) { number } }",
+                        json!({"input": booking_input(&quote, window(2))}),
+                        &["bookPickup", "number"],
+                    )
+                    .await
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+
+    assert_eq!(numbers.len(), ORDERS);
+    let distinct: HashSet<&String> = numbers.iter().collect();
+    assert_eq!(distinct.len(), ORDERS, "a number was handed out twice");
+    assert!(
+        numbers.iter().all(|n| n.starts_with("RL-")),
+        "{:?}",
+        &numbers[..5]
+    );
+    let stored = pickup_order::Entity::find()
+        .count(&db)
+        .await
+        .expect("count orders");
+    assert_eq!(stored, ORDERS as u64);
+    db.close().await.ok();
+}
