@@ -5,6 +5,8 @@
 //! never reach a response by accident.
 
 pub mod api_key;
+pub mod asset;
+pub mod asset_list;
 pub mod audit_entry;
 pub mod blocked_device;
 pub mod blocklist_check;

@@ -27,6 +27,8 @@ pub struct Model {
     pub item: Json,
     /// The inspection's re-pricing: breakdown and difference.
     pub inspection: Option<Json>,
+    /// The asset-list line this line was quoted from (business asset lists).
+    pub asset_id: Option<Uuid>,
 }
 
 /// Relations are resolved in services; none are declared here.

@@ -18,6 +18,8 @@ pub struct Model {
     pub max_dispatch_radius_km: f64,
     /// Pickups bookable per time slot.
     pub slot_capacity: i32,
+    /// Kg bookable per time slot, beside the count.
+    pub slot_weight_capacity_kg: i32,
     /// IANA time zone of the service hours, e.g. `Asia/Shanghai`.
     pub time_zone: String,
     /// Opening time, minutes after local midnight.

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub slot_start: DateTimeUtc,
     pub used: i32,
+    /// Weight booked in the slot, micro-kg (integer, so the upsert adds it exactly).
+    pub used_micro_kg: i64,
 }
 
 /// Relations are resolved in services; none are declared here.

@@ -17,6 +17,8 @@ pub struct Model {
     /// Argon2id PHC string; never leaves the service layer.
     pub password_hash: String,
     pub organization_id: Option<Uuid>,
+    /// `ADMIN` or `MEMBER` inside the organisation; None outside one.
+    pub organization_role: Option<String>,
     /// FACILITY staff: the facility they work for.
     pub facility_id: Option<Uuid>,
     pub created_at: DateTimeUtc,

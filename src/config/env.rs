@@ -97,6 +97,9 @@ fn read_quotes_and_orders(config: &mut Config) -> anyhow::Result<()> {
     if let Some(n) = parsed("RELOOP_QUOTE_MAX_ITEMS")? {
         config.quotes.max_items = n;
     }
+    if let Some(n) = parsed("RELOOP_ASSET_LIST_MAX_LINES")? {
+        config.quotes.max_asset_lines = n;
+    }
     if let Some(n) = parsed("RELOOP_QUOTES_PER_MINUTE_ANONYMOUS")? {
         config.quotes.anonymous_per_minute = n;
     }

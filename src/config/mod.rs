@@ -248,6 +248,8 @@ pub struct QuoteSettings {
     pub validity: Duration,
     /// Most items in one quote.
     pub max_items: usize,
+    /// Most lines in one business asset list (and so in a quote made from one).
+    pub max_asset_lines: usize,
     /// How far outside every service area a pickup may be and still be quoted.
     pub max_km_outside_area: f64,
     /// Quotes per minute for one anonymous client address.
@@ -344,6 +346,7 @@ impl Default for Config {
             quotes: QuoteSettings {
                 validity: Duration::from_secs(48 * 3600),
                 max_items: 20,
+                max_asset_lines: 2000,
                 max_km_outside_area: 50.0,
                 anonymous_per_minute: 30,
                 user_per_minute: 120,

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod address;
+pub mod asset_list;
 pub mod blocklist;
 pub mod collector;
 pub mod compliance;
@@ -16,6 +17,7 @@ pub mod field_action;
 pub mod geo;
 pub mod item;
 pub mod order;
+pub mod organization;
 pub mod partner;
 pub mod partner_access;
 pub mod pricing;

@@ -56,6 +56,10 @@ pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
         ) => Needs(OrdersRead),
         (Root::Query, "webhooks" | "webhookDeliveries") => Needs(WebhooksManage),
         (Root::Mutation, "requestQuote") => Needs(QuotesWrite),
+        // A partner imports and quotes asset lists for its business customers, and reads
+        // the disposition report of the lists it imported.
+        (Root::Mutation, "importAssetList" | "requestAssetListQuote") => Needs(QuotesWrite),
+        (Root::Query, "organizationAssets") => Needs(OrdersRead),
         (Root::Query, "blockedDevices") => Needs(BlocklistWrite),
         (Root::Mutation, "addBlockedDevice" | "removeBlockedDevice") => Needs(BlocklistWrite),
         (

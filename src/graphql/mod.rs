@@ -67,6 +67,12 @@ fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Su
     .override_output_type_description::<query::ComplianceTaskConnection>(
         "A page of battery reporting tasks (Relay connection), soonest due first.",
     )
+    .override_output_type_description::<query::AssetRecordConnection>(
+        "A page of asset disposition records (Relay connection), in import order.",
+    )
+    .override_output_type_description::<query::OrganizationMemberConnection>(
+        "A page of organisation members (Relay connection), newest first.",
+    )
     .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
         "An instant as an RFC 3339 string in UTC, e.g. \"2026-11-21T09:30:00Z\".",
     )

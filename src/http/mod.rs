@@ -1,8 +1,10 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL (its files under `/graphiql/`),
 //! `/health`, `/ready`, `/metrics`, the public custody endpoints (certificates, signing
-//! key, checkpoints), the EPCIS 2.0 export (`/epcis/events`) and the operators' reports
-//! (`/reports/traceability.csv`).
+//! key, checkpoints), the EPCIS 2.0 export (`/epcis/events`), the reports
+//! (`/reports/traceability.csv`, `/reports/collection.csv`, `/reports/assets.csv`) and the
+//! business asset-list import (`POST /assets/import`).
 
+mod assets;
 mod auth;
 mod collection_csv;
 mod custody;
@@ -77,5 +79,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
         .route(
             "/reports/collection.csv",
             web::get().to(collection_csv::collection_csv),
+        )
+        .route("/reports/assets.csv", web::get().to(assets::report_csv))
+        .service(
+            // Its own body limit: a 2,000-line CSV is larger than a GraphQL request may be.
+            web::resource("/assets/import")
+                .app_data(web::PayloadConfig::new(assets::MAX_IMPORT_BYTES))
+                .route(web::post().to(assets::import)),
         );
 }

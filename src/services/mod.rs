@@ -3,6 +3,7 @@
 //! entity models or plain structs; GraphQL types are built from those by the caller.
 
 pub mod account_events;
+pub mod assets;
 pub mod auth;
 pub mod backlog_sampler;
 pub mod blocklist;
@@ -20,6 +21,7 @@ pub mod geo_recovery;
 pub mod ledger;
 pub mod operators;
 pub mod orders;
+pub mod organizations;
 pub mod pagination;
 pub mod partners;
 pub mod quotes;

@@ -40,6 +40,7 @@ pub async fn create_operator(
         role: Set(Role::Operator.into()),
         password_hash: Set(hash),
         organization_id: Set(None),
+        organization_role: Set(None),
         facility_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),

@@ -6,6 +6,7 @@ mod fixtures;
 mod helpers;
 
 mod auth;
+mod business;
 mod catalog;
 mod compliance;
 mod custody;

@@ -1,5 +1,6 @@
 //! Root mutation, merged from one object per domain.
 
+mod assets;
 mod auth;
 mod blocklist;
 mod catalog;
@@ -28,4 +29,5 @@ pub struct Mutation(
     compliance::ComplianceMutation,
     dispatch::DispatchMutation,
     partners::PartnerMutation,
+    assets::BusinessMutation,
 );

@@ -1,6 +1,7 @@
 //! Root query, merged from one object per domain.
 
 mod account;
+mod assets;
 mod blocklist;
 mod catalog;
 mod collectors;
@@ -14,6 +15,7 @@ mod reports;
 
 use async_graphql::MergedObject;
 
+pub use assets::{AssetRecordConnection, OrganizationMemberConnection};
 pub use blocklist::{BlockedDeviceConnection, BlocklistHitConnection};
 pub use catalog::{AuditEntryConnection, DeviceModelConnection};
 pub use collectors::CollectorConnection;
@@ -36,4 +38,5 @@ pub struct Query(
     dispatch::DispatchQuery,
     partners::PartnerQuery,
     reports::ReportQuery,
+    assets::BusinessQuery,
 );

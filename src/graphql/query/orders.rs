@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
+use crate::graphql::types::decimal::DecimalString;
 use crate::graphql::types::geo::GeoPointInput;
 use crate::graphql::types::order::{OrderStatusGql, PickupOrder};
 use crate::services::orders::{self, OrderFilter, Party};
@@ -24,6 +25,8 @@ pub struct PickupSlot {
     pub end: DateTime<Utc>,
     /// Bookings still possible in it.
     pub remaining_capacity: i32,
+    /// Kg still bookable in it (the area's slot weight budget minus what is booked).
+    pub remaining_weight_kg: DecimalString,
 }
 
 /// Order queries.
@@ -32,7 +35,8 @@ pub struct OrderQuery;
 
 #[Object]
 impl OrderQuery {
-    /// One order: your own, your organisation's, one assigned to you, or any (operators).
+    /// One order: your own, your organisation's (organisation admins), one assigned to
+    /// you, or any (operators).
     async fn pickup_order(
         &self,
         ctx: &Context<'_>,
@@ -50,7 +54,8 @@ impl OrderQuery {
         }
     }
 
-    /// Orders newest first: your own (households), your organisation's (business users),
+    /// Orders newest first: your own (households, organisation members), your
+    /// organisation's (organisation admins),
     /// those assigned to you (collectors) or all (operators). `from`/`to` bound the
     /// pickup window's start. `first` is 1 to 100.
     async fn pickup_orders(
@@ -102,6 +107,7 @@ impl OrderQuery {
                 start: s.start,
                 end: s.end,
                 remaining_capacity: s.remaining,
+                remaining_weight_kg: DecimalString::from(s.remaining_kg),
             })
             .collect())
     }

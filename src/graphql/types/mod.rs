@@ -2,6 +2,7 @@
 //! fields only, so a new column never leaks by accident.
 
 pub mod account_event;
+pub mod asset;
 pub mod auth;
 pub mod blocklist;
 pub mod catalog;
@@ -19,6 +20,7 @@ pub mod enums;
 pub mod geo;
 pub mod order;
 pub mod order_input;
+pub mod organization;
 pub mod partner;
 pub mod pricing;
 pub mod quote;

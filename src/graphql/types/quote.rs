@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, ID, Object};
+use async_graphql::{Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::quote_line;
 
@@ -98,6 +98,38 @@ impl Quote {
     async fn price_table_version(&self) -> Option<String> {
         price_table_version(&self.0.quote.evidence).map(str::to_owned)
     }
+
+    /// The lines' totals per category, by category code; their amounts add up to the
+    /// lines' amounts exactly.
+    async fn category_totals(&self) -> Vec<CategoryTotalGql> {
+        self.0
+            .category_totals()
+            .into_iter()
+            .map(|t| CategoryTotalGql {
+                category_code: t.category_code,
+                lines: i32::try_from(t.lines).unwrap_or(i32::MAX),
+                quantity: i32::try_from(t.quantity).unwrap_or(i32::MAX),
+                weight_kg: t.weight_kg.normalize().into(),
+                amount: t.amount.into(),
+            })
+            .collect()
+    }
+}
+
+/// What a quote's lines of one category add up to.
+#[derive(SimpleObject)]
+#[graphql(name = "CategoryTotal")]
+pub struct CategoryTotalGql {
+    /// The category code.
+    pub category_code: String,
+    /// Lines of this category.
+    pub lines: i32,
+    /// Pieces (or weighed lots) over those lines.
+    pub quantity: i32,
+    /// Their total weight, kg.
+    pub weight_kg: DecimalString,
+    /// The sum of their amounts (disposal fees negative).
+    pub amount: DecimalString,
 }
 
 /// One priced item of a quote.
@@ -184,6 +216,15 @@ impl QuoteLine {
             .get("categoryCode")?
             .as_str()
             .map(str::to_owned)
+    }
+
+    /// The asset this line was quoted from (quotes of an asset list).
+    async fn asset_id(&self) -> Option<ID> {
+        self.0
+            .item
+            .pointer("/reference/assetId")?
+            .as_str()
+            .map(|id| ID(id.to_owned()))
     }
 
     /// The serial number or IMEI given.

@@ -5,7 +5,9 @@ use entity::user;
 
 use super::collector::Collector;
 use super::enums::RoleGql;
+use super::organization::OrganizationRoleGql;
 use crate::domain::Role;
+use crate::domain::organization::OrganizationRole;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::loaders::{CollectorByUser, OrganizationById};
@@ -13,7 +15,8 @@ use crate::graphql::loaders::{CollectorByUser, OrganizationById};
 /// A signed-in account.
 pub struct User(pub user::Model);
 
-/// A business customer's organisation; its members see each other's orders.
+/// A business customer's organisation: its admin sees every member's orders, every
+/// member sees its reports and assets.
 #[derive(SimpleObject)]
 pub struct Organization {
     /// The organisation id.
@@ -66,6 +69,15 @@ impl User {
                 name: org.name,
                 invite_code: org.invite_code,
             }))
+    }
+
+    /// A BUSINESS user's role in their organisation: ADMIN (the registering user) sees
+    /// and manages members and their orders; MEMBER sees their own orders and the
+    /// organisation's reports.
+    async fn organization_role(&self) -> Option<OrganizationRoleGql> {
+        self.0
+            .organization_id
+            .map(|_| OrganizationRole::stored(self.0.organization_role.as_deref()).into())
     }
 
     /// The collector profile; set for COLLECTOR users only.

@@ -8,6 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use super::session::{Session, start_session};
+use crate::domain::organization::OrganizationRole;
 use crate::domain::{CollectorStatus, DisplayName, Email, Phone, PlainPassword, Role};
 use crate::error::{AppError, AppResult};
 use crate::infra::db::is_unique_violation;
@@ -64,12 +65,18 @@ pub async fn register(state: &AppState, registration: Registration) -> AppResult
         Some(choice) => Some(organization_of(&txn, choice, now).await?),
         None => None,
     };
+    // The user who creates an organisation administers it; whoever joins is a member.
+    let organization_role = organization.map(|choice| match choice {
+        OrganizationChoice::Create(_) => OrganizationRole::Admin,
+        OrganizationChoice::Join(_) => OrganizationRole::Member,
+    });
     let facility_id = match &registration.facility_invite_code {
         Some(code) if registration.role == Role::Facility => Some(facility_of(&txn, code).await?),
         _ => None,
     };
     let member = Membership {
         organization_id,
+        organization_role,
         facility_id,
     };
     let user = insert_user(&txn, &registration, password_hash, member, now).await?;
@@ -155,6 +162,7 @@ async fn facility_of(conn: &impl ConnectionTrait, code: &str) -> AppResult<Uuid>
 /// What the new account belongs to.
 struct Membership {
     organization_id: Option<Uuid>,
+    organization_role: Option<OrganizationRole>,
     facility_id: Option<Uuid>,
 }
 
@@ -173,6 +181,7 @@ async fn insert_user(
         role: Set(registration.role.into()),
         password_hash: Set(password_hash),
         organization_id: Set(member.organization_id),
+        organization_role: Set(member.organization_role.map(|r| r.as_str().to_owned())),
         facility_id: Set(member.facility_id),
         created_at: Set(now),
         updated_at: Set(now),

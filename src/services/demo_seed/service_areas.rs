@@ -32,6 +32,7 @@ pub(super) async fn insert_service_areas(
             radius_km: Set(*radius_km),
             max_dispatch_radius_km: Set(20.0),
             slot_capacity: Set(10),
+            slot_weight_capacity_kg: Set(3000),
             time_zone: Set("Asia/Shanghai".to_owned()),
             opens_minute: Set(8 * 60),
             closes_minute: Set(20 * 60),

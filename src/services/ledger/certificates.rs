@@ -3,8 +3,10 @@
 //! server key. The stored payload is the exact text signed, so anyone can check the
 //! signature over its UTF-8 bytes without re-encoding anything.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
-use entity::{certificate, custody_item, facility, pickup_order};
+use entity::{asset, certificate, custody_item, facility, order_line, pickup_order};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -74,8 +76,9 @@ pub async fn issue_if_complete(
         .filter(facility::Column::Id.is_in(facility_ids))
         .all(conn)
         .await?;
+    let assets = assets_of(conn, order_id).await?;
     let id = Uuid::new_v4();
-    let payload = payload(id, &order, &items, &facilities, now).to_string();
+    let payload = payload(id, &order, &items, &facilities, &assets, now).to_string();
     let signature = key.sign(payload.as_bytes());
     let issued = certificate::ActiveModel {
         id: Set(id),
@@ -88,6 +91,34 @@ pub async fn issue_if_complete(
     .insert(conn)
     .await?;
     Ok(Some(issued))
+}
+
+/// The asset-list assets of the order's lines, by order line id (empty unless the order
+/// was quoted from an asset list).
+async fn assets_of(
+    conn: &impl ConnectionTrait,
+    order_id: Uuid,
+) -> AppResult<HashMap<Uuid, asset::Model>> {
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(order_id))
+        .filter(order_line::Column::AssetId.is_not_null())
+        .all(conn)
+        .await?;
+    let ids: Vec<Uuid> = lines.iter().filter_map(|l| l.asset_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let assets: HashMap<Uuid, asset::Model> = asset::Entity::find()
+        .filter(asset::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(lines
+        .into_iter()
+        .filter_map(|l| Some((l.id, assets.get(&l.asset_id?)?.clone())))
+        .collect())
 }
 
 async fn lock_order(
@@ -107,6 +138,7 @@ fn payload(
     order: &pickup_order::Model,
     items: &[custody_item::Model],
     facilities: &[facility::Model],
+    assets: &HashMap<Uuid, asset::Model>,
     now: DateTime<Utc>,
 ) -> Value {
     let facility_of = |facility_id: Option<Uuid>| {
@@ -118,7 +150,7 @@ fn payload(
     let items: Vec<Value> = items
         .iter()
         .map(|item| {
-            json!({
+            let mut entry = json!({
                 "itemId": item.id,
                 "description": item.description,
                 "categoryCode": item.category_code,
@@ -131,15 +163,51 @@ fn payload(
                 "sanitization": item.sanitization,
                 "facility": facility_of(item.facility_id),
                 "chainHead": {"sequence": item.head_sequence, "hash": item.head_hash},
-            })
+            });
+            // Only items quoted from an asset list name their asset: other certificates
+            // keep exactly the members they always had.
+            if let Some(a) = assets.get(&item.order_line_id) {
+                entry["asset"] = json!({
+                    "assetId": a.id, "assetListId": a.asset_list_id, "assetTag": a.asset_tag,
+                });
+            }
+            entry
         })
         .collect();
-    json!({
+    let mut document = json!({
         "format": CERTIFICATE_FORMAT,
         "certificateId": id,
         "orderId": order.id,
         "orderNumber": order.number,
         "issuedAt": now.to_rfc3339_opts(SecondsFormat::Secs, true),
         "items": items,
-    })
+    });
+    if !assets.is_empty() {
+        document["assetSummary"] = asset_summary(items_of(&document), assets.len());
+    }
+    document
+}
+
+fn items_of(document: &Value) -> &[Value] {
+    document["items"].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// What a business reads first on an asset list's certificate: how many assets, how many
+/// of each outcome, and how many data-bearing ones carry a verified sanitisation record.
+fn asset_summary(items: &[Value], assets: usize) -> Value {
+    let mut outcomes: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut sanitized = 0;
+    let mut verified = 0;
+    for item in items.iter().filter(|i| i.get("asset").is_some()) {
+        if let Some(outcome) = item["outcome"].as_str() {
+            *outcomes.entry(outcome.to_owned()).or_default() += 1;
+        }
+        if item["sanitization"].is_object() {
+            sanitized += 1;
+            if item["sanitization"]["verified"] == json!(true) {
+                verified += 1;
+            }
+        }
+    }
+    json!({"assets": assets, "outcomes": outcomes, "sanitized": sanitized, "sanitizationVerified": verified})
 }

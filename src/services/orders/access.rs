@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::Role;
 use crate::domain::order::Actor;
+use crate::domain::organization::OrganizationRole;
 use crate::error::{AppError, AppResult};
 use crate::services::Viewer;
 
@@ -16,8 +17,10 @@ pub enum Party {
     Customer {
         /// The user.
         user_id: Uuid,
-        /// Their organisation (BUSINESS): members share its orders.
+        /// Their organisation (BUSINESS): its orders are stamped with it.
         organization_id: Option<Uuid>,
+        /// The organisation's admin sees every member's orders; a member only their own.
+        sees_organization: bool,
     },
     /// A collector.
     Collector {
@@ -67,9 +70,13 @@ impl Party {
                     .ok_or_else(|| {
                         AppError::Unauthenticated("the account no longer exists".to_owned())
                     })?;
+                let sees_organization = account.organization_id.is_some()
+                    && OrganizationRole::stored(account.organization_role.as_deref())
+                        .sees_all_orders();
                 Ok(Self::Customer {
                     user_id,
                     organization_id: account.organization_id,
+                    sees_organization,
                 })
             }
             // Facility staff see transfers and items, never orders.
@@ -119,9 +126,12 @@ impl Party {
             Self::Customer {
                 user_id,
                 organization_id,
+                sees_organization,
             } => {
                 order.customer_user_id == Some(user_id)
-                    || (organization_id.is_some() && order.organization_id == organization_id)
+                    || (sees_organization
+                        && organization_id.is_some()
+                        && order.organization_id == organization_id)
             }
             Self::Collector { collector_id, .. } => order.collector_id == Some(collector_id),
             Self::Partner { partner_id } => order.partner_id == Some(partner_id),

@@ -25,6 +25,7 @@ impl Booker {
             Party::Customer {
                 user_id,
                 organization_id,
+                ..
             } => Ok(Self::Customer {
                 user_id,
                 organization_id,

@@ -100,7 +100,7 @@ pub async fn write_booking(
     insert_lines(conn, order.id, &lines).await?;
     record_first_steps(conn, job, &order).await?;
     // Last: the row every booking of this slot shares.
-    reserve(conn, &job.area, job.slot_start).await?;
+    reserve(conn, &job.area, job.slot_start, order.total_weight_kg.0).await?;
     Ok(Written::Booked(Box::new(order)))
 }
 
@@ -290,6 +290,13 @@ async fn insert_lines(
         photo_refs: Set(json!([])),
         item: Set(line.item.clone()),
         inspection: Set(None),
+        // Lines quoted from an asset list name their asset: the disposition report
+        // follows it from here to the custody item.
+        asset_id: Set(line
+            .item
+            .pointer("/reference/assetId")
+            .and_then(|s| s.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok())),
     });
     order_line::Entity::insert_many(rows)
         .exec_without_returning(conn)

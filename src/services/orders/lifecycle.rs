@@ -121,7 +121,7 @@ pub async fn cancel_pickup(
     };
     let change = Change::by(&party, &order, transition, state.clock.now()).because(reason);
     let cancelled = transition::apply_with_effects(&txn, &order, change).await?;
-    release(&txn, order.service_area_id, order.slot_start).await?;
+    release(&txn, &order).await?;
     commit_and_announce(state, txn, cancelled.order, cancelled.withdrawn).await
 }
 
@@ -137,7 +137,7 @@ pub async fn give_up(state: &AppState, order_id: Uuid, reason: &str) -> AppResul
     }
     let change = Change::by_system(Transition::GiveUp, state.clock.now()).because(reason);
     let applied = transition::apply_with_effects(&txn, &order, change).await?;
-    release(&txn, order.service_area_id, order.slot_start).await?;
+    release(&txn, &order).await?;
     commit_and_announce(state, txn, applied.order, applied.withdrawn).await?;
     Ok(())
 }

@@ -38,7 +38,8 @@ pub struct OrderFilter {
 /// Where a page starts: after this (created_at, id), newest first.
 pub type OrderCursor = (DateTime<Utc>, Uuid);
 
-/// The orders `party` may see, newest first. Each party's list walks its own index
+/// The orders `party` may see, newest first (an organisation's admin: every member's;
+/// a member: their own). Each party's list walks its own index
 /// (customer, organisation, collector), so a page costs the same at 10k or 1M orders.
 pub async fn list_orders(
     state: &AppState,
@@ -51,6 +52,7 @@ pub async fn list_orders(
     query = match *party {
         Party::Customer {
             organization_id: Some(org),
+            sees_organization: true,
             ..
         } => query.filter(pickup_order::Column::OrganizationId.eq(org)),
         Party::Customer { user_id, .. } => {

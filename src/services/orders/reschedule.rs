@@ -51,8 +51,8 @@ pub async fn reschedule_pickup(
         .map_err(|e| AppError::validation("window", e.0))?;
     let new_slot = hours.slot_start(window.start, rules.slot_length);
     if new_slot != order.slot_start {
-        reserve(&txn, area, new_slot).await?;
-        release(&txn, order.service_area_id, order.slot_start).await?;
+        reserve(&txn, area, new_slot, order.total_weight_kg.0).await?;
+        release(&txn, &order).await?;
     }
     let mut order = move_window(&txn, &party, &order, &window, new_slot, now).await?;
     if status == OrderStatus::Assigned {

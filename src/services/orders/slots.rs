@@ -1,55 +1,102 @@
-//! Time-slot capacity: each service area takes a limited number of pickups per slot.
-//! A conditional increment (`used < capacity`) keeps concurrent bookings of the last
-//! place from overbooking on either backend.
+//! Time-slot capacity: each service area takes a limited number of pickups per slot and
+//! a limited weight (`slot_weight_capacity_kg`). A conditional increment (`used <
+//! capacity` and `used weight + this booking's <= budget`) keeps concurrent bookings of
+//! the last place or the last kilograms from overbooking on either backend.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{service_area, slot_usage};
+use entity::{pickup_order, service_area, slot_usage};
+use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
-use uuid::Uuid;
 
 use crate::domain::geo::GeoPoint;
+use crate::domain::report::{kg_from_micro, to_micro};
 use crate::error::{AppError, AppResult};
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area, service_hours};
 use crate::state::AppState;
 
-/// Takes one place in the slot, or CONFLICT when it is full.
+/// Takes one place and `weight_kg` of the slot's weight budget, or refuses: CONFLICT
+/// when the slot is full or has less weight left than the pickup weighs, VALIDATION
+/// (`input.quoteId`) when the pickup weighs more than any slot of the area takes. Both
+/// messages name the largest weight a slot can take.
 ///
-/// One statement: the slot's row is created at 1 or incremented only while below the
-/// capacity, and RETURNING says whether a place was taken. The row is shared by every
-/// booking of the area's slot, so bookings take it last, just before they commit: its
-/// row lock (PostgreSQL) is then held for one statement and a commit, not a transaction.
+/// One statement: the slot's row is created with this booking or updated only while
+/// both the count and the weight stay within the area's budget, and RETURNING says
+/// whether anything was taken. The row is shared by every booking of the area's slot, so
+/// bookings take it last, just before they commit: its row lock (PostgreSQL) is then held
+/// for one statement and a commit, not a transaction. Weights are integer micro-kg, so
+/// the sum and the comparison are exact on both backends.
 pub async fn reserve(
     conn: &impl ConnectionTrait,
     area: &service_area::Model,
     slot_start: DateTime<Utc>,
+    weight_kg: Decimal,
 ) -> AppResult<()> {
     if area.slot_capacity < 1 {
         return Err(slot_full());
     }
+    let weight = to_micro(weight_kg);
+    let budget = i64::from(area.slot_weight_capacity_kg).saturating_mul(1_000_000);
+    if weight > budget {
+        return Err(AppError::validation(
+            "input.quoteId",
+            format!(
+                "this pickup weighs {} kg; a time slot in {} takes at most {} kg: split the items over several quotes and bookings",
+                weight_kg.normalize(),
+                area.name,
+                area.slot_weight_capacity_kg
+            ),
+        ));
+    }
     let backend = conn.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used) VALUES ($1, $2, 1) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1 \
-             WHERE slot_usage.used < $3 RETURNING used"
+            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES ($1, $2, 1, $3) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1, \
+             used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
+             WHERE slot_usage.used < $4 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $5 \
+             RETURNING used"
         }
         _ => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used) VALUES (?, ?, 1) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1 \
-             WHERE slot_usage.used < ? RETURNING used"
+            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES (?, ?, 1, ?) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1, \
+             used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
+             WHERE slot_usage.used < ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ? \
+             RETURNING used"
         }
     };
     let taken = conn
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [area.id.into(), slot_start.into(), area.slot_capacity.into()],
+            [
+                area.id.into(),
+                slot_start.into(),
+                weight.into(),
+                area.slot_capacity.into(),
+                budget.into(),
+            ],
         ))
         .await?;
-    match taken {
-        Some(_) => Ok(()),
-        None => Err(slot_full()),
+    if taken.is_some() {
+        return Ok(());
+    }
+    // Refused: say which budget ran out (the row exists, or the insert would have won).
+    let usage = slot_usage::Entity::find()
+        .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
+        .filter(slot_usage::Column::SlotStart.eq(slot_start))
+        .one(conn)
+        .await?;
+    match usage {
+        Some(usage) if usage.used < area.slot_capacity => {
+            let left = kg_from_micro(Ord::max(budget - usage.used_micro_kg, 0));
+            Err(AppError::Conflict(format!(
+                "that time slot has {left} kg left and this pickup weighs {} kg; choose another slot (a slot takes at most {} kg)",
+                weight_kg.normalize(),
+                area.slot_weight_capacity_kg
+            )))
+        }
+        _ => Err(slot_full()),
     }
 }
 
@@ -57,19 +104,20 @@ fn slot_full() -> AppError {
     AppError::Conflict("that time slot is fully booked".to_owned())
 }
 
-/// Gives the place back (cancellation, reschedule).
-pub async fn release(
-    conn: &impl ConnectionTrait,
-    area_id: Uuid,
-    slot_start: DateTime<Utc>,
-) -> AppResult<()> {
+/// Gives `order`'s place and weight back (cancellation, reschedule, gave up).
+pub async fn release(conn: &impl ConnectionTrait, order: &pickup_order::Model) -> AppResult<()> {
+    let weight = to_micro(order.total_weight_kg.0);
     slot_usage::Entity::update_many()
         .col_expr(
             slot_usage::Column::Used,
             Expr::col(slot_usage::Column::Used).sub(1),
         )
-        .filter(slot_usage::Column::ServiceAreaId.eq(area_id))
-        .filter(slot_usage::Column::SlotStart.eq(slot_start))
+        .col_expr(
+            slot_usage::Column::UsedMicroKg,
+            Expr::col(slot_usage::Column::UsedMicroKg).sub(weight),
+        )
+        .filter(slot_usage::Column::ServiceAreaId.eq(order.service_area_id))
+        .filter(slot_usage::Column::SlotStart.eq(order.slot_start))
         .filter(slot_usage::Column::Used.gt(0))
         .exec(conn)
         .await?;
@@ -100,6 +148,8 @@ pub struct SlotAvailability {
     pub end: DateTime<Utc>,
     /// Places left.
     pub remaining: i32,
+    /// Kg left of the slot's weight budget.
+    pub remaining_kg: Decimal,
 }
 
 /// The slots of `date` (the area's local date) in the area serving `point` that are
@@ -122,15 +172,16 @@ pub async fn available_windows(
     let mut slots = Vec::new();
     let mut start = day;
     while start + rules.slot_length <= close && rules.slot_length > Duration::zero() {
-        let taken = used
-            .iter()
-            .find(|u| u.slot_start == start)
-            .map_or(0, |u| u.used);
+        let usage = used.iter().find(|u| u.slot_start == start);
+        let taken = usage.map_or(0, |u| u.used);
+        let budget = i64::from(area.slot_weight_capacity_kg).saturating_mul(1_000_000);
+        let weight_left = Ord::max(budget - usage.map_or(0, |u| u.used_micro_kg), 0);
         if start > now {
             slots.push(SlotAvailability {
                 start,
                 end: start + rules.slot_length,
                 remaining: Ord::max(area.slot_capacity - taken, 0),
+                remaining_kg: kg_from_micro(weight_left),
             });
         }
         start += rules.slot_length;

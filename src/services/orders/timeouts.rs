@@ -108,7 +108,7 @@ async fn call_off_unanswered(
         "the customer did not answer the final offer within {minutes} minutes"
     ));
     let cancelled = transition::apply_with_effects(&txn, &order, change).await?;
-    release(&txn, order.service_area_id, order.slot_start).await?;
+    release(&txn, &order).await?;
     commit_and_announce(state, txn, cancelled.order, cancelled.withdrawn).await?;
     Ok(true)
 }

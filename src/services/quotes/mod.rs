@@ -10,8 +10,8 @@ mod writer;
 
 pub use evidence::{QuoteEvidence, price_table_version, priced_with};
 pub use price_table::PriceTables;
-pub use read::{QuoteView, find_quote, lines_of};
-pub use request::{Requester, request_quote};
+pub use read::{CategoryTotal, QuoteView, find_quote, lines_of};
+pub use request::{Requester, request_bulk_quote, request_quote};
 pub use writer::QuoteWriter;
 
 use std::sync::Arc;

@@ -18,7 +18,7 @@ use crate::domain::pricing::{
 use crate::domain::quote::{QuoteRequest, QuoteStatus};
 use crate::error::{AppError, AppResult};
 use crate::infra::rate_limit::BucketPolicy;
-use crate::services::blocklist::{CheckContext, Screening, listing_of};
+use crate::services::blocklist::{CheckContext, Screening, listings_of};
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area};
 use crate::state::AppState;
 
@@ -48,9 +48,52 @@ pub async fn request_quote(
 ) -> AppResult<QuoteView> {
     throttle(state, &requester).await?;
     check_item_count(state, &request)?;
+    price_and_store(state, quoting, requester, request, None).await
+}
+
+/// Prices a business asset list's lines (one item each) as one quote, like
+/// `requestQuote` but up to `max_asset_lines` lines; each line keeps its asset's id,
+/// which booking copies onto the order line. The caller has checked the viewer may use
+/// the list.
+#[tracing::instrument(skip_all, fields(items = request.items.len()))]
+pub async fn request_bulk_quote(
+    state: &AppState,
+    quoting: &Quoting,
+    requester: Requester,
+    request: QuoteRequest,
+    asset_ids: Vec<Uuid>,
+) -> AppResult<QuoteView> {
+    throttle(state, &requester).await?;
+    let limit = state.config.quotes.max_asset_lines;
+    if request.items.is_empty()
+        || request.items.len() > limit
+        || asset_ids.len() != request.items.len()
+    {
+        return Err(AppError::validation(
+            "assetListId",
+            format!("an asset list quote holds 1 to {limit} lines"),
+        ));
+    }
+    price_and_store(state, quoting, requester, request, Some(asset_ids)).await
+}
+
+/// Prices `request` and stores the quote; `asset_ids` (one per item) are kept in the
+/// lines' references.
+async fn price_and_store(
+    state: &AppState,
+    quoting: &Quoting,
+    requester: Requester,
+    request: QuoteRequest,
+    asset_ids: Option<Vec<Uuid>>,
+) -> AppResult<QuoteView> {
     let snapshot = state.catalog.snapshot(&state.db).await?;
     let catalog = CatalogFacts::load(&state.db, &snapshot, &request.items).await?;
-    let (items, references) = catalog.pricing_items(&request.items)?;
+    let (items, mut references) = catalog.pricing_items(&request.items)?;
+    if let Some(ids) = asset_ids {
+        for (reference, id) in references.iter_mut().zip(ids) {
+            reference["assetId"] = json!(id);
+        }
+    }
     let now = state.clock.now();
     let context = PricingContext {
         as_of_year: now.year(),
@@ -107,19 +150,30 @@ async fn screened(
             _ => None,
         },
     };
-    for reference in &mut references {
-        let mut warnings = Vec::new();
-        if let Some(serial) = reference["serialNumber"].as_str() {
-            let context = CheckContext::Quote { quote_id };
-            if let Some(listed) =
-                listing_of(&state.db, &state.server_key, serial, context, who, now).await?
-            {
-                warnings.push(format!(
-                    "this device ({serial}) is reported {}: it will be collected but not paid for",
-                    listed.reason
-                ));
-            }
-        }
+    // One lookup and one INSERT of check records for all the serials, not one each: a
+    // quote from an asset list has up to 2,000.
+    let serials: Vec<Option<String>> = references
+        .iter()
+        .map(|r| r["serialNumber"].as_str().map(str::to_owned))
+        .collect();
+    let borrowed: Vec<Option<&str>> = serials.iter().map(Option::as_deref).collect();
+    let context = CheckContext::Quote { quote_id };
+    let listings = listings_of(
+        &state.db,
+        &state.server_key,
+        &borrowed,
+        Some((context, who)),
+        now,
+    )
+    .await?;
+    for ((reference, serial), listed) in references.iter_mut().zip(&serials).zip(listings) {
+        let warnings: Vec<String> = match (serial, listed) {
+            (Some(serial), Some(listed)) => vec![format!(
+                "this device ({serial}) is reported {}: it will be collected but not paid for",
+                listed.reason
+            )],
+            _ => Vec::new(),
+        };
         reference["warnings"] = json!(warnings);
     }
     Ok(references)

@@ -35,6 +35,10 @@ const ALLOWED: &[(&str, Option<&str>)] = &[
     ("webhooks", Some("WEBHOOKS_MANAGE")),
     ("webhookDeliveries", Some("WEBHOOKS_MANAGE")),
     ("requestQuote", Some("QUOTES_WRITE")),
+    // Asset lists imported and quoted for a business customer, and their report.
+    ("importAssetList", Some("QUOTES_WRITE")),
+    ("requestAssetListQuote", Some("QUOTES_WRITE")),
+    ("organizationAssets", Some("ORDERS_READ")),
     ("bookPickup", Some("ORDERS_WRITE")),
     ("cancelPickup", Some("ORDERS_WRITE")),
     ("reschedulePickup", Some("ORDERS_WRITE")),

@@ -1,5 +1,5 @@
-//! Business accounts: colleagues join an organisation with its invite code and see its
-//! orders.
+//! Business accounts: colleagues join an organisation with its invite code; its admin
+//! (the founder) sees their orders (roles in detail: `business::roles`).
 
 use serde_json::json;
 
@@ -7,7 +7,7 @@ use super::fixtures::book;
 use crate::helpers::{PASSWORD, REGISTER, account_from, error_code, spawn_app};
 
 #[tokio::test]
-async fn a_colleague_joins_with_the_invite_code_and_sees_the_organisations_orders() {
+async fn a_colleague_joins_with_the_invite_code_and_the_admin_sees_their_orders() {
     let app = spawn_app().await;
     let founder = app.register("BUSINESS").await;
     let me = app
@@ -46,10 +46,10 @@ async fn a_colleague_joins_with_the_invite_code_and_sees_the_organisations_order
         organization["id"]
     );
 
-    let order = book(&app, &founder).await;
+    let order = book(&app, &colleague).await;
     let list = app
         .gql(
-            Some(&colleague.access),
+            Some(&founder.access),
             "{ pickupOrders { edges { node { id } } } }",
             json!({}),
         )
