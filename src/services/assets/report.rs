@@ -8,9 +8,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{asset, certificate, custody_item, facility, order_line, pickup_order};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::access::AssetScope;
@@ -66,23 +65,20 @@ pub async fn asset_page(
         query = query.filter(asset::Column::AssetListId.eq(list));
     }
     if let Some((created, list_id, line)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(asset::Column::CreatedAt.gt(created))
-                .add(
-                    Condition::all()
-                        .add(asset::Column::CreatedAt.eq(created))
-                        .add(
-                            Condition::any()
-                                .add(asset::Column::AssetListId.gt(list_id))
-                                .add(
-                                    Condition::all()
-                                        .add(asset::Column::AssetListId.eq(list_id))
-                                        .add(asset::Column::LineNumber.gt(line)),
-                                ),
-                        ),
-                ),
-        );
+        // One row-value comparison, `(created_at, asset_list_id, line_number) > (…)`, which
+        // both backends read as a range of the scope's index (the equivalent nest of ORs
+        // is not always planned as one).
+        let columns = Expr::tuple([
+            Expr::col(asset::Column::CreatedAt),
+            Expr::col(asset::Column::AssetListId),
+            Expr::col(asset::Column::LineNumber),
+        ]);
+        let cursor = Expr::tuple([
+            Expr::value(created),
+            Expr::value(list_id),
+            Expr::value(line),
+        ]);
+        query = query.filter(columns.gt(cursor));
     }
     let assets = query
         .order_by_asc(asset::Column::CreatedAt)

@@ -263,7 +263,7 @@ fn already_booked() -> AppError {
     AppError::Conflict("the quote was already booked".to_owned())
 }
 
-/// The quote's lines as the order's, in one statement.
+/// The quote's lines as the order's, in as few statements as the parameter limits allow.
 async fn insert_lines(
     conn: &impl ConnectionTrait,
     order_id: Uuid,
@@ -272,34 +272,41 @@ async fn insert_lines(
     if lines.is_empty() {
         return Ok(());
     }
-    let rows = lines.iter().map(|line| order_line::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        order_id: Set(order_id),
-        quote_line_id: Set(line.id),
-        position: Set(line.position),
-        description: Set(line.description.clone()),
-        quoted_amount: Set(line.amount),
-        final_amount: Set(None),
-        condition: Set(None),
-        weight_kg: Set(None),
-        serial_number: Set(line
-            .item
-            .pointer("/reference/serialNumber")
-            .and_then(|s| s.as_str())
-            .map(str::to_owned)),
-        photo_refs: Set(json!([])),
-        item: Set(line.item.clone()),
-        inspection: Set(None),
-        // Lines quoted from an asset list name their asset: the disposition report
-        // follows it from here to the custody item.
-        asset_id: Set(line
-            .item
-            .pointer("/reference/assetId")
-            .and_then(|s| s.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok())),
-    });
-    order_line::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
+    let rows: Vec<order_line::ActiveModel> = lines
+        .iter()
+        .map(|line| order_line::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            order_id: Set(order_id),
+            quote_line_id: Set(line.id),
+            position: Set(line.position),
+            description: Set(line.description.clone()),
+            quoted_amount: Set(line.amount),
+            final_amount: Set(None),
+            condition: Set(None),
+            weight_kg: Set(None),
+            serial_number: Set(line
+                .item
+                .pointer("/reference/serialNumber")
+                .and_then(|s| s.as_str())
+                .map(str::to_owned)),
+            photo_refs: Set(json!([])),
+            item: Set(line.item.clone()),
+            inspection: Set(None),
+            // Lines quoted from an asset list name their asset: the disposition report
+            // follows it from here to the custody item.
+            asset_id: Set(line
+                .item
+                .pointer("/reference/assetId")
+                .and_then(|s| s.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())),
+        })
+        .collect();
+    // An asset list's quote has up to 2,000 lines: 14 bound values each would pass
+    // SQLite's 32,766-parameter limit in one statement, so they go 500 at a time.
+    for chunk in rows.chunks(500) {
+        order_line::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
     Ok(())
 }

@@ -86,6 +86,36 @@ async fn a_500_line_list_with_3_bad_lines_imports_nothing_then_imports_and_quote
     assert_eq!(dec(&totals[0]["amount"]), sum);
     assert_eq!(dec(&totals[0]["weightKg"]), Decimal::new(1050, 0));
     assert_eq!(dec(&quote["total"]), sum - dec(&quote["logisticsFee"]));
+
+    // The report pages through every asset once, in line order.
+    let (mut after, mut seen) = (Value::Null, Vec::new());
+    loop {
+        let page = app
+            .gql(
+                Some(&owner.access),
+                "query($after: String) { organizationAssets(first: 100, after: $after) {
+                    edges { cursor node { lineNumber } } pageInfo { hasNextPage } } }",
+                json!({"after": after}),
+            )
+            .await;
+        let connection = &page["data"]["organizationAssets"];
+        let edges = connection["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{page}"));
+        seen.extend(
+            edges
+                .iter()
+                .map(|e| e["node"]["lineNumber"].as_i64().expect("line")),
+        );
+        after = edges
+            .last()
+            .map(|e| e["cursor"].clone())
+            .unwrap_or(Value::Null);
+        if connection["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+    }
+    assert_eq!(seen, (2..502).collect::<Vec<i64>>());
 }
 
 #[tokio::test]

@@ -44,7 +44,10 @@ async fn two_instances_booking_two_thousand_orders_at_once_never_repeat_a_number
     service_area::Entity::update_many()
         .col_expr(service_area::Column::SlotCapacity, Expr::value(100_000))
         // and heavy enough: 2,000 orders of ~6 kg weigh more than the default budget.
-        .col_expr(service_area::Column::SlotWeightCapacityKg, Expr::value(1_000_000))
+        .col_expr(
+            service_area::Column::SlotWeightCapacityKg,
+            Expr::value(1_000_000),
+        )
         .exec(&db)
         .await
         .expect("raise the capacity");
