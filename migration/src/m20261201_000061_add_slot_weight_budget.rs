@@ -5,6 +5,7 @@
 //! decimals as text).
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -49,7 +50,24 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
-            .await
+            .await?;
+        // Slots booked before this migration: their live orders' weight, so a later
+        // cancellation gives back no more than was counted. (Orders that gave their place
+        // back, cancelled or unfulfilled, hold none.)
+        let sum = match manager.get_database_backend() {
+            DbBackend::Postgres => "CAST(ROUND(SUM(o.total_weight_kg) * 1000000) AS BIGINT)",
+            _ => "CAST(ROUND(SUM(CAST(o.total_weight_kg AS REAL)) * 1000000) AS INTEGER)",
+        };
+        manager
+            .get_connection()
+            .execute_unprepared(&format!(
+                "UPDATE slot_usage SET used_micro_kg = COALESCE((SELECT {sum} FROM pickup_orders o \
+                 WHERE o.service_area_id = slot_usage.service_area_id \
+                 AND o.slot_start = slot_usage.slot_start \
+                 AND o.status NOT IN ('CANCELLED', 'UNFULFILLED')), 0)"
+            ))
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
