@@ -131,6 +131,7 @@ fn workload(orders: usize) -> (Figures, Materials) {
                         Decimal::new(rng.below(900) as i64, 3),
                     ),
                 ]),
+                co2e_factor: Some(Decimal::new(117, 2)),
             });
         }
         let mut order = order;
@@ -218,6 +219,7 @@ async fn fill(
             ("payout", Value::from(m.payout)),
             ("disposal_fees", Value::from(m.disposal_fees)),
             ("logistics_fees", Value::from(m.logistics_fees)),
+            ("co2e_kg", Value::from(m.co2e_kg)),
         ]
     };
     let mut rows = Vec::new();

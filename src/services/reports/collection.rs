@@ -187,6 +187,7 @@ pub fn statement(
         "payout",
         "disposal_fees",
         "logistics_fees",
+        "co2e_kg",
     ]
     .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
     .join(", ");
@@ -210,7 +211,7 @@ pub fn statement(
     let selected: Vec<String> = (0..group.len()).map(|i| format!("r.k{i}")).collect();
     let sql = format!(
         "SELECT {}, r.orders, r.items, r.measured_kg, r.estimated_kg, r.payout, r.disposal_fees, \
-         r.logistics_fees, m.material, m.estimated, m.kg FROM ({rollups}) r LEFT JOIN ({materials}) m \
+         r.logistics_fees, r.co2e_kg, m.material, m.estimated, m.kg FROM ({rollups}) r LEFT JOIN ({materials}) m \
          ON {} ORDER BY {}, m.material, m.estimated",
         selected.join(", "),
         on.join(" AND "),
@@ -298,5 +299,6 @@ fn measures_of(line: &QueryResult) -> AppResult<Measures> {
         payout: get("payout")?,
         disposal_fees: get("disposal_fees")?,
         logistics_fees: get("logistics_fees")?,
+        co2e_kg: get("co2e_kg")?,
     })
 }
