@@ -25,7 +25,7 @@ async fn reassign(console: &Console, collector_id: &str) {
 #[tokio::test]
 async fn a_browser_console_verifies_a_collector_and_reassigns_an_order_showing_api_errors() {
     let app = spawn_app().await;
-    let Some(console) = Console::open(&app, 768, 1024).await else {
+    let Some(console) = Console::open(&app.address, 768, 1024).await else {
         return;
     };
     let operator = app.operator().await;

@@ -13,7 +13,7 @@ use crate::helpers::{PASSWORD, spawn_app};
 #[tokio::test]
 async fn a_browser_console_signs_in_and_sees_a_booking_arrive_on_the_board_live() {
     let app = spawn_app().await;
-    let Some(console) = Console::open(&app, 1280, 800).await else {
+    let Some(console) = Console::open(&app.address, 1280, 800).await else {
         return;
     };
     let operator = app.operator().await;

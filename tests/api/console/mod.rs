@@ -4,13 +4,14 @@
 
 mod actions;
 mod board;
+mod screenshots;
 mod served;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::helpers::browser::{browser, element, offline_session, start_driver};
-use crate::helpers::{TestApp, env};
+use crate::helpers::env;
 
 /// A console open in a headless Chromium (chromedriver stops when this is dropped).
 pub struct Console {
@@ -20,10 +21,10 @@ pub struct Console {
 }
 
 impl Console {
-    /// Opens `/console` of `app` in a `width`×`height` window; None when the browser test
+    /// Opens `/console` of the server at `address` in a `width`×`height` window; None when the browser test
     /// skips: no browser installed (and none required), or a PostgreSQL run, since the
     /// console is the same client whatever the database and the SQLite run covers it.
-    pub async fn open(app: &TestApp, width: u32, height: u32) -> Option<Self> {
+    pub async fn open(address: &str, width: u32, height: u32) -> Option<Self> {
         if env("RELOOP_TEST_DATABASE_URL").is_some() {
             eprintln!("SKIPPED: the console's browser tests run in the SQLite pass only");
             return None;
@@ -32,12 +33,12 @@ impl Console {
         let (driver, url) = start_driver(&chromedriver).await;
         let browser = offline_session(&url, &chromium, width, height).await;
         browser
-            .goto(&format!("{}/console", app.address))
+            .goto(&format!("{address}/console"))
             .await
             .expect("open the console");
         Some(Self {
             browser,
-            address: app.address.clone(),
+            address: address.to_owned(),
             _driver: driver,
         })
     }
