@@ -1,6 +1,10 @@
 // What the API gives, shown as it is: money and weights are decimal strings printed as
 // received (never turned into floats), times are RFC 3339 UTC shown in the browser's zone.
 
+/** Every order state, in the lifecycle's order. */
+export const STATUSES = ["REQUESTED", "DISPATCHING", "ASSIGNED", "EN_ROUTE", "ARRIVED", "INSPECTED",
+  "AWAITING_CUSTOMER", "COMPLETED", "CANCELLED", "UNFULFILLED", "FAILED"];
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 

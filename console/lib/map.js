@@ -15,6 +15,13 @@ function project(center, point) {
   return [x, y];
 }
 
+/** Whether `point` lies in `area`'s circle. */
+export function inArea(area, point) {
+  const dx = (point.longitude - area.center.longitude) * 111.32 * Math.cos((area.center.latitude * Math.PI) / 180);
+  const dy = (point.latitude - area.center.latitude) * 110.574;
+  return Math.hypot(dx, dy) <= area.radiusKm;
+}
+
 /** A round length (1, 2 or 5 × 10^n km) near a third of `extent`. */
 function scaleLength(extent) {
   const target = extent / 3;

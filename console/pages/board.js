@@ -6,12 +6,10 @@
 
 import { gql } from "../lib/api.js";
 import { field, h, put, select, showError, table } from "../lib/dom.js";
-import { kg, label, money, secondsUntil, shortId, windowText } from "../lib/format.js";
-import { dispatchMap, legend } from "../lib/map.js";
+import { STATUSES, kg, label, money, secondsUntil, shortId, windowText } from "../lib/format.js";
+import { dispatchMap, inArea, legend } from "../lib/map.js";
 import { onStatus, subscribe } from "../lib/ws.js";
 
-export const STATUSES = ["REQUESTED", "DISPATCHING", "ASSIGNED", "EN_ROUTE", "ARRIVED", "INSPECTED",
-  "AWAITING_CUSTOMER", "COMPLETED", "CANCELLED", "UNFULFILLED", "FAILED"];
 const REREAD_MS = 3000;
 // The server allows 25 subscriptions a socket: a share for the orders, one for positions.
 const MAX_ORDER_SUBS = 12;
@@ -57,7 +55,17 @@ export function render(main) {
   const positionSubs = new Map();
   let stopped = false;
 
+  // Until the operator picks an area, show where the work is: the area holding most of
+  // the orders looking for a collector.
+  let userChose = false;
+  const busiest = () => {
+    const count = (a) => board.dispatchBoard.dispatching.filter((o) => inArea(a, o.address.location)).length;
+    const best = places.areas.map((a) => [a, count(a)]).sort((x, y) => y[1] - x[1])[0];
+    if (best && best[1] > 0) chosenArea = areaSelect.value = best[0].id;
+  };
+
   const drawMap = () => {
+    if (!userChose && board && places.areas.length) busiest();
     const area = places.areas.find((a) => a.id === chosenArea);
     if (!area || !board) return;
     put(mapSlot, dispatchMap(area, {
@@ -134,17 +142,9 @@ export function render(main) {
     put(areaSelect, places.areas.map((a) => h("option", { value: a.id }, `${a.name} (${a.city})`)));
     chosenArea = places.areas[0]?.id;
     areaSelect.value = chosenArea;
-    return reread().then(() => {
-      // Start where the work is: the area holding most of the orders looking for a collector.
-      const inside = (a, o) => Math.hypot((o.latitude - a.center.latitude) * 111,
-        (o.longitude - a.center.longitude) * 111 * Math.cos((a.center.latitude * Math.PI) / 180)) <= a.radiusKm;
-      const busiest = places.areas.map((a) => [a, (board?.dispatchBoard.dispatching || [])
-        .filter((o) => inside(a, o.address.location)).length]).sort((x, y) => y[1] - x[1])[0];
-      if (busiest && busiest[1] > 0) chosenArea = areaSelect.value = busiest[0].id;
-      drawMap();
-    });
+    return reread();
   }).catch((error) => showError(errors, error));
-  areaSelect.addEventListener("change", () => { chosenArea = areaSelect.value; drawMap(); });
+  areaSelect.addEventListener("change", () => { chosenArea = areaSelect.value; userChose = true; drawMap(); });
 
   // Operators hear of reporting tasks turning overdue wherever they are on the board.
   const overdue = subscribe(OVERDUE, {}, (data) => {

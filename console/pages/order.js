@@ -88,9 +88,9 @@ function summary(o) {
 }
 
 /** A form that runs `action`, then shows its error or calls `done`. */
-function actionForm(name, controls, submitText, action, done) {
+function actionForm(name, controls, submitText, action, done, danger = false) {
   const errors = h("div", { class: "action-errors" });
-  const button = h("button", { type: "submit" }, submitText);
+  const button = h("button", { type: "submit", class: danger ? "danger" : null }, submitText);
   const form = h("form", { class: "action", id: `${name}-form`, "aria-label": submitText }, controls, button, errors);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -119,7 +119,7 @@ function actions(o, collectors, reload) {
       actionForm("reassign", [field("Collector", collector), field("Override reason", override, "only to assign a collector dispatch would not pick")],
         "Reassign", () => gql(REASSIGN, { id: o.id, collector: collector.value || null, reason: override.value.trim() || null }), reload),
       actionForm("cancel", [field("Reason for cancelling", reason)],
-        "Cancel order", () => gql(CANCEL, { id: o.id, reason: reason.value.trim() }), reload)));
+        "Cancel order", () => gql(CANCEL, { id: o.id, reason: reason.value.trim() }), reload, true)));
 }
 
 function discrepancySection(list, reload) {

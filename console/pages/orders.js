@@ -4,8 +4,8 @@
 
 import { gql } from "../lib/api.js";
 import { field, h, put, select, showError, table } from "../lib/dom.js";
-import { kg, label, money, windowText } from "../lib/format.js";
-import { STATUSES } from "./board.js";
+import { STATUSES, kg, label, money, windowText } from "../lib/format.js";
+import { inArea } from "../lib/map.js";
 
 const ORDERS = `query Orders($status: OrderStatus, $from: DateTime, $to: DateTime, $after: String) {
   pickupOrders(status: $status, from: $from, to: $to, first: 50, after: $after) {
@@ -14,13 +14,6 @@ const ORDERS = `query Orders($status: OrderStatus, $from: DateTime, $to: DateTim
             collector { id displayName } totalWeightKg estimatedPayout finalPayout currency }
   }
 }`;
-
-/** Whether `point` lies in `area`'s circle. */
-export function inArea(area, point) {
-  const dx = (point.longitude - area.center.longitude) * 111.32 * Math.cos((area.center.latitude * Math.PI) / 180);
-  const dy = (point.latitude - area.center.latitude) * 110.574;
-  return Math.hypot(dx, dy) <= area.radiusKm;
-}
 
 /** Midnight of a `yyyy-mm-dd` date in the browser's zone, as RFC 3339 UTC. */
 const dayStart = (date, plusDays = 0) => {

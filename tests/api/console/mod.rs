@@ -56,6 +56,7 @@ impl Console {
             .find(Locator::Css("input[name=password]"))
             .await
             .expect("password");
+        password_input.clear().await.expect("clear");
         password_input.send_keys(password).await.expect("type");
         form.find(Locator::Css("button[type=submit]"))
             .await
