@@ -72,6 +72,26 @@ export async function gql(query, variables = {}) {
   return answer.data;
 }
 
+/**
+ * GETs one of the API's plain HTTP exports (e.g. a CSV report) with the operator's token,
+ * refreshing it once when it is refused; throws an ApiError with the server's message.
+ */
+export async function download(path) {
+  const get = () => fetch(path, { headers: { authorization: `Bearer ${session?.access}` }, credentials: "omit" });
+  let response = await get();
+  if (response.status === 401 && session) {
+    await refresh();
+    response = await get();
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let message = text;
+    try { message = JSON.parse(text).errors?.[0]?.message || text; } catch { /* plain text */ }
+    throw new ApiError([{ message, extensions: { code: `HTTP_${response.status}` } }]);
+  }
+  return response.blob();
+}
+
 const AUTH_FIELDS = "accessToken refreshToken expiresAt user { id email displayName role }";
 
 function adopt(payload) {
