@@ -71,12 +71,15 @@ export function showError(slot, error) {
   put(slot, error ? errorBox(error) : null);
 }
 
-/** A table of `rows` with `headers`; `cells(row)` gives each row's cells. */
+/**
+ * A table of `rows` with `headers`; `cells(row)` gives each row's cells. Wrapped so a wide
+ * table scrolls on its own on a narrow screen instead of widening the page.
+ */
 export function table(caption, headers, rows, cells, rowAttrs) {
-  return h("table", {},
+  return h("div", { class: "table-wrap" }, h("table", {},
     h("caption", {}, caption),
     h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, rows.length
       ? rows.map((row) => h("tr", rowAttrs ? rowAttrs(row) : {}, cells(row).map((c) => h("td", {}, c))))
-      : h("tr", {}, h("td", { colspan: headers.length, class: "muted" }, "Nothing here."))));
+      : h("tr", {}, h("td", { colspan: headers.length, class: "muted" }, "Nothing here.")))));
 }

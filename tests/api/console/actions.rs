@@ -43,15 +43,18 @@ async fn a_browser_console_verifies_a_collector_and_reassigns_an_order_showing_a
     reassign(&console, &newcomer.id).await;
     let refused = text_with(&console.browser, "#reassign-form .error", "VALIDATION").await;
     assert!(refused.contains("not a verified collector"), "{refused}");
+    console.assert_fits("an order at 768×1024").await;
 
     // Verifying from the queue.
     console.go("#/collectors").await;
+    element(&console.browser, "#queue-h").await;
+    console.assert_fits("the collectors at 768×1024").await;
     console
         .click(&format!("button.verify[data-collector-id='{}']", newcomer.id))
         .await;
     text_with(
         &console.browser,
-        &format!("#verified-h + table tr[data-collector-id='{}']", newcomer.id),
+        &format!("#verified-h + .table-wrap tr[data-collector-id='{}']", newcomer.id),
         "verified",
     )
     .await;

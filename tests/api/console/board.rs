@@ -38,7 +38,7 @@ async fn a_browser_console_signs_in_and_sees_a_booking_arrive_on_the_board_live(
     let quote = light_quote(&app, &household).await;
     let order = book_quote(&app, &household, &quote, window(10), "id number").await;
     let number = order["number"].as_str().expect("number");
-    let row = text_with(&console.browser, "#dispatching-h + table", number).await;
+    let row = text_with(&console.browser, "#dispatching-h + .table-wrap table", number).await;
     assert!(row.contains("Shanghai"), "{row}");
     element(
         &console.browser,
@@ -47,6 +47,7 @@ async fn a_browser_console_signs_in_and_sees_a_booking_arrive_on_the_board_live(
     .await;
     let count = text_with(&console.browser, "#counts [data-status=DISPATCHING]", "1").await;
     assert_eq!(count, "1");
+    console.assert_fits("the board at 1280×800").await;
     let mark: Value = console
         .browser
         .execute("return window.reloopMark", vec![])

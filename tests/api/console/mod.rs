@@ -32,6 +32,17 @@ impl Console {
         let (chromium, chromedriver) = browser()?;
         let (driver, url) = start_driver(&chromedriver).await;
         let browser = offline_session(&url, &chromium, width, height).await;
+        // The window's size includes what the browser draws around the page: make the page
+        // itself width×height, the sizes the console is built for.
+        let chrome: serde_json::Value = browser
+            .execute("return [outerWidth - innerWidth, outerHeight - innerHeight]", vec![])
+            .await
+            .expect("the window's frame");
+        let frame = |i: usize| u32::try_from(chrome[i].as_u64().unwrap_or(0)).unwrap_or(0);
+        browser
+            .set_window_size(width + frame(0), height + frame(1))
+            .await
+            .expect("resize the window");
         browser
             .goto(&format!("{address}/console"))
             .await
@@ -57,13 +68,28 @@ impl Console {
             .await
             .expect("password");
         password_input.clear().await.expect("clear");
-        password_input.send_keys(password).await.expect("type");
-        form.find(Locator::Css("button[type=submit]"))
+        // Enter in the password field sends the form, as for someone using the keyboard.
+        password_input
+            .send_keys(&format!("{password}\u{E007}"))
             .await
-            .expect("button")
-            .click()
+            .expect("type and press Enter");
+    }
+
+    /// Fails when the page is wider than the window (it must read without scrolling
+    /// sideways at the sizes it is built for).
+    pub async fn assert_fits(&self, what: &str) {
+        let widths: serde_json::Value = self
+            .browser
+            .execute(
+                "return [document.documentElement.scrollWidth, innerWidth]",
+                vec![],
+            )
             .await
-            .expect("submit");
+            .expect("widths");
+        assert!(
+            widths[0].as_u64() <= widths[1].as_u64(),
+            "{what} is wider than the window: {widths}"
+        );
     }
 
     /// Goes to `#/…` inside the page (no reload, as a link would).
