@@ -50,11 +50,17 @@ async fn a_browser_console_verifies_a_collector_and_reassigns_an_order_showing_a
     element(&console.browser, "#queue-h").await;
     console.assert_fits("the collectors at 768×1024").await;
     console
-        .click(&format!("button.verify[data-collector-id='{}']", newcomer.id))
+        .click(&format!(
+            "button.verify[data-collector-id='{}']",
+            newcomer.id
+        ))
         .await;
     text_with(
         &console.browser,
-        &format!("#verified-h + .table-wrap tr[data-collector-id='{}']", newcomer.id),
+        &format!(
+            "#verified-h + .table-wrap tr[data-collector-id='{}']",
+            newcomer.id
+        ),
         "verified",
     )
     .await;
@@ -79,7 +85,10 @@ async fn a_browser_console_verifies_a_collector_and_reassigns_an_order_showing_a
             json!({"id": order_id}),
         )
         .await;
-    assert_eq!(order["data"]["pickupOrder"]["status"], "ASSIGNED", "{order}");
+    assert_eq!(
+        order["data"]["pickupOrder"]["status"], "ASSIGNED",
+        "{order}"
+    );
     assert_eq!(
         order["data"]["pickupOrder"]["collector"]["id"],
         veteran.id.as_str()

@@ -38,7 +38,12 @@ async fn a_browser_console_signs_in_and_sees_a_booking_arrive_on_the_board_live(
     let quote = light_quote(&app, &household).await;
     let order = book_quote(&app, &household, &quote, window(10), "id number").await;
     let number = order["number"].as_str().expect("number");
-    let row = text_with(&console.browser, "#dispatching-h + .table-wrap table", number).await;
+    let row = text_with(
+        &console.browser,
+        "#dispatching-h + .table-wrap table",
+        number,
+    )
+    .await;
     assert!(row.contains("Shanghai"), "{row}");
     element(
         &console.browser,

@@ -35,7 +35,10 @@ impl Console {
         // The window's size includes what the browser draws around the page: make the page
         // itself width×height, the sizes the console is built for.
         let chrome: serde_json::Value = browser
-            .execute("return [outerWidth - innerWidth, outerHeight - innerHeight]", vec![])
+            .execute(
+                "return [outerWidth - innerWidth, outerHeight - innerHeight]",
+                vec![],
+            )
             .await
             .expect("the window's frame");
         let frame = |i: usize| u32::try_from(chrome[i].as_u64().unwrap_or(0)).unwrap_or(0);

@@ -47,14 +47,24 @@ async fn a_browser_pictures_the_console_over_the_demo_when_asked() {
     console.sign_in(OPERATOR, PASSWORD).await;
     element(&console.browser, "#live[data-status=live]").await;
     // A board worth a picture: orders on the map and offers counting down.
-    eventually(Duration::from_secs(180), "orders and offers on the board", || {
-        let browser = &console.browser;
-        async move {
-            let orders = browser.find_all(Locator::Css("#map circle.map-order")).await.ok()?;
-            let offers = browser.find_all(Locator::Css("time[data-expires]")).await.ok()?;
-            (orders.len() >= 3 && !offers.is_empty()).then_some(())
-        }
-    })
+    eventually(
+        Duration::from_secs(180),
+        "orders and offers on the board",
+        || {
+            let browser = &console.browser;
+            async move {
+                let orders = browser
+                    .find_all(Locator::Css("#map circle.map-order"))
+                    .await
+                    .ok()?;
+                let offers = browser
+                    .find_all(Locator::Css("time[data-expires]"))
+                    .await
+                    .ok()?;
+                (orders.len() >= 3 && !offers.is_empty()).then_some(())
+            }
+        },
+    )
     .await;
     let picture = console.browser.screenshot().await.expect("screenshot");
     std::fs::write(format!("{folder}/console-board.png"), picture).expect("write the picture");

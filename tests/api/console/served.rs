@@ -114,5 +114,9 @@ async fn the_console_is_served_from_the_binary_with_a_strict_policy_and_cache_fo
         .send()
         .await
         .expect("sent");
-    assert_eq!(stale.status(), 404, "another version's URL is not this file");
+    assert_eq!(
+        stale.status(),
+        404,
+        "another version's URL is not this file"
+    );
 }

@@ -122,6 +122,11 @@ pub async fn loaded_urls(browser: &Client) -> Vec<String> {
         .expect("resource list");
     loaded
         .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
