@@ -4,6 +4,7 @@
 
 mod actions;
 mod board;
+mod custody;
 mod screenshots;
 mod served;
 
