@@ -101,7 +101,7 @@ async fn a_browser_offline_loads_graphiql_and_browses_the_schema_docs() {
     };
     let app = spawn_app().await;
     let (_driver, driver_url) = start_driver(&chromedriver).await;
-    let browser = offline_session(&driver_url, &chromium, 1280, 900).await;
+    let browser = offline_session(&driver_url, &chromium, (1280, 900), None).await;
     browser
         .goto(&format!("{}/graphql", app.address))
         .await

@@ -26,13 +26,23 @@ impl Console {
     /// skips: no browser installed (and none required), or a PostgreSQL run, since the
     /// console is the same client whatever the database and the SQLite run covers it.
     pub async fn open(address: &str, width: u32, height: u32) -> Option<Self> {
+        Self::open_saving_to(address, width, height, None).await
+    }
+
+    /// Like [`Console::open`], with downloads saved into `downloads`.
+    pub async fn open_saving_to(
+        address: &str,
+        width: u32,
+        height: u32,
+        downloads: Option<&std::path::Path>,
+    ) -> Option<Self> {
         if env("RELOOP_TEST_DATABASE_URL").is_some() {
             eprintln!("SKIPPED: the console's browser tests run in the SQLite pass only");
             return None;
         }
         let (chromium, chromedriver) = browser()?;
         let (driver, url) = start_driver(&chromedriver).await;
-        let browser = offline_session(&url, &chromium, width, height).await;
+        let browser = offline_session(&url, &chromium, (width, height), downloads).await;
         // The window's size includes what the browser draws around the page: make the page
         // itself width×height, the sizes the console is built for.
         let chrome: serde_json::Value = browser

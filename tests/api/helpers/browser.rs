@@ -68,18 +68,26 @@ pub async fn start_driver(chromedriver: &str) -> (tokio::process::Child, String)
     (child, url)
 }
 
-/// A headless Chromium session of `width`×`height` that can resolve no host but loopback:
-/// a page that needed a CDN would fail to load.
-pub async fn offline_session(driver: &str, chromium: &str, width: u32, height: u32) -> Client {
+/// A headless Chromium session of `width`×`height` that can resolve no host but loopback
+/// (a page that needed a CDN would fail to load), saving downloads into `downloads`.
+pub async fn offline_session(
+    driver: &str,
+    chromium: &str,
+    (width, height): (u32, u32),
+    downloads: Option<&std::path::Path>,
+) -> Client {
+    let mut options = json!({"binary": chromium, "args": [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        format!("--window-size={width},{height}"),
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ]});
+    if let Some(folder) = downloads {
+        options["prefs"] = json!({
+            "download.default_directory": folder, "download.prompt_for_download": false,
+        });
+    }
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".to_owned(),
-        json!({"binary": chromium, "args": [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            format!("--window-size={width},{height}"),
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        ]}),
-    );
+    capabilities.insert("goog:chromeOptions".to_owned(), options);
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(capabilities)
         .connect(driver)
