@@ -36,6 +36,8 @@ mod m20261201_000028_create_blocklist;
 mod m20261201_000030_create_compliance_tasks;
 mod m20261201_000031_add_discrepancy_lines_and_erasure;
 mod m20261201_000040_create_order_number_sequence;
+mod m20261201_000050_create_report_rollups;
+mod m20261201_000051_create_report_day_rollups;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -74,6 +76,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_create_compliance_tasks::Migration),
             Box::new(m20261201_000031_add_discrepancy_lines_and_erasure::Migration),
             Box::new(m20261201_000040_create_order_number_sequence::Migration),
+            Box::new(m20261201_000050_create_report_rollups::Migration),
+            Box::new(m20261201_000051_create_report_day_rollups::Migration),
         ]
     }
 }

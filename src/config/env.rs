@@ -20,6 +20,7 @@ impl Config {
         read_dispatch_and_partners(&mut config)?;
         read_custody(&mut config)?;
         read_compliance(&mut config)?;
+        read_reports(&mut config)?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }
@@ -184,6 +185,20 @@ fn read_custody(config: &mut Config) -> anyhow::Result<()> {
     }
     if let Some(pct) = parsed::<rust_decimal::Decimal>("RELOOP_RECEIPT_TOLERANCE_PCT")? {
         config.custody.receipt_tolerance = pct / rust_decimal::Decimal::ONE_HUNDRED;
+    }
+    Ok(())
+}
+
+/// The collection reports' time zone and DAY range.
+fn read_reports(config: &mut Config) -> anyhow::Result<()> {
+    if let Some(zone) = var("RELOOP_REPORT_TIME_ZONE") {
+        config.reports.time_zone = zone.trim().parse().map_err(|_| {
+            anyhow::anyhow!("RELOOP_REPORT_TIME_ZONE={zone:?} is not an IANA time zone")
+        })?;
+    }
+    if let Some(days) = parsed::<i64>("RELOOP_REPORT_MAX_DAYS")? {
+        anyhow::ensure!(days >= 1, "RELOOP_REPORT_MAX_DAYS must be at least 1");
+        config.reports.max_days_by_day = days;
     }
     Ok(())
 }

@@ -105,6 +105,28 @@ pub struct Config {
     pub users: UserBudgetSettings,
     /// Reporting deadlines of battery custody events.
     pub compliance: ComplianceSettings,
+    /// Collection reports.
+    pub reports: ReportSettings,
+}
+
+/// Collection reports: the time zone their days and months are counted in, and the
+/// longest range a DAY grouping may cover.
+#[derive(Clone, Debug)]
+pub struct ReportSettings {
+    /// Days begin at midnight here. Rollups are bucketed by it when written, so
+    /// changing it applies to pickups completed afterwards.
+    pub time_zone: chrono_tz::Tz,
+    /// Most days a report grouped by DAY may cover.
+    pub max_days_by_day: i64,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            time_zone: chrono_tz::Asia::Shanghai,
+            max_days_by_day: 366,
+        }
+    }
 }
 
 /// Reporting deadlines: the rules, time zone and holiday calendar, and the overdue sweep.
@@ -360,6 +382,7 @@ impl Default for Config {
             },
             custody: CustodySettings::default(),
             compliance: ComplianceSettings::default(),
+            reports: ReportSettings::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod partner;
 pub mod partner_access;
 pub mod pricing;
 pub mod quote;
+pub mod report;
 pub mod role;
 pub mod trace_code;
 

@@ -51,7 +51,8 @@ pub fn partner_access(root: Root, field: &str) -> PartnerAccess {
             | "pickupOrders"
             | "partnerOrder"
             | "verifyCustodyChain"
-            | "verifyCustodyCheckpoint",
+            | "verifyCustodyCheckpoint"
+            | "collectionReport",
         ) => Needs(OrdersRead),
         (Root::Query, "webhooks" | "webhookDeliveries") => Needs(WebhooksManage),
         (Root::Mutation, "requestQuote") => Needs(QuotesWrite),

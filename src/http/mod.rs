@@ -5,6 +5,7 @@
 //! (`/reports/traceability.csv`).
 
 mod auth;
+mod collection_csv;
 mod console;
 mod custody;
 mod documents;
@@ -80,5 +81,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
         .route(
             "/reports/traceability.csv",
             web::get().to(reports::traceability_csv),
+        )
+        .route(
+            "/reports/collection.csv",
+            web::get().to(collection_csv::collection_csv),
         );
 }

@@ -23,6 +23,7 @@ pub mod orders;
 pub mod pagination;
 pub mod partners;
 pub mod quotes;
+pub mod reports;
 pub mod users;
 
 pub use auth::Viewer;

@@ -25,6 +25,7 @@ mod probes;
 mod procs;
 mod quotes;
 mod refresh;
+mod reports;
 mod schema;
 mod subscriptions;
 mod tokens;

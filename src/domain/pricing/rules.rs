@@ -136,7 +136,7 @@ impl PricingRules {
     }
 
     /// The recovery rate for `material`.
-    pub(super) fn recovery_rate(&self, material: &str) -> Decimal {
+    pub fn recovery_rate(&self, material: &str) -> Decimal {
         self.recovery_rates
             .get(material)
             .copied()

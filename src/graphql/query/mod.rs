@@ -10,6 +10,7 @@ mod dispatch;
 mod orders;
 mod partners;
 mod quotes;
+mod reports;
 
 use async_graphql::MergedObject;
 
@@ -34,4 +35,5 @@ pub struct Query(
     compliance::ComplianceQuery,
     dispatch::DispatchQuery,
     partners::PartnerQuery,
+    reports::ReportQuery,
 );

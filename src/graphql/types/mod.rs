@@ -23,4 +23,5 @@ pub mod partner;
 pub mod pricing;
 pub mod quote;
 pub mod quote_input;
+pub mod report;
 pub mod user;

@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::compliance;
 use crate::services::ledger::{NewCustodyEvent, append, certificates};
 use crate::services::partners::outbox;
+use crate::services::reports;
 use crate::state::AppState;
 
 /// Most items in one processing record.
@@ -109,6 +110,7 @@ pub async fn record_processing(
             ),
         ];
         let appended = append(&txn, &state.server_key, item, event, change).await?;
+        reports::rollup::on_processing(&txn, item.id, &materials).await?;
         let rules = &state.config.compliance.rules;
         compliance::tasks::on_battery_event(&txn, rules, item, &appended, Some(request.outcome))
             .await?;

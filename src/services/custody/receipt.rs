@@ -23,6 +23,7 @@ use crate::services::compliance;
 use crate::services::discrepancies::{self, Found};
 use crate::services::ledger::{NewCustodyEvent, append};
 use crate::services::partners::outbox;
+use crate::services::reports;
 use crate::state::AppState;
 
 /// Heaviest weight accepted for one received item or lot, kg.
@@ -229,6 +230,7 @@ impl Receipt<'_> {
             (custody_item::Column::WeightEstimated, Expr::value(false)),
         ];
         let appended = append(conn, &self.state.server_key, item, event, change).await?;
+        reports::rollup::on_receipt(conn, item.id, self.facility_id).await?;
         compliance::tasks::on_battery_event(
             conn,
             &self.state.config.compliance.rules,

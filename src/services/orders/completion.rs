@@ -18,6 +18,7 @@ use crate::infra::db::is_unique_violation;
 use crate::services::collector_actions::{DeviceAction, Stamp};
 use crate::services::ledger::intake::{self, Collection};
 use crate::services::partners::outbox;
+use crate::services::reports;
 use crate::state::AppState;
 
 /// Proof of pickup.
@@ -73,6 +74,7 @@ async fn complete(
             Expr::value(json!(proof.photo_refs)),
         );
     let completed = transition::apply(&txn, &order, change).await?;
+    let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
     if let Some(collector_id) = completed.collector_id {
         let collection = Collection {
             collector_id,
@@ -80,9 +82,11 @@ async fn complete(
             at: now,
             recorded_at: stamp.recorded_at(),
         };
-        intake::collect_items(&txn, &state.server_key, &completed, collection).await?;
+        let items = intake::collect_items(&txn, &state.server_key, &completed, collection).await?;
+        // In this transaction, so the report can never disagree with the completions.
+        let tz = state.config.reports.time_zone;
+        reports::rollup::on_completion(&txn, tz, &completed, amount.0, &items, now).await?;
     }
-    let amount = completed.final_payout.unwrap_or(completed.estimated_payout);
     payout::ActiveModel {
         id: Set(Uuid::new_v4()),
         order_id: Set(completed.id),

@@ -30,6 +30,8 @@ const ALLOWED: &[(&str, Option<&str>)] = &[
     ("pickupOrder", Some("ORDERS_READ")),
     ("pickupOrders", Some("ORDERS_READ")),
     ("partnerOrder", Some("ORDERS_READ")),
+    // A partner's own bookings only (the report's scope).
+    ("collectionReport", Some("ORDERS_READ")),
     ("webhooks", Some("WEBHOOKS_MANAGE")),
     ("webhookDeliveries", Some("WEBHOOKS_MANAGE")),
     ("requestQuote", Some("QUOTES_WRITE")),

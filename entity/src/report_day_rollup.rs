@@ -1,0 +1,33 @@
+//! `report_day_rollups`: `report_rollups` without collector and facility (day × area ×
+//! category × organisation × partner), for the reports that group by neither.
+
+use sea_orm::entity::prelude::*;
+
+/// One bucket.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "report_day_rollups")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub day: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub service_area_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub category_code: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organization_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub partner_id: Uuid,
+    pub orders: i64,
+    pub items: i64,
+    pub measured_kg: i64,
+    pub estimated_kg: i64,
+    pub payout: i64,
+    pub disposal_fees: i64,
+    pub logistics_fees: i64,
+}
+
+/// Relations are resolved in services; none are declared here.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
