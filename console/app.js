@@ -11,6 +11,7 @@ import * as order from "./pages/order.js";
 import * as collectors from "./pages/collectors.js";
 import * as facilities from "./pages/facilities.js";
 import * as compliance from "./pages/compliance.js";
+import * as reports from "./pages/reports.js";
 
 const ROUTES = [
   [/^#\/board$/, board, "board"],
@@ -20,6 +21,7 @@ const ROUTES = [
   [/^#\/collectors\/([0-9a-f-]+)$/, collectors, "collectors"],
   [/^#\/facilities$/, facilities, "facilities"],
   [/^#\/compliance$/, compliance, "compliance"],
+  [/^#\/reports$/, reports, "reports"],
 ];
 
 const main = document.getElementById("main");

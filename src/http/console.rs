@@ -31,6 +31,7 @@ const ASSETS: &[Asset] = assets![
     "favicon.svg",
     "README.md",
     "lib/api.js",
+    "lib/charts.js",
     "lib/dom.js",
     "lib/format.js",
     "lib/map.js",
@@ -41,6 +42,7 @@ const ASSETS: &[Asset] = assets![
     "pages/facilities.js",
     "pages/order.js",
     "pages/orders.js",
+    "pages/reports.js",
     "pages/signin.js",
 ];
 

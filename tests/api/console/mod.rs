@@ -1,10 +1,12 @@
 //! The operator console at `/console`: its files served with their policy and caching
 //! (served.rs), and a real headless Chromium using it against `spawn_app()` the way an
-//! operator does: signing in, watching the board, acting on orders and collectors.
+//! operator does: signing in, watching the board, acting on orders and collectors,
+//! reading a report and downloading it as CSV.
 
 mod actions;
 mod board;
 mod custody;
+mod reports;
 mod screenshots;
 mod served;
 

@@ -1,4 +1,4 @@
-//! The README's pictures of the console, taken from the real page over `reloop demo`'s
+//! The README's pictures of the console (the board, the report), taken from the real page over `reloop demo`'s
 //! living network: only when `RELOOP_CONSOLE_SCREENSHOTS` names a folder
 //! (scripts/console-screenshots.sh sets it to docs/); otherwise this test does nothing.
 
@@ -68,5 +68,24 @@ async fn a_browser_pictures_the_console_over_the_demo_when_asked() {
     .await;
     let picture = console.browser.screenshot().await.expect("screenshot");
     std::fs::write(format!("{folder}/console-board.png"), picture).expect("write the picture");
+
+    // The report once pickups have completed: bars per category and a point per day.
+    console.go("#/reports").await;
+    eventually(Duration::from_secs(240), "a report with collected kg", || {
+        let console = &console;
+        async move {
+            console.click("#report-form button[type=submit]").await;
+            let bars = console
+                .browser
+                .wait()
+                .at_most(Duration::from_secs(5))
+                .for_element(Locator::Css("#chart-category g.bar"))
+                .await;
+            bars.ok().map(|_| ())
+        }
+    })
+    .await;
+    let picture = console.browser.screenshot().await.expect("screenshot");
+    std::fs::write(format!("{folder}/console-report.png"), picture).expect("write the picture");
     console.close().await;
 }
