@@ -71,19 +71,23 @@ async fn a_browser_pictures_the_console_over_the_demo_when_asked() {
 
     // The report once pickups have completed: bars per category and a point per day.
     console.go("#/reports").await;
-    eventually(Duration::from_secs(240), "a report with collected kg", || {
-        let console = &console;
-        async move {
-            console.click("#report-form button[type=submit]").await;
-            let bars = console
-                .browser
-                .wait()
-                .at_most(Duration::from_secs(5))
-                .for_element(Locator::Css("#chart-category g.bar"))
-                .await;
-            bars.ok().map(|_| ())
-        }
-    })
+    eventually(
+        Duration::from_secs(240),
+        "a report with collected kg",
+        || {
+            let console = &console;
+            async move {
+                console.click("#report-form button[type=submit]").await;
+                let bars = console
+                    .browser
+                    .wait()
+                    .at_most(Duration::from_secs(5))
+                    .for_element(Locator::Css("#chart-category g.bar"))
+                    .await;
+                bars.ok().map(|_| ())
+            }
+        },
+    )
     .await;
     let picture = console.browser.screenshot().await.expect("screenshot");
     std::fs::write(format!("{folder}/console-report.png"), picture).expect("write the picture");
