@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod catalog;
 mod compliance;
+mod console;
 mod custody;
 mod demo;
 mod dispatch;
