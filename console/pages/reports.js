@@ -7,7 +7,7 @@ import { field, h, put, select, showError } from "../lib/dom.js";
 import { label, money } from "../lib/format.js";
 import { bars, line } from "../lib/charts.js";
 
-const ROW = "key orders items weightKg measuredWeightKg estimatedWeightKg payout disposalFees materials { material kg }";
+const ROW = "key orders items weightKg measuredWeightKg estimatedWeightKg payout disposalFees materials { material kg } co2eAvoidedKg";
 const REPORT = `query Report($from: DateTime!, $to: DateTime!, $groupBy: [ReportDimension!]!) {
   table: collectionReport(from: $from, to: $to, groupBy: $groupBy) { rows { ${ROW} } totals { ${ROW} } }
   byCategory: collectionReport(from: $from, to: $to, groupBy: [CATEGORY]) { rows { key weightKg } }
@@ -49,8 +49,9 @@ export function render(main) {
   };
   const draw = ({ table: report, byCategory, byDay }) => {
     const cells = (r) => [r.orders, r.items, `${r.weightKg} kg`, `${r.measuredWeightKg} / ${r.estimatedWeightKg}`,
-      money(r.payout), money(r.disposalFees), r.materials.map((m) => `${m.material} ${m.kg}`).join(", ") || "—"];
-    const heads = [label(groupBy.value), "Orders", "Items", "Weight", "Measured / estimated kg", "Payouts", "Disposal fees", "Recovered (kg)"];
+      money(r.payout), money(r.disposalFees), r.materials.map((m) => `${m.material} ${m.kg}`).join(", ") || "—",
+      `${r.co2eAvoidedKg} kg`];
+    const heads = [label(groupBy.value), "Orders", "Items", "Weight", "Measured / estimated kg", "Payouts", "Disposal fees", "Recovered (kg)", "CO2e avoided (estimate)"];
     const sorted = [...byCategory.rows].sort((a, b) => Number(b.weightKg) - Number(a.weightKg));
     put(output,
       h("table", { id: "report-table" },
