@@ -39,6 +39,7 @@ mod m20261201_000040_create_order_number_sequence;
 mod m20261201_000050_create_report_rollups;
 mod m20261201_000051_create_report_day_rollups;
 mod m20261201_000052_add_category_co2e_factors;
+mod m20261201_000053_create_report_area_rollups;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000050_create_report_rollups::Migration),
             Box::new(m20261201_000051_create_report_day_rollups::Migration),
             Box::new(m20261201_000052_add_category_co2e_factors::Migration),
+            Box::new(m20261201_000053_create_report_area_rollups::Migration),
         ]
     }
 }

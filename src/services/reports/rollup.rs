@@ -276,24 +276,50 @@ fn contribution_of(fact: &report_item_fact::Model) -> Contribution {
     }
 }
 
-/// The two granularities every change is written to: the full bucket, and the same
-/// without collector and facility (which the reports grouped by neither read, so their
-/// cost does not grow with the number of collectors).
-const TABLES: [(&str, &str, bool); 2] = [
-    ("report_rollups", "report_material_rollups", true),
-    ("report_day_rollups", "report_day_material_rollups", false),
+/// How much of a bucket a rollup table keeps in its key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Granularity {
+    /// Every dimension and both scope columns.
+    Full,
+    /// Without collector and facility: reports grouped by neither, scoped to an
+    /// organisation or a partner, cost nothing per collector.
+    Owners,
+    /// Day, area and category only: operators' reports grouped by neither collector nor
+    /// facility read at most areas × categories × days rows.
+    Area,
+}
+
+/// The three granularities every change is written to.
+const TABLES: [(&str, &str, Granularity); 3] = [
+    (
+        "report_rollups",
+        "report_material_rollups",
+        Granularity::Full,
+    ),
+    (
+        "report_day_rollups",
+        "report_day_material_rollups",
+        Granularity::Owners,
+    ),
+    (
+        "report_area_rollups",
+        "report_area_material_rollups",
+        Granularity::Area,
+    ),
 ];
 
-/// The key columns and values of `bucket`, with or without collector and facility.
-fn key(bucket: &Bucket, full: bool) -> Vec<(&'static str, Value)> {
+/// The key columns and values of `bucket` at `granularity`.
+fn key(bucket: &Bucket, granularity: Granularity) -> Vec<(&'static str, Value)> {
     let mut key = vec![
         ("day", Value::from(bucket.day.clone())),
         ("service_area_id", Value::from(bucket.area)),
         ("category_code", Value::from(bucket.category.clone())),
-        ("organization_id", Value::from(bucket.organization)),
-        ("partner_id", Value::from(bucket.partner)),
     ];
-    if full {
+    if granularity != Granularity::Area {
+        key.push(("organization_id", Value::from(bucket.organization)));
+        key.push(("partner_id", Value::from(bucket.partner)));
+    }
+    if granularity == Granularity::Full {
         key.push(("collector_id", Value::from(bucket.collector)));
         key.push(("facility_id", Value::from(bucket.facility)));
     }
@@ -341,15 +367,15 @@ async fn apply(conn: &impl ConnectionTrait, delta: Delta) -> AppResult<()> {
         ("logistics_fees", m.logistics_fees),
         ("co2e_kg", m.co2e_kg),
     ];
-    for (figures, materials, full) in TABLES {
+    for (figures, materials, granularity) in TABLES {
         if m != Measures::default() {
-            upsert(conn, figures, key(&delta.bucket, full), &sums).await?;
+            upsert(conn, figures, key(&delta.bucket, granularity), &sums).await?;
         }
         for (material, estimated, kg) in &delta.materials {
             if *kg == 0 {
                 continue;
             }
-            let mut key = key(&delta.bucket, full);
+            let mut key = key(&delta.bucket, granularity);
             key.push(("material", Value::from(material.clone())));
             key.push(("estimated", Value::from(*estimated)));
             upsert(conn, materials, key, &[("kg", *kg)]).await?;
