@@ -131,6 +131,7 @@ fn workload(orders: usize) -> (Figures, Materials) {
                         Decimal::new(rng.below(900) as i64, 3),
                     ),
                 ]),
+                co2e_factor: Some(Decimal::new(117, 2)),
             });
         }
         let mut order = order;
@@ -170,6 +171,26 @@ fn key(bucket: &Bucket, full: bool) -> Vec<(&'static str, Value)> {
         key.push(("facility_id", Value::from(bucket.facility)));
     }
     key
+}
+
+/// The key of `bucket` in the area rollups (day × area × category).
+fn area_key(bucket: &Bucket) -> Vec<(&'static str, Value)> {
+    vec![
+        ("day", Value::from(bucket.day.clone())),
+        ("service_area_id", Value::from(bucket.area)),
+        ("category_code", Value::from(bucket.category.clone())),
+    ]
+}
+
+/// `bucket` as the area rollups see it.
+fn area(bucket: &Bucket) -> Bucket {
+    Bucket {
+        collector: Uuid::nil(),
+        facility: Uuid::nil(),
+        organization: Uuid::nil(),
+        partner: Uuid::nil(),
+        ..bucket.clone()
+    }
 }
 
 fn coarse(bucket: &Bucket) -> Bucket {
@@ -218,12 +239,17 @@ async fn fill(
             ("payout", Value::from(m.payout)),
             ("disposal_fees", Value::from(m.disposal_fees)),
             ("logistics_fees", Value::from(m.logistics_fees)),
+            ("co2e_kg", Value::from(m.co2e_kg)),
         ]
     };
+    let mut area_figures: Figures = HashMap::new();
+    let mut area_materials: Materials = HashMap::new();
     let mut rows = Vec::new();
     for (bucket, m) in &figures {
         let c = coarse_figures.entry(coarse(bucket)).or_default();
         *c = c.plus(*m);
+        let a = area_figures.entry(area(bucket)).or_default();
+        *a = a.plus(*m);
         let mut row = key(bucket, true);
         row.extend(measures(m));
         rows.push(row);
@@ -239,10 +265,22 @@ async fn fill(
         })
         .collect();
     insert(db, "report_day_rollups", rows).await?;
+    let rows = area_figures
+        .iter()
+        .map(|(bucket, m)| {
+            let mut row = area_key(bucket);
+            row.extend(measures(m));
+            row
+        })
+        .collect();
+    insert(db, "report_area_rollups", rows).await?;
     let mut rows = Vec::new();
     for ((bucket, material, estimated), kg) in &materials {
         *coarse_materials
             .entry((coarse(bucket), material.clone(), *estimated))
+            .or_default() += kg;
+        *area_materials
+            .entry((area(bucket), material.clone(), *estimated))
             .or_default() += kg;
         let mut row = key(bucket, true);
         row.extend([
@@ -266,6 +304,19 @@ async fn fill(
         })
         .collect();
     insert(db, "report_day_material_rollups", rows).await?;
+    let rows = area_materials
+        .iter()
+        .map(|((bucket, material, estimated), kg)| {
+            let mut row = area_key(bucket);
+            row.extend([
+                ("material", Value::from(material.clone())),
+                ("estimated", Value::from(*estimated)),
+                ("kg", Value::from(*kg)),
+            ]);
+            row
+        })
+        .collect();
+    insert(db, "report_area_material_rollups", rows).await?;
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         db.execute_unprepared("ANALYZE").await?;
     }

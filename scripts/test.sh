@@ -155,8 +155,9 @@ summary() {
     fi
 }
 
-# The documentation examples (tests/api/docs) run curl, jq and openssl; the GraphiQL browser
-# test (tests/api/graphiql.rs) drives Chromium through chromedriver. Missing ones are installed
+# The documentation examples (tests/api/docs) run curl, jq and openssl; the GraphiQL and
+# console browser tests (tests/api/graphiql.rs, tests/api/console/) drive Chromium through
+# chromedriver (the console's in the SQLite pass only). Missing ones are installed
 # from Debian, like PostgreSQL and Redis below. Only if the browser cannot be installed does
 # its test skip (RELOOP_REQUIRE_BROWSER=1 otherwise makes a missing browser a failure).
 install_tools() {
@@ -177,7 +178,7 @@ install_tools() {
     if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
         export RELOOP_REQUIRE_BROWSER=1
     else
-        echo "test.sh: WARNING: no chromium/chromedriver: the GraphiQL browser test will skip" >&2
+        echo "test.sh: WARNING: no chromium/chromedriver: the GraphiQL and console browser tests will skip" >&2
     fi
     for tool in curl jq openssl; do
         command -v "$tool" >/dev/null 2>&1 || {

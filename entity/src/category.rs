@@ -26,6 +26,9 @@ pub struct Model {
     /// JSON object: material → recovery rate this category's process achieves,
     /// overriding the published per-material rate.
     pub recovery_rates: Json,
+    /// kg CO2e avoided per kg collected (a published factor, an estimate); none when
+    /// no factor is set.
+    pub co2e_avoided_kg_per_kg: Option<DbDecimal>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -39,6 +39,8 @@ pub mod price_table;
 pub mod quote;
 pub mod quote_line;
 pub mod refresh_token;
+pub mod report_area_material_rollup;
+pub mod report_area_rollup;
 pub mod report_day_material_rollup;
 pub mod report_day_rollup;
 pub mod report_item_fact;

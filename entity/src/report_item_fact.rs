@@ -25,6 +25,8 @@ pub struct Model {
     pub payout: i64,
     pub disposal_fees: i64,
     pub logistics_fees: i64,
+    /// Micro-kg CO2e avoided (estimate).
+    pub co2e_kg: i64,
     /// JSON object: material → estimated micro-kg (removed once the item is processed).
     pub estimated_materials: Json,
 }

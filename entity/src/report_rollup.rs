@@ -31,6 +31,8 @@ pub struct Model {
     pub payout: i64,
     pub disposal_fees: i64,
     pub logistics_fees: i64,
+    /// Micro-kg CO2e avoided (estimate).
+    pub co2e_kg: i64,
 }
 
 /// Relations are resolved in services; none are declared here.

@@ -9,6 +9,9 @@
 //! a scan of orders. "None" is the nil UUID rather than NULL, because a NULL never
 //! conflicts in a unique key and the upserts would insert duplicates.
 //!
+//! `co2e_kg` is the CO2e avoided (an estimate: weight × the category's factor when the
+//! pickup completed).
+//!
 //! Amounts are BIGINT micro-units (1e-6 kg or currency unit): SQLite keeps decimals as
 //! TEXT and would add them as floats, while integers add exactly on both backends inside
 //! a single `INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`.
@@ -37,6 +40,7 @@ enum ReportRollups {
     Payout,
     DisposalFees,
     LogisticsFees,
+    Co2eKg,
 }
 
 #[derive(DeriveIden)]
@@ -92,6 +96,7 @@ fn measures(table: &mut TableCreateStatement) -> &mut TableCreateStatement {
         ReportRollups::Payout,
         ReportRollups::DisposalFees,
         ReportRollups::LogisticsFees,
+        ReportRollups::Co2eKg,
     ] {
         amount(table, column);
     }

@@ -25,6 +25,7 @@ enum ReportDayRollups {
     Payout,
     DisposalFees,
     LogisticsFees,
+    Co2eKg,
 }
 
 #[derive(DeriveIden)]
@@ -95,6 +96,7 @@ impl MigrationTrait for Migration {
             ReportDayRollups::Payout,
             ReportDayRollups::DisposalFees,
             ReportDayRollups::LogisticsFees,
+            ReportDayRollups::Co2eKg,
         ] {
             rollups.col(amount(column));
         }

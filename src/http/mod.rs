@@ -1,12 +1,14 @@
 //! HTTP surface: `/graphql` (POST, GET, WebSocket), GraphiQL (its files under `/graphiql/`),
-//! `/health`, `/ready`, `/metrics`, the public custody endpoints (certificates, signing
-//! key, checkpoints), the EPCIS 2.0 export (`/epcis/events`), the reports
-//! (`/reports/traceability.csv`, `/reports/collection.csv`, `/reports/assets.csv`) and the
-//! business asset-list import (`POST /assets/import`).
+//! the operator console (`/console`, its files under `/console/assets/`), `/health`, `/ready`,
+//! `/metrics`, the public custody endpoints (certificates, signing key, checkpoints), the
+//! EPCIS 2.0 export (`/epcis/events`), the reports (`/reports/traceability.csv`,
+//! `/reports/collection.csv`, `/reports/assets.csv`) and the business asset-list import
+//! (`POST /assets/import`).
 
 mod assets;
 mod auth;
 mod collection_csv;
+mod console;
 mod custody;
 mod documents;
 mod epcis;
@@ -59,6 +61,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, context: HttpContext) {
                 .route(web::post().to(graphql::graphql_post)),
         )
         .route("/graphiql/{version}/{file}", web::get().to(graphiql::asset))
+        .route("/console", web::get().to(console::page))
+        .route("/console/", web::get().to(console::page))
+        .route(
+            "/console/assets/{version}/{path:.*}",
+            web::get().to(console::asset),
+        )
         .route("/health", web::get().to(probes::health))
         .route("/ready", web::get().to(probes::ready))
         .route("/metrics", web::get().to(metrics::metrics))

@@ -2,14 +2,12 @@
 //! Chromium (driven through chromedriver, with every host but loopback unresolvable) loads
 //! the schema and shows its documentation.
 
-use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use fantoccini::Locator;
 
-use crate::helpers::{TestApp, eventually, spawn_app};
-use crate::procs::free_port;
+use crate::helpers::browser::{browser, loaded_urls, offline_session, start_driver, text_with};
+use crate::helpers::{TestApp, spawn_app};
 
 /// The page as a browser asks for it.
 async fn page(app: &TestApp) -> (reqwest::header::HeaderMap, String) {
@@ -96,90 +94,6 @@ async fn graphiql_is_served_from_the_binary_with_its_licences() {
     );
 }
 
-/// Chromium and chromedriver, or None when they are not installed and this run does not
-/// require them (scripts/test.sh installs them and sets RELOOP_REQUIRE_BROWSER=1).
-fn browser() -> Option<(String, String)> {
-    let find = |names: &[&str]| {
-        names.iter().find_map(|name| {
-            std::process::Command::new("which")
-                .arg(name)
-                .output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        })
-    };
-    let found =
-        find(&["chromium", "chromium-browser", "google-chrome"]).zip(find(&["chromedriver"]));
-    let required = std::env::var("RELOOP_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    assert!(
-        found.is_some() || !required,
-        "RELOOP_REQUIRE_BROWSER=1, but chromium and chromedriver are not both installed"
-    );
-    if found.is_none() {
-        eprintln!(
-            "SKIPPED: the GraphiQL browser test needs chromium and chromedriver \
-             (`apt-get install chromium chromium-driver`; scripts/test.sh installs them)"
-        );
-    }
-    found
-}
-
-/// chromedriver on a free port, answering `/status` (killed when dropped).
-async fn start_driver(chromedriver: &str) -> (tokio::process::Child, String) {
-    let port = free_port();
-    let child = tokio::process::Command::new(chromedriver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start chromedriver");
-    let url = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    eventually(Duration::from_secs(30), "chromedriver to answer", || {
-        let status = http.get(format!("{url}/status")).send();
-        async move {
-            let body: Value = status.await.ok()?.json().await.ok()?;
-            (body["value"]["ready"] == true).then_some(())
-        }
-    })
-    .await;
-    (child, url)
-}
-
-/// A headless Chromium session that can resolve no host but loopback: a page that needed
-/// a CDN would fail to load.
-async fn offline_session(driver: &str, chromium: &str) -> Client {
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".to_owned(),
-        json!({"binary": chromium, "args": [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1280,900", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        ]}),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(driver)
-        .await
-        .expect("a Chromium session")
-}
-
-/// The visible text of the first element matching `css`, once it contains `expected`.
-async fn text_with(browser: &Client, css: &str, expected: &str) -> String {
-    eventually(
-        Duration::from_secs(30),
-        &format!("{css} to show {expected:?}"),
-        || async move {
-            let element = browser.find(Locator::Css(css)).await.ok()?;
-            let text = element.text().await.ok()?;
-            text.contains(expected).then_some(text)
-        },
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_browser_offline_loads_graphiql_and_browses_the_schema_docs() {
     let Some((chromium, chromedriver)) = browser() else {
@@ -187,7 +101,7 @@ async fn a_browser_offline_loads_graphiql_and_browses_the_schema_docs() {
     };
     let app = spawn_app().await;
     let (_driver, driver_url) = start_driver(&chromedriver).await;
-    let browser = offline_session(&driver_url, &chromium).await;
+    let browser = offline_session(&driver_url, &chromium, (1280, 900), None).await;
     browser
         .goto(&format!("{}/graphql", app.address))
         .await
@@ -219,17 +133,7 @@ async fn a_browser_offline_loads_graphiql_and_browses_the_schema_docs() {
     // Query's fields, with the descriptions from the resolvers' doc comments.
     let query = text_with(&browser, ".graphiql-doc-explorer", "pickupOrders").await;
     assert!(query.contains("The signed-in user"), "{query}");
-    let loaded: Value = browser
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name)",
-            vec![],
-        )
-        .await
-        .expect("resource list");
-    let urls: Vec<&str> = loaded
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let urls = loaded_urls(&browser).await;
     assert!(
         urls.iter().all(|u| u.starts_with(&app.address)),
         "only this server: {urls:?}"

@@ -9,6 +9,7 @@ mod auth;
 mod business;
 mod catalog;
 mod compliance;
+mod console;
 mod custody;
 mod demo;
 mod dispatch;

@@ -46,6 +46,9 @@ pub struct Measures {
     pub disposal_fees: i64,
     /// Pickup (logistics) fees charged, with each order's first item.
     pub logistics_fees: i64,
+    /// kg CO2e avoided: each item's kg times its category's factor when the pickup
+    /// completed (an estimate; 0 for a category without a factor).
+    pub co2e_kg: i64,
 }
 
 impl Measures {
@@ -59,6 +62,7 @@ impl Measures {
             payout: self.payout + other.payout,
             disposal_fees: self.disposal_fees + other.disposal_fees,
             logistics_fees: self.logistics_fees + other.logistics_fees,
+            co2e_kg: self.co2e_kg + other.co2e_kg,
         }
     }
 
@@ -76,6 +80,7 @@ impl Measures {
             payout: self.payout - other.payout,
             disposal_fees: self.disposal_fees - other.disposal_fees,
             logistics_fees: self.logistics_fees - other.logistics_fees,
+            co2e_kg: self.co2e_kg - other.co2e_kg,
         }
     }
 }
@@ -125,6 +130,8 @@ pub struct ItemFacts {
     pub weight_estimated: bool,
     /// kg per material expected back, from the catalog.
     pub estimated_materials: BTreeMap<String, Decimal>,
+    /// kg CO2e a kg of its category avoids (catalog), if the category has a factor.
+    pub co2e_factor: Option<Decimal>,
 }
 
 /// What one item adds.
@@ -168,6 +175,9 @@ pub fn contributions(
                     items: 1,
                     measured_kg: if item.weight_estimated { 0 } else { kg },
                     estimated_kg: if item.weight_estimated { kg } else { 0 },
+                    co2e_kg: item
+                        .co2e_factor
+                        .map_or(0, |factor| to_micro(item.weight_kg * factor)),
                     ..Measures::default()
                 },
                 estimated_materials: item
@@ -254,6 +264,7 @@ mod tests {
             weight_kg: d("0.2"),
             weight_estimated: position == 0,
             estimated_materials: BTreeMap::new(),
+            co2e_factor: (category == "A").then(|| d("1.17")),
         };
         let items = vec![
             item(l1, 0, "A"),
@@ -281,6 +292,8 @@ mod tests {
         assert_eq!(total.logistics_fees, 20_000_000);
         assert_eq!(total.measured_kg, 600_000);
         assert_eq!(total.estimated_kg, 200_000);
+        // Three 0.2 kg items of A at 1.17 kg CO2e per kg; B has no factor.
+        assert_eq!(total.co2e_kg, 702_000);
         assert_eq!(out[1].measures.payout, 33_333_333);
         assert_eq!(out[2].measures.payout, 33_333_334);
     }

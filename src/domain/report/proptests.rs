@@ -128,6 +128,7 @@ proptest! {
                         weight_kg: Decimal::new(i64::from(*grams), 3),
                         weight_estimated: *estimated,
                         estimated_materials,
+                        co2e_factor: [Some(Decimal::new(117, 2)), Some(Decimal::new(87, 2)), None][*category],
                     });
                     fates.push(fate.clone());
                 }

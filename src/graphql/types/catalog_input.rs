@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::InputObject;
+use async_graphql::{InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -45,6 +45,11 @@ pub struct CategoryInput {
     /// published per-material rates.
     #[graphql(default)]
     pub recovery_rates: Vec<MaterialRateInput>,
+    /// kg CO2e one kg of this category avoids when recycled (0 to 100), from a published
+    /// factor (see the README's sources): the reports' `co2eAvoidedKg` estimate. Omitted
+    /// keeps the current factor; null removes it.
+    #[graphql(name = "co2eAvoidedKgPerKg")]
+    pub co2e_avoided_kg_per_kg: MaybeUndefined<DecimalString>,
 }
 
 /// The share of a material a process recovers.
@@ -106,6 +111,19 @@ impl CategoryInput {
             }
             recovery_rates.insert(material, entry.rate.0);
         }
+        let co2e_avoided_kg_per_kg = match self.co2e_avoided_kg_per_kg {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(factor)
+                if factor.0 < Decimal::ZERO || factor.0 > Decimal::ONE_HUNDRED =>
+            {
+                return Err(AppError::validation(
+                    "input.co2eAvoidedKgPerKg",
+                    "must be from 0 to 100 kg CO2e per kg",
+                ));
+            }
+            MaybeUndefined::Value(factor) => Some(Some(factor.0.normalize())),
+        };
         Ok(CategoryDefinition {
             code,
             name,
@@ -116,6 +134,7 @@ impl CategoryInput {
             handling_cost: money(self.handling_cost.0),
             materials,
             recovery_rates,
+            co2e_avoided_kg_per_kg,
         })
     }
 }

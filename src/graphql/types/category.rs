@@ -91,6 +91,16 @@ impl Category {
             .collect()
     }
 
+    /// kg CO2e one kg of this category avoids when recycled: a published factor (an
+    /// estimate; the README lists each default's source), or null when none is set.
+    #[graphql(name = "co2eAvoidedKgPerKg")]
+    async fn co2e_avoided_kg_per_kg(&self) -> Option<DecimalString> {
+        self.0
+            .co2e_avoided_kg_per_kg
+            .as_ref()
+            .map(|f| DecimalString::from(f.0))
+    }
+
     /// Material composition per unit.
     async fn materials(&self) -> Vec<MaterialContent> {
         let Some(map) = self.0.materials.as_object() else {

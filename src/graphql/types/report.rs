@@ -108,6 +108,14 @@ impl ReportRow {
     async fn estimated_materials(&self) -> Vec<MaterialAmount> {
         amounts(&self.0.estimated_materials)
     }
+
+    /// kg CO2e avoided: an ESTIMATE, each item's kg times its category's published
+    /// factor (`Category.co2eAvoidedKgPerKg`) when its pickup completed; categories
+    /// without a factor add nothing. Sources of the default factors are in the README.
+    #[graphql(name = "co2eAvoidedKg")]
+    async fn co2e_avoided_kg(&self) -> DecimalString {
+        DecimalString(kg_from_micro(self.0.measures.co2e_kg))
+    }
 }
 
 /// A collection report: rows keyed by the dimensions asked, and their totals.

@@ -40,6 +40,8 @@ pub struct CategoryDefinition {
     pub materials: BTreeMap<String, Decimal>,
     /// Material → recovery rate overriding the published one.
     pub recovery_rates: BTreeMap<String, Decimal>,
+    /// kg CO2e avoided per kg: `None` keeps the current factor, `Some(None)` removes it.
+    pub co2e_avoided_kg_per_kg: Option<Option<Decimal>>,
 }
 
 /// Creates the category or replaces the definition of the one with the same code.
@@ -88,6 +90,9 @@ pub async fn upsert_category(
         .map(|(material, rate)| (material.clone(), json!(rate.to_string())))
         .collect();
     row.recovery_rates = Set(serde_json::Value::Object(rates));
+    if let Some(factor) = definition.co2e_avoided_kg_per_kg {
+        row.co2e_avoided_kg_per_kg = Set(factor.map(DbDecimal));
+    }
     row.updated_at = Set(now);
     let saved = if existing.is_some() {
         row.update(&txn).await?
@@ -99,7 +104,9 @@ pub async fn upsert_category(
         "requiredCertification": definition.required_certification.map(|c| c.as_str()),
         "typicalWeightKg": definition.typical_weight_kg.to_string(),
         "handlingCost": definition.handling_cost.to_string(), "materials": materials,
-        "previous": existing.map(|e| json!({"name": e.name, "handlingCost": e.handling_cost.0.to_string(), "materials": e.materials})),
+        "co2eAvoidedKgPerKg": saved.co2e_avoided_kg_per_kg.as_ref().map(|f| f.0.to_string()),
+        "previous": existing.map(|e| json!({"name": e.name, "handlingCost": e.handling_cost.0.to_string(), "materials": e.materials,
+            "co2eAvoidedKgPerKg": e.co2e_avoided_kg_per_kg.map(|f| f.0.to_string())})),
     });
     audit::record(
         &txn,

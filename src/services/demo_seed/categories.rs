@@ -190,6 +190,26 @@ fn recovery_rates(code: &str) -> serde_json::Value {
     }
 }
 
+/// kg CO2e avoided per kg collected, from the US EPA Waste Reduction Model (WARM) net
+/// recycling factors of the nearest WARM material, MTCO2E per short ton converted to kg per
+/// kg (× 1.1023). Batteries have no WARM factor and get none: an operator sets one with
+/// `upsertCategory` once it has a source. README "Environmental impact" lists each source.
+fn co2e_factor(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // WARM "Portable electronic devices"
+        "SMARTPHONE" | "TABLET" | "LAPTOP" => "1.17",
+        // WARM "Desktop CPUs"
+        "DESKTOP" => "1.64",
+        // WARM "Flat-panel displays"
+        "MONITOR" | "TV" => "0.96",
+        // WARM "CRT displays"
+        "CRT_TV" => "0.64",
+        // WARM "Mixed electronics", EPA's suggested proxy for electronics not in WARM
+        "REFRIGERATOR" | "WASHING_MACHINE" | "AIR_CONDITIONER" | "SMALL_APPLIANCE" => "0.87",
+        _ => return None,
+    })
+}
+
 /// Inserts every demo category.
 pub(super) async fn insert_categories(
     conn: &impl ConnectionTrait,
@@ -207,6 +227,7 @@ pub(super) async fn insert_categories(
             handling_cost: Set(decimal(seed.handling)?),
             materials: Set(seed.materials),
             recovery_rates: Set(recovery_rates(seed.code)),
+            co2e_avoided_kg_per_kg: Set(co2e_factor(seed.code).map(decimal).transpose()?),
             created_at: Set(now),
             updated_at: Set(now),
         }

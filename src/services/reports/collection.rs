@@ -167,18 +167,7 @@ pub fn statement(
         }
         sql
     };
-    // The day rollups lack collector and facility, and are much smaller: use them when
-    // neither the grouping nor the scope needs those.
-    let fine = request
-        .group_by
-        .iter()
-        .any(|d| matches!(d, Dimension::Collector | Dimension::Facility))
-        || matches!(scope, ReportScope::Collector(_) | ReportScope::Facility(_));
-    let (figure_table, material_table) = if fine {
-        ("report_rollups", "report_material_rollups")
-    } else {
-        ("report_day_rollups", "report_day_material_rollups")
-    };
+    let (figure_table, material_table) = tables(request, scope, filter);
     let sums = [
         "orders",
         "items",
@@ -187,6 +176,7 @@ pub fn statement(
         "payout",
         "disposal_fees",
         "logistics_fees",
+        "co2e_kg",
     ]
     .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
     .join(", ");
@@ -210,13 +200,36 @@ pub fn statement(
     let selected: Vec<String> = (0..group.len()).map(|i| format!("r.k{i}")).collect();
     let sql = format!(
         "SELECT {}, r.orders, r.items, r.measured_kg, r.estimated_kg, r.payout, r.disposal_fees, \
-         r.logistics_fees, m.material, m.estimated, m.kg FROM ({rollups}) r LEFT JOIN ({materials}) m \
+         r.logistics_fees, r.co2e_kg, m.material, m.estimated, m.kg FROM ({rollups}) r LEFT JOIN ({materials}) m \
          ON {} ORDER BY {}, m.material, m.estimated",
         selected.join(", "),
         on.join(" AND "),
         order.join(", ")
     );
     Ok(Statement::from_sql_and_values(backend, sql, binds.values))
+}
+
+/// The smallest rollups that answer: the area rollups (day × area × category) when
+/// nothing needs a collector, a facility, an organisation or a partner; the day rollups
+/// (with organisation and partner) when only the scope or the partner filter needs those;
+/// else the full rollups.
+fn tables(
+    request: &ReportRequest,
+    scope: ReportScope,
+    filter: &ReportFilter,
+) -> (&'static str, &'static str) {
+    let fine = request
+        .group_by
+        .iter()
+        .any(|d| matches!(d, Dimension::Collector | Dimension::Facility))
+        || matches!(scope, ReportScope::Collector(_) | ReportScope::Facility(_));
+    if fine {
+        ("report_rollups", "report_material_rollups")
+    } else if scope == ReportScope::All && filter.partner.is_none() {
+        ("report_area_rollups", "report_area_material_rollups")
+    } else {
+        ("report_day_rollups", "report_day_material_rollups")
+    }
 }
 
 /// Turns the statement's lines (one per row and material) into rows; lines of one row
@@ -298,5 +311,6 @@ fn measures_of(line: &QueryResult) -> AppResult<Measures> {
         payout: get("payout")?,
         disposal_fees: get("disposal_fees")?,
         logistics_fees: get("logistics_fees")?,
+        co2e_kg: get("co2e_kg")?,
     })
 }

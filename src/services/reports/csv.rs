@@ -29,6 +29,7 @@ pub fn header(group_by: &[Dimension]) -> AppResult<Vec<u8>> {
         "logisticsFees",
         "materials",
         "estimatedMaterials",
+        "co2eAvoidedKg",
     ]);
     write(&names)
 }
@@ -57,6 +58,7 @@ pub fn line(row: &ReportRow, key: Option<Vec<String>>) -> AppResult<Vec<u8>> {
         money_from_micro(m.logistics_fees).to_string(),
         materials(&row.materials),
         materials(&row.estimated_materials),
+        kg_from_micro(m.co2e_kg).to_string(),
     ]);
     write(&cells)
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use entity::{custody_item, order_line, pickup_order, quote, report_item_fact};
+use entity::{category, custody_item, order_line, pickup_order, quote, report_item_fact};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Value};
@@ -42,6 +42,7 @@ pub async fn on_completion(
         .all(conn)
         .await?;
     let rules = rules_of(conn, order).await?;
+    let factors = co2e_factors(conn, items).await?;
     let priced: HashMap<Uuid, Option<PricingItem>> = lines
         .iter()
         .map(|l| {
@@ -86,6 +87,7 @@ pub async fn on_completion(
                 weight_kg,
                 weight_estimated: i.weight_estimated,
                 estimated_materials,
+                co2e_factor: factors.get(&i.category_code).copied(),
             }
         })
         .collect();
@@ -172,6 +174,23 @@ async fn rules_of(
     Ok(priced_with(conn, &quote.evidence).await?.0.rules)
 }
 
+/// The CO2e factors, as the catalog has them now, of the categories of `items`: the
+/// completion fixes each item's estimate, so changing a factor later does not rewrite
+/// what was already reported.
+async fn co2e_factors(
+    conn: &impl ConnectionTrait,
+    items: &[custody_item::Model],
+) -> AppResult<HashMap<String, Decimal>> {
+    let codes: Vec<&str> = items.iter().map(|i| i.category_code.as_str()).collect();
+    Ok(category::Entity::find()
+        .filter(category::Column::Code.is_in(codes))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|c| Some((c.code, c.co2e_avoided_kg_per_kg?.0)))
+        .collect())
+}
+
 /// What one item of `priced` should give back, by the catalog: per piece, or per kg for
 /// KG categories and batteries (whose composition is their chemistry's).
 fn expected_materials(
@@ -225,6 +244,7 @@ fn fact_row(order_id: Uuid, c: &Contribution) -> report_item_fact::ActiveModel {
         payout: Set(m.payout),
         disposal_fees: Set(m.disposal_fees),
         logistics_fees: Set(m.logistics_fees),
+        co2e_kg: Set(m.co2e_kg),
         estimated_materials: Set(json!(c.estimated_materials)),
     }
 }
@@ -249,30 +269,57 @@ fn contribution_of(fact: &report_item_fact::Model) -> Contribution {
             payout: fact.payout,
             disposal_fees: fact.disposal_fees,
             logistics_fees: fact.logistics_fees,
+            co2e_kg: fact.co2e_kg,
         },
         estimated_materials: serde_json::from_value(fact.estimated_materials.clone())
             .unwrap_or_default(),
     }
 }
 
-/// The two granularities every change is written to: the full bucket, and the same
-/// without collector and facility (which the reports grouped by neither read, so their
-/// cost does not grow with the number of collectors).
-const TABLES: [(&str, &str, bool); 2] = [
-    ("report_rollups", "report_material_rollups", true),
-    ("report_day_rollups", "report_day_material_rollups", false),
+/// How much of a bucket a rollup table keeps in its key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Granularity {
+    /// Every dimension and both scope columns.
+    Full,
+    /// Without collector and facility: reports grouped by neither, scoped to an
+    /// organisation or a partner, cost nothing per collector.
+    Owners,
+    /// Day, area and category only: operators' reports grouped by neither collector nor
+    /// facility read at most areas × categories × days rows.
+    Area,
+}
+
+/// The three granularities every change is written to.
+const TABLES: [(&str, &str, Granularity); 3] = [
+    (
+        "report_rollups",
+        "report_material_rollups",
+        Granularity::Full,
+    ),
+    (
+        "report_day_rollups",
+        "report_day_material_rollups",
+        Granularity::Owners,
+    ),
+    (
+        "report_area_rollups",
+        "report_area_material_rollups",
+        Granularity::Area,
+    ),
 ];
 
-/// The key columns and values of `bucket`, with or without collector and facility.
-fn key(bucket: &Bucket, full: bool) -> Vec<(&'static str, Value)> {
+/// The key columns and values of `bucket` at `granularity`.
+fn key(bucket: &Bucket, granularity: Granularity) -> Vec<(&'static str, Value)> {
     let mut key = vec![
         ("day", Value::from(bucket.day.clone())),
         ("service_area_id", Value::from(bucket.area)),
         ("category_code", Value::from(bucket.category.clone())),
-        ("organization_id", Value::from(bucket.organization)),
-        ("partner_id", Value::from(bucket.partner)),
     ];
-    if full {
+    if granularity != Granularity::Area {
+        key.push(("organization_id", Value::from(bucket.organization)));
+        key.push(("partner_id", Value::from(bucket.partner)));
+    }
+    if granularity == Granularity::Full {
         key.push(("collector_id", Value::from(bucket.collector)));
         key.push(("facility_id", Value::from(bucket.facility)));
     }
@@ -318,16 +365,17 @@ async fn apply(conn: &impl ConnectionTrait, delta: Delta) -> AppResult<()> {
         ("payout", m.payout),
         ("disposal_fees", m.disposal_fees),
         ("logistics_fees", m.logistics_fees),
+        ("co2e_kg", m.co2e_kg),
     ];
-    for (figures, materials, full) in TABLES {
+    for (figures, materials, granularity) in TABLES {
         if m != Measures::default() {
-            upsert(conn, figures, key(&delta.bucket, full), &sums).await?;
+            upsert(conn, figures, key(&delta.bucket, granularity), &sums).await?;
         }
         for (material, estimated, kg) in &delta.materials {
             if *kg == 0 {
                 continue;
             }
-            let mut key = key(&delta.bucket, full);
+            let mut key = key(&delta.bucket, granularity);
             key.push(("material", Value::from(material.clone())));
             key.push(("estimated", Value::from(*estimated)));
             upsert(conn, materials, key, &[("kg", *kg)]).await?;

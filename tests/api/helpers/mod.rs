@@ -2,6 +2,7 @@
 //! and (in the modules below) the one WebSocket client, waiting on observable state and
 //! reading `/metrics`.
 
+pub mod browser;
 pub mod metrics;
 pub mod throwaway_database;
 pub mod wait;

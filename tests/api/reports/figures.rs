@@ -170,6 +170,7 @@ async fn a_known_workload_adds_up_exactly_by_month_category_area_day_collector_a
             "payout",
             "disposalFees",
             "logisticsFees",
+            "co2eAvoidedKg",
         ] {
             assert_eq!(
                 record[column(field)],

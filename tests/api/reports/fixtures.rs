@@ -16,9 +16,9 @@ use crate::partners::fixtures::as_key;
 /// The report's fields, every one.
 pub const REPORT_FIELDS: &str = "from to
     rows { key orders items weightKg measuredWeightKg estimatedWeightKg payout disposalFees logisticsFees
-           materials { material kg } estimatedMaterials { material kg } }
+           materials { material kg } estimatedMaterials { material kg } co2eAvoidedKg }
     totals { key orders items weightKg measuredWeightKg estimatedWeightKg payout disposalFees logisticsFees
-             materials { material kg } estimatedMaterials { material kg } }";
+             materials { material kg } estimatedMaterials { material kg } co2eAvoidedKg }";
 
 /// The pickup point in Beijing (a second demo service area).
 pub const BEIJING: (f64, f64) = (39.9042, 116.4074);

@@ -1,7 +1,9 @@
 //! Collection reports: exact figures over a known workload, who sees what, bad input and
-//! the CSV export.
+//! the CSV export; the catalog's CO2e factors.
 
 mod bad_input;
+mod co2e;
+mod concurrency;
 mod figures;
 mod fixtures;
 mod scope;

@@ -62,6 +62,8 @@ pub struct Workload {
     pub orders: Vec<Placed>,
     /// Shanghai Central and Beijing Central ids.
     pub areas: (String, String),
+    /// The catalog's CO2e factor of each category that has one.
+    pub co2e_factors: BTreeMap<String, Decimal>,
 }
 
 /// What the workload runs: (booker, items, collector, Beijing, after the boundary).
@@ -199,6 +201,7 @@ pub async fn workload() -> Workload {
     .await;
     assert!(processed.get("errors").is_none(), "{processed}");
     let areas = area_ids(&app).await;
+    let co2e_factors = co2e_factors(&app).await;
     Workload {
         app,
         operator,
@@ -210,7 +213,34 @@ pub async fn workload() -> Workload {
         boundary,
         orders,
         areas,
+        co2e_factors,
     }
+}
+
+/// `Category.co2eAvoidedKgPerKg` of every category that has one (the demo catalog gives
+/// laptops and small appliances one).
+async fn co2e_factors(app: &TestApp) -> BTreeMap<String, Decimal> {
+    let read = app
+        .gql(
+            None,
+            "{ categories { code co2eAvoidedKgPerKg } }",
+            json!({}),
+        )
+        .await;
+    let factors: BTreeMap<String, Decimal> = read["data"]["categories"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{read}"))
+        .iter()
+        .filter(|c| !c["co2eAvoidedKgPerKg"].is_null())
+        .map(|c| {
+            let code = c["code"].as_str().expect("code").to_owned();
+            (code, d(&c["co2eAvoidedKgPerKg"]))
+        })
+        .collect();
+    for code in ["LAPTOP", "SMALL_APPLIANCE"] {
+        assert!(factors.contains_key(code), "{code} has no factor: {read}");
+    }
+    factors
 }
 
 /// The order's payout, lines and items as the operator sees them right after completion
@@ -255,7 +285,7 @@ async fn read_figures(app: &TestApp, operator: &Account, order: &mut Placed) {
 }
 
 /// Expected figures of one row: orders, items, kg, measured kg, estimated kg, payout,
-/// disposal fees, pickup fees.
+/// disposal fees, pickup fees, kg CO2e avoided.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
     pub orders: i64,
@@ -266,6 +296,7 @@ pub struct Figures {
     pub payout: Decimal,
     pub disposal: Decimal,
     pub logistics: Decimal,
+    pub co2e: Decimal,
 }
 
 impl Figures {
@@ -280,6 +311,7 @@ impl Figures {
             payout: d(&row["payout"]),
             disposal: d(&row["disposalFees"]),
             logistics: d(&row["logisticsFees"]),
+            co2e: d(&row["co2eAvoidedKg"]),
         }
     }
 
@@ -292,6 +324,7 @@ impl Figures {
         self.payout += other.payout;
         self.disposal += other.disposal;
         self.logistics += other.logistics;
+        self.co2e += other.co2e;
     }
 }
 
@@ -351,10 +384,12 @@ impl Workload {
             for (index, ((category, kg, estimated), amount)) in
                 order.items.iter().zip(&order.lines).enumerate()
             {
+                let factor = self.co2e_factors.get(category).copied();
                 let mut f = Figures {
                     items: 1,
                     weight: *kg,
                     payout: *amount,
+                    co2e: factor.map_or(Decimal::ZERO, |factor| *kg * factor),
                     ..Figures::default()
                 };
                 if *estimated {

@@ -1,0 +1,88 @@
+// The dispatch map, drawn from coordinates alone (the server has no map tiles, and tests
+// run offline): the service area's outline, open orders, collectors on their way and the
+// facilities, on a local flat projection around the area's centre, in kilometres, with a
+// scale bar. Good to a fraction of a percent over a city-sized area.
+
+import { s, h } from "./dom.js";
+
+const KM_PER_DEG_LAT = 110.574;
+const KM_PER_DEG_LON = 111.32;
+
+/** Projects a point to km east/south of `center`. */
+function project(center, point) {
+  const x = (point.longitude - center.longitude) * KM_PER_DEG_LON * Math.cos((center.latitude * Math.PI) / 180);
+  const y = -(point.latitude - center.latitude) * KM_PER_DEG_LAT;
+  return [x, y];
+}
+
+/** Whether `point` lies in `area`'s circle. */
+export function inArea(area, point) {
+  const dx = (point.longitude - area.center.longitude) * 111.32 * Math.cos((area.center.latitude * Math.PI) / 180);
+  const dy = (point.latitude - area.center.latitude) * 110.574;
+  return Math.hypot(dx, dy) <= area.radiusKm;
+}
+
+/** A round length (1, 2 or 5 × 10^n km) near a third of `extent`. */
+function scaleLength(extent) {
+  const target = extent / 3;
+  const power = 10 ** Math.floor(Math.log10(target));
+  return [5, 2, 1].map((m) => m * power).find((l) => l <= target) || power;
+}
+
+/**
+ * The map of `area` ({name, center, radiusKm}) with `orders` ([{id, number, status,
+ * location}]), `collectors` ([{id, label, location}]) and `facilities` ([{name, location}]).
+ */
+export function dispatchMap(area, { orders = [], collectors = [], facilities = [] }) {
+  const extent = area.radiusKm * 1.08;
+  const unit = extent / 100; // one hundredth of the half-width: sizes that read at any zoom
+  const at = (p) => project(area.center, p);
+  const bar = scaleLength(extent);
+  const barX = -extent + 4 * unit, barY = extent - 6 * unit;
+  const titleId = `map-title-${area.id}`;
+  return s("svg", {
+    class: "map", viewBox: `${-extent} ${-extent} ${2 * extent} ${2 * extent}`,
+    role: "img", "aria-labelledby": titleId, "data-area": area.id,
+  },
+  s("title", { id: titleId },
+    `Map of ${area.name}: ${orders.length} open orders, ${collectors.length} collectors on the move, ${facilities.length} facilities`),
+  s("rect", { class: "map-ground", x: -extent, y: -extent, width: 2 * extent, height: 2 * extent }),
+  s("circle", { class: "map-area", cx: 0, cy: 0, r: area.radiusKm }),
+  [0.25, 0.5, 0.75].map((f) => s("circle", { class: "map-ring", cx: 0, cy: 0, r: area.radiusKm * f })),
+  s("path", { class: "map-cross", d: `M ${-unit * 2} 0 H ${unit * 2} M 0 ${-unit * 2} V ${unit * 2}` }),
+  facilities.map((f) => {
+    const [x, y] = at(f.location);
+    return s("rect", { class: "map-facility", x: x - 1.6 * unit, y: y - 1.6 * unit, width: 3.2 * unit, height: 3.2 * unit },
+      s("title", {}, `Facility ${f.name}`));
+  }),
+  orders.map((o) => {
+    const [x, y] = at(o.location);
+    return s("a", { href: `#/orders/${o.id}`, class: "map-order-link" },
+      s("circle", { class: `map-order status-${o.status}`, cx: x, cy: y, r: 1.8 * unit, "data-order": o.number }),
+      s("title", {}, `${o.number}: ${o.status.toLowerCase().replaceAll("_", " ")}`));
+  }),
+  collectors.map((c) => {
+    const [x, y] = at(c.location);
+    const r = 2.2 * unit;
+    return s("path", {
+      class: "map-collector", "data-collector": c.id,
+      d: `M ${x} ${y - r} L ${x + r} ${y + r * 0.8} L ${x - r} ${y + r * 0.8} Z`,
+    }, s("title", {}, c.label));
+  }),
+  s("g", { class: "map-scale" },
+    s("path", { d: `M ${barX} ${barY - unit} V ${barY} H ${barX + bar} V ${barY - unit}` }),
+    s("text", { x: barX, y: barY + 4.5 * unit, "font-size": 4 * unit }, `${bar} km`)),
+  s("text", { class: "map-label", x: 0, y: -area.radiusKm - unit, "font-size": 4 * unit, "text-anchor": "middle" },
+    `${area.name} (${area.radiusKm} km)`));
+}
+
+/** The map's key, as a list a screen reader reads too. */
+export function legend() {
+  const swatch = (cls, shape) => s("svg", { class: "swatch", viewBox: "-5 -5 10 10", "aria-hidden": "true" }, shape(cls));
+  return h("ul", { class: "legend" },
+    h("li", {}, swatch("map-order status-DISPATCHING", (c) => s("circle", { class: c, r: 4 })), " order looking for a collector"),
+    h("li", {}, swatch("map-order status-ASSIGNED", (c) => s("circle", { class: c, r: 4 })), " order assigned or on its way"),
+    h("li", {}, swatch("map-collector", (c) => s("path", { class: c, d: "M 0 -4 L 4 3 L -4 3 Z" })), " collector on the way"),
+    h("li", {}, swatch("map-facility", (c) => s("rect", { class: c, x: -3.5, y: -3.5, width: 7, height: 7 })), " facility"),
+    h("li", {}, swatch("map-area", (c) => s("circle", { class: c, r: 4 })), " service area"));
+}
