@@ -8,21 +8,31 @@ use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// The next value of counter `name` (1 for a new counter).
 pub async fn next_value(conn: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
+    take_values(conn, name, 1).await
+}
+
+/// Takes the next `count` values of counter `name` in one statement and returns the last
+/// of them: the values taken are `last - count + 1 ..= last`.
+pub async fn take_values(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    count: i64,
+) -> Result<i64, DbErr> {
     let backend = conn.get_database_backend();
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             match backend {
                 sea_orm::DatabaseBackend::Postgres => {
-                    "INSERT INTO counters (name, value) VALUES ($1, 1) \
-                     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"
+                    "INSERT INTO counters (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value"
                 }
                 _ => {
-                    "INSERT INTO counters (name, value) VALUES (?, 1) \
-                     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value"
+                    "INSERT INTO counters (name, value) VALUES (?, ?) \
+                     ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value"
                 }
             },
-            [name.into()],
+            [name.into(), count.into()],
         ))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name} returned nothing")))?;
@@ -38,17 +48,38 @@ pub async fn next_unique(
     sequence: &'static str,
     counter: &str,
 ) -> Result<i64, DbErr> {
+    let taken = take_unique(conn, sequence, counter, 1).await?;
+    taken
+        .first()
+        .copied()
+        .ok_or_else(|| DbErr::RecordNotFound(format!("sequence {sequence} returned nothing")))
+}
+
+/// `count` unique numbers in one statement, as [`next_unique`] takes one: ascending; on
+/// SQLite consecutive, on PostgreSQL not necessarily (other transactions take values of the
+/// sequence at the same time).
+pub async fn take_unique(
+    conn: &impl ConnectionTrait,
+    sequence: &'static str,
+    counter: &str,
+    count: i64,
+) -> Result<Vec<i64>, DbErr> {
     let backend = conn.get_database_backend();
     if backend != sea_orm::DatabaseBackend::Postgres {
-        return next_value(conn, counter).await;
+        let last = take_values(conn, counter, count).await?;
+        return Ok((last - count + 1..=last).collect());
     }
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
             backend,
-            "SELECT nextval($1::regclass) AS value",
-            [sequence.into()],
+            "SELECT nextval($1::regclass) AS value FROM generate_series(1, $2)",
+            [sequence.into(), count.into()],
         ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("sequence {sequence} returned nothing")))?;
-    row.try_get("", "value")
+        .await?;
+    let mut values = rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "value"))
+        .collect::<Result<Vec<_>, _>>()?;
+    values.sort_unstable();
+    Ok(values)
 }

@@ -179,7 +179,7 @@ impl WriteTxn {
 
     /// A savepoint inside this transaction (committing it releases the savepoint; dropping
     /// or rolling it back undoes only what was written through it): how a group commit
-    /// keeps each of its writes atomic on its own.
+    /// keeps a write that may fail halfway atomic on its own.
     pub async fn savepoint(&self) -> Result<DatabaseTransaction, DbErr> {
         self.txn.begin().await
     }

@@ -4,7 +4,7 @@
 //! the pages every write touches (index tails, counters) over the batch.
 //!
 //! What a batch writes is the [`GroupWrite`]'s business (quotes: multi-row INSERTs;
-//! bookings: one savepoint each). The engine guarantees the rest:
+//! bookings: checked together, then multi-row writes). The engine guarantees the rest:
 //! - a request answers only once its own write is committed;
 //! - a job the writer refuses (its own `Err`) leaves nothing behind and does not fail its
 //!   neighbours;

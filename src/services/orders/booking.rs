@@ -1,9 +1,9 @@
 //! `bookPickup`: turns an ACTIVE quote into an order. Everything that needs no lock is
 //! done first, in the request (idempotent replay, window and service hours, the serving
-//! area, the catalog); then one transaction — the booking's own on PostgreSQL, a savepoint
-//! in a group commit on SQLite ([`super::booking_writer`]) — uses the quote, numbers the
-//! order, writes it with its lines and first events, and takes the slot place last
-//! ([`super::booking_write`]). The booking answers once that commits: the order is durable
+//! area, the catalog); then one transaction — the booking's own on PostgreSQL
+//! ([`super::booking_write`]), a batch's in a group commit on SQLite
+//! ([`super::booking_batch`]) — uses the quote, numbers the order, writes it with its lines
+//! and first events, and takes the slot place. The booking answers once that commits: the order is durable
 //! and DISPATCHING, and the dispatcher looks for collectors off this request's path.
 
 use chrono::{DateTime, Utc};

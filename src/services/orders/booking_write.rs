@@ -1,9 +1,9 @@
-//! The statements of one booking, inside whatever transaction the caller gives (its own on
-//! PostgreSQL, a savepoint of a group commit on SQLite). Rows nobody else books first (the
-//! idempotency key, the quote, the new order, its lines and events); the slot row every
-//! booking of the same area and slot shares last, just before commit, so its lock is held
-//! for a statement rather than a transaction. No global row is touched: the number comes
-//! from a sequence.
+//! The statements of one booking in a transaction of its own (PostgreSQL; SQLite writes
+//! bookings in batches, [`super::booking_batch`], from the pieces here). Rows nobody else
+//! books first (the idempotency key, the quote, the new order, its lines and events); the
+//! slot row every booking of the same area and slot shares last, just before commit, so
+//! its lock is held for a statement rather than a transaction. No global row is touched:
+//! the number comes from a sequence.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -29,6 +29,11 @@ use crate::infra::catalog_cache::CatalogSnapshot;
 use crate::infra::counters;
 use crate::infra::db::is_unique_violation;
 use crate::services::quotes::lines_of;
+
+/// The PostgreSQL sequence order numbers come from.
+pub(super) const ORDER_SEQUENCE: &str = "pickup_order_numbers";
+/// The SQLite counter order numbers come from.
+pub(super) const ORDER_COUNTER: &str = "pickup_orders";
 
 /// Everything a booking's transaction needs, worked out before it begins.
 pub struct PreparedBooking {
@@ -93,12 +98,15 @@ pub async fn write_booking(
     }
     let quote = use_quote(conn, job.request.quote_id, job.booker, job.now).await?;
     let lines = lines_of(conn, quote.id).await?;
-    let number =
-        order_number(counters::next_unique(conn, "pickup_order_numbers", "pickup_orders").await?);
+    let number = order_number(counters::next_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER).await?);
     let order = order_model(job, &quote, &lines, number);
     insert_order(conn, &order).await?;
-    insert_lines(conn, order.id, &lines).await?;
-    record_first_steps(conn, job, &order).await?;
+    insert_lines(conn, line_rows(order.id, &lines)).await?;
+    let (created, dispatched) = first_events(job, &order)?;
+    if let Some(partner_id) = order.partner_id {
+        transition::notify_partner(conn, &order, partner_id, &dispatched).await?;
+    }
+    transition::record_events(conn, vec![created, dispatched]).await?;
     // Last: the row every booking of this slot shares.
     reserve(conn, &job.area, job.slot_start, order.total_weight_kg.0).await?;
     Ok(Written::Booked(Box::new(order)))
@@ -107,7 +115,7 @@ pub async fn write_booking(
 /// The order as it stands once booked: DISPATCHING at version 2 (created REQUESTED, then
 /// sent to dispatch in the same transaction), priced from `quote`, needing the
 /// certifications its lines' categories require.
-fn order_model(
+pub(super) fn order_model(
     job: &PreparedBooking,
     quote: &quote::Model,
     lines: &[quote_line::Model],
@@ -123,7 +131,7 @@ fn order_model(
         .filter_map(|code| job.snapshot.category(code))
         .filter_map(|category| category.required_certification.as_ref())
         .collect();
-    let total_weight: Decimal = lines.iter().map(|line| line.total_weight_kg.0).sum();
+    let total_weight = total_weight(lines);
     let request = &job.request;
     pickup_order::Model {
         id: job.order_id,
@@ -163,6 +171,11 @@ fn order_model(
     }
 }
 
+/// What a quote's lines weigh together.
+pub(super) fn total_weight(lines: &[quote_line::Model]) -> Decimal {
+    lines.iter().map(|line| line.total_weight_kg.0).sum()
+}
+
 /// Inserts the order; CONFLICT when the partner's external reference is taken.
 async fn insert_order(conn: &impl ConnectionTrait, order: &pickup_order::Model) -> AppResult<()> {
     let inserted = pickup_order::Entity::insert(order.clone().into_active_model())
@@ -170,21 +183,18 @@ async fn insert_order(conn: &impl ConnectionTrait, order: &pickup_order::Model) 
         .await;
     match inserted {
         Ok(_) => Ok(()),
-        Err(err) if is_unique_violation(&err) => Err(AppError::Conflict(
-            "this externalReference is already used by another order".to_owned(),
-        )),
+        Err(err) if is_unique_violation(&err) => Err(reference_taken()),
         Err(err) => Err(err.into()),
     }
 }
 
-/// The order's first two events in one statement — created REQUESTED by its booker, sent
-/// to dispatch by the system — and the partner's webhook for the second, as a transition
-/// would write them. The state machine is asked, so the booking cannot skip its rules.
-async fn record_first_steps(
-    conn: &impl ConnectionTrait,
+/// The order's first two events — created REQUESTED by its booker, sent to dispatch by
+/// the system — as a transition would write them (the second is also the partner's
+/// webhook). The state machine is asked, so the booking cannot skip its rules.
+pub(super) fn first_events(
     job: &PreparedBooking,
     order: &pickup_order::Model,
-) -> AppResult<()> {
+) -> AppResult<(NewEvent, NewEvent)> {
     let to = OrderStatus::Requested
         .apply(Transition::StartDispatch, Actor::System)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("booking: {e:?}")))?;
@@ -212,10 +222,7 @@ async fn record_first_steps(
         at: job.now,
         recorded_at: None,
     };
-    if let Some(partner_id) = order.partner_id {
-        transition::notify_partner(conn, order, partner_id, &dispatched).await?;
-    }
-    transition::record_events(conn, vec![created, dispatched]).await
+    Ok((created, dispatched))
 }
 
 /// Marks the quote USED (conditionally: ACTIVE and not expired) and makes the booker
@@ -227,15 +234,7 @@ async fn use_quote(
     now: DateTime<Utc>,
 ) -> AppResult<quote::Model> {
     let found = quote::Entity::find_by_id(quote_id).one(conn).await?;
-    let quote = match found {
-        Some(q) if booker.may_book(&q) => q,
-        _ => return Err(AppError::NotFound("quote")),
-    };
-    match QuoteStatus::at(quote.status.into(), quote.valid_until, now) {
-        QuoteStatus::Expired => return Err(AppError::QuoteExpired),
-        QuoteStatus::Used => return Err(already_booked()),
-        QuoteStatus::Active => {}
-    }
+    let quote = admit_quote(found, booker, now)?;
     let mut mark = quote::Entity::update_many()
         .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used))
         .col_expr(quote::Column::UsedAt, Expr::value(now));
@@ -259,20 +258,39 @@ async fn use_quote(
     Ok(quote)
 }
 
-fn already_booked() -> AppError {
+/// `quote` if `booker` may book it now: NOT_FOUND when missing or someone else's,
+/// QUOTE_EXPIRED, CONFLICT when already used.
+pub(super) fn admit_quote(
+    quote: Option<quote::Model>,
+    booker: Booker,
+    now: DateTime<Utc>,
+) -> AppResult<quote::Model> {
+    let quote = match quote {
+        Some(q) if booker.may_book(&q) => q,
+        _ => return Err(AppError::NotFound("quote")),
+    };
+    match QuoteStatus::at(quote.status.into(), quote.valid_until, now) {
+        QuoteStatus::Expired => Err(AppError::QuoteExpired),
+        QuoteStatus::Used => Err(already_booked()),
+        QuoteStatus::Active => Ok(quote),
+    }
+}
+
+/// CONFLICT: the partner's external reference names another order.
+pub(super) fn reference_taken() -> AppError {
+    AppError::Conflict("this externalReference is already used by another order".to_owned())
+}
+
+pub(super) fn already_booked() -> AppError {
     AppError::Conflict("the quote was already booked".to_owned())
 }
 
-/// The quote's lines as the order's, in as few statements as the parameter limits allow.
-async fn insert_lines(
-    conn: &impl ConnectionTrait,
+/// The quote's lines as the order's rows.
+pub(super) fn line_rows(
     order_id: Uuid,
     lines: &[quote_line::Model],
-) -> AppResult<()> {
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<order_line::ActiveModel> = lines
+) -> Vec<order_line::ActiveModel> {
+    lines
         .iter()
         .map(|line| order_line::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -300,7 +318,14 @@ async fn insert_lines(
                 .and_then(|s| s.as_str())
                 .and_then(|s| Uuid::parse_str(s).ok())),
         })
-        .collect();
+        .collect()
+}
+
+/// Inserts order lines in as few statements as the parameter limits allow.
+pub(super) async fn insert_lines(
+    conn: &impl ConnectionTrait,
+    rows: Vec<order_line::ActiveModel>,
+) -> AppResult<()> {
     // An asset list's quote has up to 2,000 lines: 14 bound values each would pass
     // SQLite's 32,766-parameter limit in one statement, so they go 500 at a time.
     for chunk in rows.chunks(500) {

@@ -6,6 +6,7 @@ mod access;
 mod assignment;
 mod booker;
 mod booking;
+mod booking_batch;
 mod booking_write;
 mod booking_writer;
 mod completion;

@@ -15,28 +15,18 @@ use crate::error::{AppError, AppResult};
 use crate::services::catalog::service_areas::{list_service_areas, nearest_area, service_hours};
 use crate::state::AppState;
 
-/// Takes one place and `weight_kg` of the slot's weight budget, or refuses: CONFLICT
-/// when the slot is full or has less weight left than the pickup weighs, VALIDATION
-/// (`input.quoteId`) when the pickup weighs more than any slot of the area takes. Both
+/// Whether a slot of `area` already holding `taken` (places, micro-kg; `None` for a slot
+/// nobody booked yet) has room for one more pickup of `weight_kg`: VALIDATION
+/// (`input.quoteId`) when the pickup weighs more than any slot of the area takes, CONFLICT
+/// when the slot is full or has less weight left than the pickup weighs. Both weight
 /// messages name the largest weight a slot can take.
-///
-/// One statement: the slot's row is created with this booking or updated only while
-/// both the count and the weight stay within the area's budget, and RETURNING says
-/// whether anything was taken. The row is shared by every booking of the area's slot, so
-/// bookings take it last, just before they commit: its row lock (PostgreSQL) is then held
-/// for one statement and a commit, not a transaction. Weights are integer micro-kg, so
-/// the sum and the comparison are exact on both backends.
-pub async fn reserve(
-    conn: &impl ConnectionTrait,
+pub fn check_room(
     area: &service_area::Model,
-    slot_start: DateTime<Utc>,
+    taken: Option<(i32, i64)>,
     weight_kg: Decimal,
 ) -> AppResult<()> {
-    if area.slot_capacity < 1 {
-        return Err(slot_full());
-    }
     let weight = to_micro(weight_kg);
-    let budget = i64::from(area.slot_weight_capacity_kg).saturating_mul(1_000_000);
+    let budget = weight_budget(area);
     if weight > budget {
         return Err(AppError::validation(
             "input.quoteId",
@@ -48,20 +38,80 @@ pub async fn reserve(
             ),
         ));
     }
+    let (used, used_micro_kg) = taken.unwrap_or((0, 0));
+    if used >= area.slot_capacity {
+        return Err(slot_full());
+    }
+    if used_micro_kg.saturating_add(weight) > budget {
+        let left = kg_from_micro(Ord::max(budget - used_micro_kg, 0));
+        return Err(AppError::Conflict(format!(
+            "that time slot has {left} kg left and this pickup weighs {} kg; choose another slot (a slot takes at most {} kg)",
+            weight_kg.normalize(),
+            area.slot_weight_capacity_kg
+        )));
+    }
+    Ok(())
+}
+
+/// The area's weight budget per slot, micro-kg.
+fn weight_budget(area: &service_area::Model) -> i64 {
+    i64::from(area.slot_weight_capacity_kg).saturating_mul(1_000_000)
+}
+
+/// Takes one place and `weight_kg` of the slot's weight budget, or refuses as
+/// [`check_room`] says.
+pub async fn reserve(
+    conn: &impl ConnectionTrait,
+    area: &service_area::Model,
+    slot_start: DateTime<Utc>,
+    weight_kg: Decimal,
+) -> AppResult<()> {
+    // What no slot of the area can take is refused before the row is touched.
+    check_room(area, None, weight_kg)?;
+    if take_places(conn, area, slot_start, 1, to_micro(weight_kg)).await? {
+        return Ok(());
+    }
+    // Refused: say which budget ran out (the row exists, or the insert would have won).
+    let usage = slot_usage::Entity::find()
+        .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
+        .filter(slot_usage::Column::SlotStart.eq(slot_start))
+        .one(conn)
+        .await?;
+    check_room(area, usage.map(|u| (u.used, u.used_micro_kg)), weight_kg)?;
+    // Room again by now (a cancellation committed meanwhile): the place was still refused.
+    Err(slot_full())
+}
+
+/// Takes `places` places and `micro_kg` of a slot's weight budget if both still fit, and
+/// says whether it did.
+///
+/// One statement: the slot's row is created with these places or updated only while both
+/// the count and the weight stay within the area's budget, and RETURNING says whether
+/// anything was taken. The row is shared by every booking of the area's slot, so bookings
+/// take it last, just before they commit: its row lock (PostgreSQL) is then held for one
+/// statement and a commit, not a transaction. Weights are integer micro-kg, so the sum and
+/// the comparison are exact on both backends.
+pub async fn take_places(
+    conn: &impl ConnectionTrait,
+    area: &service_area::Model,
+    slot_start: DateTime<Utc>,
+    places: i32,
+    micro_kg: i64,
+) -> AppResult<bool> {
     let backend = conn.get_database_backend();
     let sql = match backend {
         DatabaseBackend::Postgres => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES ($1, $2, 1, $3) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1, \
+            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
              used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used < $4 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $5 \
+             WHERE slot_usage.used + excluded.used <= $5 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $6 \
              RETURNING used"
         }
         _ => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES (?, ?, 1, ?) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + 1, \
+            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
              used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used < ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ? \
+             WHERE slot_usage.used + excluded.used <= ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ? \
              RETURNING used"
         }
     };
@@ -72,32 +122,14 @@ pub async fn reserve(
             [
                 area.id.into(),
                 slot_start.into(),
-                weight.into(),
+                places.into(),
+                micro_kg.into(),
                 area.slot_capacity.into(),
-                budget.into(),
+                weight_budget(area).into(),
             ],
         ))
         .await?;
-    if taken.is_some() {
-        return Ok(());
-    }
-    // Refused: say which budget ran out (the row exists, or the insert would have won).
-    let usage = slot_usage::Entity::find()
-        .filter(slot_usage::Column::ServiceAreaId.eq(area.id))
-        .filter(slot_usage::Column::SlotStart.eq(slot_start))
-        .one(conn)
-        .await?;
-    match usage {
-        Some(usage) if usage.used < area.slot_capacity => {
-            let left = kg_from_micro(Ord::max(budget - usage.used_micro_kg, 0));
-            Err(AppError::Conflict(format!(
-                "that time slot has {left} kg left and this pickup weighs {} kg; choose another slot (a slot takes at most {} kg)",
-                weight_kg.normalize(),
-                area.slot_weight_capacity_kg
-            )))
-        }
-        _ => Err(slot_full()),
-    }
+    Ok(taken.is_some())
 }
 
 fn slot_full() -> AppError {
@@ -174,7 +206,7 @@ pub async fn available_windows(
     while start + rules.slot_length <= close && rules.slot_length > Duration::zero() {
         let usage = used.iter().find(|u| u.slot_start == start);
         let taken = usage.map_or(0, |u| u.used);
-        let budget = i64::from(area.slot_weight_capacity_kg).saturating_mul(1_000_000);
+        let budget = weight_budget(&area);
         let weight_left = Ord::max(budget - usage.map_or(0, |u| u.used_micro_kg), 0);
         if start > now {
             slots.push(SlotAvailability {

@@ -1,7 +1,9 @@
-//! Order numbers across instances: two server processes on one PostgreSQL (and Redis)
-//! book 2,000 orders at once between them, and no number is handed out twice. Numbers
-//! come from a PostgreSQL sequence, which no booking waits for; they are unique, not
-//! gap-free.
+//! Bookings across instances: two server processes on one PostgreSQL (and Redis) book at
+//! once between them. No number is handed out twice (numbers come from a PostgreSQL
+//! sequence, which no booking waits for; they are unique, not gap-free), and a slot's last
+//! places are never overbooked although each instance checks its batches in memory: the
+//! conditional slot statement catches the other instance's bookings, and the losing
+//! batch is re-run one booking at a time.
 
 use std::collections::HashSet;
 
@@ -99,5 +101,99 @@ async fn two_instances_booking_two_thousand_orders_at_once_never_repeat_a_number
         .await
         .expect("count orders");
     assert_eq!(stored, ORDERS as u64);
+    db.close().await.ok();
+}
+
+#[tokio::test]
+async fn two_instances_racing_for_thirty_places_book_exactly_thirty() {
+    const PLACES: i32 = 30;
+    const ATTEMPTS: usize = 120;
+    let Some((admin_url, redis_url)) = postgres_and_redis() else {
+        eprintln!("skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL");
+        return;
+    };
+    let database_url = fresh_postgres_database(&admin_url).await;
+    let deployment = Deployment::new(
+        Some(database_url.clone()),
+        Some(redis_url),
+        vec![("RELOOP_QUOTES_PER_MINUTE_USER", "1000000".to_owned())],
+    );
+    let dirs = [
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    ];
+    let mut first = deployment.start(dirs[0].path()).await;
+    first.kill().await;
+    let db = Database::connect(&database_url).await.expect("connect");
+    service_area::Entity::update_many()
+        .col_expr(service_area::Column::SlotCapacity, Expr::value(PLACES))
+        .exec(&db)
+        .await
+        .expect("set the capacity");
+    let servers = [
+        deployment.start(dirs[0].path()).await,
+        deployment.start(dirs[1].path()).await,
+    ];
+    let customers = [
+        servers[0].register("HOUSEHOLD").await,
+        servers[1].register("HOUSEHOLD").await,
+    ];
+    // Quotes first, so the bookings race each other and nothing else.
+    let mut quotes = Vec::with_capacity(ATTEMPTS);
+    for i in 0..ATTEMPTS {
+        let (server, customer) = (&servers[i % 2], &customers[i % 2]);
+        quotes.push(
+            server
+                .gql_text(
+                    Some(&customer.access),
+                    &format!(
+                        "mutation {{ requestQuote(input: {{items: {ONE_LAPTOP}}}) {{ id }} }}"
+                    ),
+                    json!({}),
+                    &["requestQuote", "id"],
+                )
+                .await,
+        );
+    }
+
+    let answers: Vec<serde_json::Value> =
+        futures_util::future::join_all(quotes.iter().enumerate().map(|(i, quote)| {
+            servers[i % 2].gql(
+                Some(&customers[i % 2].access),
+                "mutation($input: BookPickupInput!) { bookPickup(input: $input) { number } }",
+                json!({"input": booking_input(quote, window(2))}),
+            )
+        }))
+        .await;
+
+    let booked = answers
+        .iter()
+        .filter(|a| a["data"]["bookPickup"]["number"].is_string())
+        .count();
+    let full = answers
+        .iter()
+        .filter(|a| {
+            a["errors"][0]["extensions"]["code"] == "CONFLICT"
+                && a["errors"][0]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("fully booked"))
+        })
+        .count();
+    assert_eq!(booked, PLACES as usize, "{answers:#?}");
+    assert_eq!(
+        full,
+        ATTEMPTS - PLACES as usize,
+        "every refusal says the slot is full"
+    );
+    let stored = pickup_order::Entity::find()
+        .count(&db)
+        .await
+        .expect("count orders");
+    assert_eq!(stored, PLACES as u64);
+    let usage = entity::slot_usage::Entity::find()
+        .all(&db)
+        .await
+        .expect("slot usage");
+    assert_eq!(usage.iter().map(|u| u.used).sum::<i32>(), PLACES);
     db.close().await.ok();
 }

@@ -3,6 +3,7 @@
 pub(crate) mod fixtures;
 
 mod authorization;
+mod batching;
 mod booking;
 mod business;
 mod concurrency;

@@ -1,0 +1,449 @@
+//! Bookings written together (the group writer, [`super::booking_writer`]): the rows a
+//! batch of bookings depends on are read in a handful of statements, every booking is
+//! checked against them in memory in arrival order, and what the accepted bookings write
+//! goes out in multi-row statements — about a dozen statements for the whole batch instead
+//! of a dozen per booking.
+//!
+//! On SQLite the in-memory checks are exact: the batch holds the one write transaction
+//! (BEGIN IMMEDIATE behind the write gate), so nothing else can use a quote, claim a key or
+//! take a slot place between these reads and the writes. On PostgreSQL another instance
+//! can, so every write stays conditional (quotes still ACTIVE, slot places still free, keys
+//! and references unique): if one finds the world changed, the batch fails as a whole and
+//! the group writer re-runs its bookings one at a time. A booking refused here wrote
+//! nothing and does not fail its neighbours.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use entity::{idempotency_key, pickup_order, quote, quote_line, slot_usage};
+use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::booker::Booker;
+use super::booking_write::{
+    ORDER_COUNTER, ORDER_SEQUENCE, PreparedBooking, Written, admit_quote, already_booked,
+    first_events, insert_lines, line_rows, order_model, reference_taken, total_weight,
+};
+use super::slots::{check_room, take_places};
+use super::transition;
+use crate::domain::order::order_number;
+use crate::domain::quote::QuoteStatus;
+use crate::domain::report::to_micro;
+use crate::error::{AppError, AppResult};
+use crate::infra::counters;
+
+/// A slot: its area and start.
+type SlotKey = (Uuid, DateTime<Utc>);
+
+/// Writes `jobs` in `conn` (the batch's write transaction): one answer per job, in order.
+/// `Err` gives the whole batch up (nothing of it may be committed).
+pub(super) async fn write_batch(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+) -> AppResult<Vec<AppResult<Written>>> {
+    let stored = Stored::read(conn, jobs).await?;
+    let mut claims = Claims::default();
+    let mut answers: Vec<Option<AppResult<Written>>> = Vec::with_capacity(jobs.len());
+    let mut accepted: Vec<(usize, &quote::Model)> = Vec::new();
+    for (index, job) in jobs.iter().enumerate() {
+        match decide(job, &stored, &mut claims) {
+            Decision::Answer(answer) => answers.push(Some(answer)),
+            Decision::Book(quote) => {
+                answers.push(None);
+                accepted.push((index, quote));
+            }
+        }
+    }
+    if accepted.is_empty() {
+        return Ok(answers.into_iter().flatten().collect());
+    }
+    let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
+    let numbers = counters::take_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER, count).await?;
+    let orders: Vec<(usize, pickup_order::Model)> = accepted
+        .iter()
+        .zip(numbers)
+        .map(|(&(index, quote), number)| {
+            let lines = stored.lines_of(quote.id);
+            (
+                index,
+                order_model(jobs[index], quote, lines, order_number(number)),
+            )
+        })
+        .collect();
+    claim_keys(conn, jobs, &orders).await?;
+    mark_quotes_used(conn, jobs, &accepted).await?;
+    insert_orders(conn, jobs, &stored, &orders).await?;
+    take_slots(conn, jobs, &claims.slots).await?;
+    for (index, order) in orders {
+        answers[index] = Some(Ok(Written::Booked(Box::new(order))));
+    }
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// What the database holds for the batch's bookings, read at the start of its
+/// transaction.
+#[derive(Default)]
+struct Stored {
+    /// Idempotency keys already used, by (scope, key).
+    keys: HashMap<(String, String), idempotency_key::Model>,
+    /// The orders those keys made.
+    keyed_orders: HashMap<Uuid, pickup_order::Model>,
+    /// The quotes being booked, by id.
+    quotes: HashMap<Uuid, quote::Model>,
+    /// Their lines, in position order, by quote id.
+    lines: HashMap<Uuid, Vec<quote_line::Model>>,
+    /// Partners' external references already used, among the batch's.
+    references: HashSet<(Uuid, String)>,
+    /// Places and micro-kg already taken in the batch's slots.
+    slots: HashMap<SlotKey, (i32, i64)>,
+}
+
+impl Stored {
+    async fn read(conn: &impl ConnectionTrait, jobs: &[&PreparedBooking]) -> AppResult<Self> {
+        let mut stored = Self::default();
+        stored.read_keys(conn, jobs).await?;
+        let quote_ids: Vec<Uuid> = jobs.iter().map(|job| job.request.quote_id).collect();
+        stored.quotes = quote::Entity::find()
+            .filter(quote::Column::Id.is_in(quote_ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|quote| (quote.id, quote))
+            .collect();
+        let found: Vec<Uuid> = stored.quotes.keys().copied().collect();
+        for line in quote_line::Entity::find()
+            .filter(quote_line::Column::QuoteId.is_in(found))
+            .order_by_asc(quote_line::Column::QuoteId)
+            .order_by_asc(quote_line::Column::Position)
+            .all(conn)
+            .await?
+        {
+            stored.lines.entry(line.quote_id).or_default().push(line);
+        }
+        stored.read_references(conn, jobs).await?;
+        stored.read_slots(conn, jobs).await?;
+        Ok(stored)
+    }
+
+    async fn read_keys(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        jobs: &[&PreparedBooking],
+    ) -> AppResult<()> {
+        let claims: Vec<_> = jobs.iter().filter_map(|job| job.key.as_ref()).collect();
+        if claims.is_empty() {
+            return Ok(());
+        }
+        // Scope IN × key IN may find a few rows no booking asked for; the map is looked
+        // up by the exact pair.
+        self.keys = idempotency_key::Entity::find()
+            .filter(idempotency_key::Column::Scope.is_in(claims.iter().map(|c| c.scope.clone())))
+            .filter(idempotency_key::Column::Key.is_in(claims.iter().map(|c| c.key.clone())))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|found| ((found.scope.clone(), found.key.clone()), found))
+            .collect();
+        if self.keys.is_empty() {
+            return Ok(());
+        }
+        self.keyed_orders = pickup_order::Entity::find()
+            .filter(pickup_order::Column::Id.is_in(self.keys.values().map(|k| k.order_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|order| (order.id, order))
+            .collect();
+        Ok(())
+    }
+
+    async fn read_references(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        jobs: &[&PreparedBooking],
+    ) -> AppResult<()> {
+        let wanted: Vec<(Uuid, &String)> =
+            jobs.iter().filter_map(|job| reference_of(job)).collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let used: Vec<(Option<Uuid>, Option<String>)> = pickup_order::Entity::find()
+            .select_only()
+            .column(pickup_order::Column::PartnerId)
+            .column(pickup_order::Column::ExternalReference)
+            .filter(pickup_order::Column::PartnerId.is_in(wanted.iter().map(|(p, _)| *p)))
+            .filter(
+                pickup_order::Column::ExternalReference
+                    .is_in(wanted.iter().map(|(_, r)| (*r).clone())),
+            )
+            .into_tuple()
+            .all(conn)
+            .await?;
+        self.references = used
+            .into_iter()
+            .filter_map(|(partner, reference)| Some((partner?, reference?)))
+            .collect();
+        Ok(())
+    }
+
+    async fn read_slots(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        jobs: &[&PreparedBooking],
+    ) -> AppResult<()> {
+        let wanted: HashSet<SlotKey> = jobs.iter().map(|job| slot_of(job)).collect();
+        self.slots = slot_usage::Entity::find()
+            .filter(slot_usage::Column::ServiceAreaId.is_in(wanted.iter().map(|(area, _)| *area)))
+            .filter(slot_usage::Column::SlotStart.is_in(wanted.iter().map(|(_, start)| *start)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|usage| {
+                let key = (usage.service_area_id, usage.slot_start);
+                (key, (usage.used, usage.used_micro_kg))
+            })
+            .filter(|(key, _)| wanted.contains(key))
+            .collect();
+        Ok(())
+    }
+
+    fn lines_of(&self, quote_id: Uuid) -> &[quote_line::Model] {
+        self.lines.get(&quote_id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What the batch's accepted bookings have claimed so far.
+#[derive(Default)]
+struct Claims {
+    keys: HashSet<(String, String)>,
+    quotes: HashSet<Uuid>,
+    references: HashSet<(Uuid, String)>,
+    /// Places and micro-kg taken in each slot by this batch.
+    slots: HashMap<SlotKey, (i32, i64)>,
+}
+
+/// What becomes of one booking.
+enum Decision<'a> {
+    /// Answered without writing: a replay, a key another booking of the batch holds, or
+    /// the client's error.
+    Answer(AppResult<Written>),
+    /// Booked from this quote: its claims are recorded.
+    Book(&'a quote::Model),
+}
+
+/// Checks `job` as the one-by-one path would, in the same order (key, quote, external
+/// reference, slot), against what is stored and what the batch claimed before it.
+fn decide<'a>(job: &PreparedBooking, stored: &'a Stored, claims: &mut Claims) -> Decision<'a> {
+    if let Some(claim) = &job.key {
+        let pair = (claim.scope.clone(), claim.key.clone());
+        if let Some(found) = stored.keys.get(&pair) {
+            return Decision::Answer(replay(found, &claim.hash, stored));
+        }
+        if claims.keys.contains(&pair) {
+            // Another booking of this batch claimed it: the request reads that order once
+            // the batch is committed.
+            return Decision::Answer(Ok(Written::KeyTaken));
+        }
+    }
+    let quote_id = job.request.quote_id;
+    let quote = match admit_quote(stored.quotes.get(&quote_id).cloned(), job.booker, job.now) {
+        Ok(_) if claims.quotes.contains(&quote_id) => {
+            return Decision::Answer(Err(already_booked()));
+        }
+        Ok(_) => &stored.quotes[&quote_id],
+        Err(err) => return Decision::Answer(Err(err)),
+    };
+    let reference = reference_of(job).map(|(partner, r)| (partner, r.clone()));
+    if let Some(reference) = &reference
+        && (stored.references.contains(reference) || claims.references.contains(reference))
+    {
+        return Decision::Answer(Err(reference_taken()));
+    }
+    let weight = total_weight(stored.lines_of(quote_id));
+    let slot = slot_of(job);
+    let before = stored.slots.get(&slot).copied().unwrap_or((0, 0));
+    let by_batch = claims.slots.get(&slot).copied().unwrap_or((0, 0));
+    let taken = (before.0 + by_batch.0, before.1 + by_batch.1);
+    if let Err(err) = check_room(&job.area, Some(taken), weight) {
+        return Decision::Answer(Err(err));
+    }
+    if let Some(claim) = &job.key {
+        claims.keys.insert((claim.scope.clone(), claim.key.clone()));
+    }
+    claims.quotes.insert(quote_id);
+    if let Some(reference) = reference {
+        claims.references.insert(reference);
+    }
+    let entry = claims.slots.entry(slot).or_default();
+    *entry = (entry.0 + 1, entry.1 + to_micro(weight));
+    Decision::Book(quote)
+}
+
+/// The answer for a key used before: its order, or IDEMPOTENCY_MISMATCH for other input.
+fn replay(found: &idempotency_key::Model, hash: &str, stored: &Stored) -> AppResult<Written> {
+    if found.request_hash != hash {
+        return Err(AppError::IdempotencyMismatch);
+    }
+    let order = stored
+        .keyed_orders
+        .get(&found.order_id)
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency key without its order")))?;
+    Ok(Written::Replay(Box::new(order)))
+}
+
+fn reference_of(job: &PreparedBooking) -> Option<(Uuid, &String)> {
+    Some((
+        job.booker.partner_id()?,
+        job.request.external_reference.as_ref()?,
+    ))
+}
+
+fn slot_of(job: &PreparedBooking) -> SlotKey {
+    (job.area.id, job.slot_start)
+}
+
+/// Remembers the accepted bookings' idempotency keys, in one statement.
+async fn claim_keys(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+    orders: &[(usize, pickup_order::Model)],
+) -> AppResult<()> {
+    let rows: Vec<idempotency_key::ActiveModel> = orders
+        .iter()
+        .filter_map(|(index, order)| {
+            let job = jobs[*index];
+            let claim = job.key.as_ref()?;
+            Some(idempotency_key::ActiveModel {
+                scope: Set(claim.scope.clone()),
+                key: Set(claim.key.clone()),
+                request_hash: Set(claim.hash.clone()),
+                order_id: Set(order.id),
+                created_at: Set(job.now),
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        idempotency_key::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Marks the accepted bookings' quotes USED and their bookers their owners, in one
+/// statement (CASE per quote). Still conditional on ACTIVE: a count short of the batch
+/// means the in-memory check was wrong, and the batch is given up.
+async fn mark_quotes_used(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+    accepted: &[(usize, &quote::Model)],
+) -> AppResult<()> {
+    let mut used_at = CaseStatement::new();
+    let mut owner_user = CaseStatement::new();
+    let mut owner_partner = CaseStatement::new();
+    let (mut customers, mut partners) = (false, false);
+    for &(index, quote) in accepted {
+        let job = jobs[index];
+        let this = quote::Column::Id.eq(quote.id);
+        used_at = used_at.case(this.clone(), Expr::value(job.now));
+        match job.booker {
+            Booker::Customer { user_id, .. } => {
+                owner_user = owner_user.case(this, Expr::value(user_id));
+                customers = true;
+            }
+            Booker::Partner { partner_id } => {
+                owner_partner = owner_partner.case(this, Expr::value(partner_id));
+                partners = true;
+            }
+        }
+    }
+    let mut update = quote::Entity::update_many()
+        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Used))
+        .col_expr(quote::Column::UsedAt, used_at.into());
+    if customers {
+        let keep = Expr::col(quote::Column::OwnerUserId);
+        update = update.col_expr(quote::Column::OwnerUserId, owner_user.finally(keep).into());
+    }
+    if partners {
+        let keep = Expr::col(quote::Column::OwnerPartnerId);
+        update = update.col_expr(
+            quote::Column::OwnerPartnerId,
+            owner_partner.finally(keep).into(),
+        );
+    }
+    let ids: Vec<Uuid> = accepted.iter().map(|(_, quote)| quote.id).collect();
+    let result = update
+        .filter(quote::Column::Id.is_in(ids))
+        .filter(quote::Column::Status.eq(QuoteStatus::Active))
+        .exec(conn)
+        .await?;
+    if result.rows_affected != accepted.len() as u64 {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a batch of {} bookings used {} quotes",
+            accepted.len(),
+            result.rows_affected
+        )));
+    }
+    Ok(())
+}
+
+/// Inserts the orders, then all their lines, their first events and partners' webhooks.
+async fn insert_orders(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+    stored: &Stored,
+    orders: &[(usize, pickup_order::Model)],
+) -> AppResult<()> {
+    pickup_order::Entity::insert_many(
+        orders
+            .iter()
+            .map(|(_, order)| order.clone().into_active_model()),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    let rows = orders
+        .iter()
+        .flat_map(|(_, order)| line_rows(order.id, stored.lines_of(order.quote_id)))
+        .collect();
+    insert_lines(conn, rows).await?;
+    let mut events = Vec::with_capacity(orders.len() * 2);
+    for (index, order) in orders {
+        let (created, dispatched) = first_events(jobs[*index], order)?;
+        if let Some(partner_id) = order.partner_id {
+            transition::notify_partner(conn, order, partner_id, &dispatched).await?;
+        }
+        events.extend([created, dispatched]);
+    }
+    transition::record_events(conn, events).await
+}
+
+/// Adds the batch's places and weight to its slots, one conditional statement per slot
+/// (in a fixed order, so two instances' batches cannot deadlock on them). On SQLite the
+/// condition always holds (every booking was checked against the slot's usage plus what
+/// the batch took before it, and nothing else writes meanwhile); on PostgreSQL another
+/// instance may have taken places since the batch read them, and then the batch is given
+/// up and its bookings are written one at a time.
+async fn take_slots(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+    taken: &HashMap<SlotKey, (i32, i64)>,
+) -> AppResult<()> {
+    let mut slots: Vec<_> = taken.iter().collect();
+    slots.sort_unstable_by_key(|(slot, _)| **slot);
+    for (&(area_id, start), &(places, micro_kg)) in slots {
+        let Some(job) = jobs.iter().find(|job| job.area.id == area_id) else {
+            continue;
+        };
+        if !take_places(conn, &job.area, start, places, micro_kg).await? {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "slot {start} of area {area_id} filled while its batch was written"
+            )));
+        }
+    }
+    Ok(())
+}
