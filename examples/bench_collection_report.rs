@@ -16,8 +16,8 @@
 //! `domain::report::contributions` and `deltas` (completion, receipt, processing); the
 //! resulting buckets are summed in memory and inserted in batches, which gives the same
 //! rows as the incremental upserts would, much faster. It then times `SAMPLES` runs (after
-//! `WARMUP`) of the report's statement (`services::reports::collection::statement`, as an
-//! operator), read and folded into rows exactly as the resolver does.
+//! `WARMUP`) of the report's query as the resolver runs it
+//! (`services::reports::collection::report_rows`, as an operator).
 //!
 //! Environment (all optional): ORDERS=10000,1000000 SAMPLES=200 WARMUP=20 DATABASE_URL.
 
@@ -31,7 +31,7 @@ use reloop::domain::report::{
     Bucket, Delta, Dimension, ItemFacts, LineFacts, Measures, OrderFacts, ReportRequest,
     contributions,
 };
-use reloop::services::reports::collection::{RowFolder, statement};
+use reloop::services::reports::collection::report_rows;
 use reloop::services::reports::{ReportFilter, ReportScope};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, Query};
@@ -382,23 +382,9 @@ async fn main() -> anyhow::Result<()> {
             let mut rows = 0;
             for run in 0..warmup + samples {
                 let started = Instant::now();
-                let stmt = statement(
-                    db.get_database_backend(),
-                    &request,
-                    ReportScope::All,
-                    &ReportFilter::default(),
-                )
-                .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?;
-                let mut folder = RowFolder::new(group_by.clone());
-                let mut out = Vec::new();
-                for line in db.query_all_raw(stmt).await? {
-                    out.extend(
-                        folder
-                            .push(&line)
-                            .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?,
-                    );
-                }
-                out.extend(folder.finish());
+                let out = report_rows(&db, &request, ReportScope::All, &ReportFilter::default())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?;
                 if run >= warmup {
                     times.push(started.elapsed());
                 }
