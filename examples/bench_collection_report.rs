@@ -16,10 +16,8 @@
 //! `domain::report::contributions` and `deltas` (completion, receipt, processing); the
 //! resulting buckets are summed in memory and inserted in batches, which gives the same
 //! rows as the incremental upserts would, much faster. It then times `SAMPLES` runs (after
-//! `WARMUP`) of the report for the last month as an operator, both as the API reads it
-//! (`services::reports::collection::report_rows`: two statements joined in memory) and as
-//! the CSV export streams it (`statement`: one joined statement folded line by line),
-//! interleaved run by run.
+//! `WARMUP`) of the report's query as the resolver runs it
+//! (`services::reports::collection::report_rows`, as an operator).
 //!
 //! Environment (all optional): ORDERS=10000,1000000 SAMPLES=200 WARMUP=20 DATABASE_URL.
 
@@ -33,7 +31,7 @@ use reloop::domain::report::{
     Bucket, Delta, Dimension, ItemFacts, LineFacts, Measures, OrderFacts, ReportRequest,
     contributions,
 };
-use reloop::services::reports::collection::{RowFolder, report_rows, statement};
+use reloop::services::reports::collection::report_rows;
 use reloop::services::reports::{ReportFilter, ReportScope};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, Query};
@@ -334,35 +332,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-/// Reads the report for the last month as an operator: as the API does (`report_rows`), or
-/// as the CSV export does (`statement`, folded line by line). Returns the number of rows.
-async fn read_report(
-    db: &DatabaseConnection,
-    request: &ReportRequest,
-    joined: bool,
-) -> anyhow::Result<usize> {
-    let failed = |e: reloop::error::AppError| anyhow::anyhow!("{:?}", e.into_anyhow());
-    if !joined {
-        let rows = report_rows(db, request, ReportScope::All, &ReportFilter::default())
-            .await
-            .map_err(failed)?;
-        return Ok(rows.len());
-    }
-    let stmt = statement(
-        db.get_database_backend(),
-        request,
-        ReportScope::All,
-        &ReportFilter::default(),
-    )
-    .map_err(failed)?;
-    let mut folder = RowFolder::new(request.group_by.clone());
-    let mut rows = 0;
-    for line in db.query_all_raw(stmt).await? {
-        rows += usize::from(folder.push(&line).map_err(failed)?.is_some());
-    }
-    Ok(rows + usize::from(folder.finish().is_some()))
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let sizes: Vec<usize> = env_or("ORDERS", "10000,1000000")
@@ -409,33 +378,26 @@ async fn main() -> anyhow::Result<()> {
         ] {
             let request = ReportRequest::parse(from, to, group_by.clone(), shanghai, 366)
                 .map_err(|bad| anyhow::anyhow!("{bad:?}"))?;
-            // Both ways of reading a report, interleaved so load hits them alike: the
-            // API's two statements joined in memory, and the CSV's one joined statement
-            // folded as it streams.
-            let mut times = [Vec::with_capacity(samples), Vec::with_capacity(samples)];
-            let mut rows = [0, 0];
+            let mut times = Vec::with_capacity(samples);
+            let mut rows = 0;
             for run in 0..warmup + samples {
-                for (way, (took, count)) in times.iter_mut().zip(rows.iter_mut()).enumerate() {
-                    let started = Instant::now();
-                    let out = read_report(&db, &request, way == 1).await?;
-                    if run >= warmup {
-                        took.push(started.elapsed());
-                    }
-                    *count = out;
+                let started = Instant::now();
+                let out = report_rows(&db, &request, ReportScope::All, &ReportFilter::default())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?;
+                if run >= warmup {
+                    times.push(started.elapsed());
                 }
+                rows = out.len();
             }
+            times.sort();
             let names: Vec<&str> = group_by.iter().map(|d| d.as_str()).collect();
-            for (way, took) in times.iter_mut().enumerate() {
-                took.sort();
-                println!(
-                    "  {} ({} rows, {}): p50 {:.2?} p99 {:.2?}",
-                    names.join("×"),
-                    rows[way],
-                    ["API: two statements", "CSV: one joined statement"][way],
-                    percentile(took, 0.5),
-                    percentile(took, 0.99)
-                );
-            }
+            println!(
+                "  {} ({rows} rows): p50 {:.2?} p99 {:.2?}",
+                names.join("×"),
+                percentile(&times, 0.5),
+                percentile(&times, 0.99)
+            );
         }
     }
     Ok(())

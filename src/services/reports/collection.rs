@@ -1,11 +1,10 @@
 //! `collectionReport`: the rollups of `[from, to)` (whole days of the reporting time
 //! zone), within the viewer's scope, grouped by the dimensions asked, with a totals row
-//! that is the exact sum of the rows. Two queries over the same rollups: the bucket sums
-//! and their material sums. The API reads them one after the other and joins them in
-//! memory ([`report_rows`]); the CSV export streams one statement that joins them, ordered
-//! by the key so each row's lines arrive together ([`statement`]).
+//! that is the exact sum of the rows. One query: the bucket sums joined to their
+//! material sums, ordered by the key so each row's lines arrive together and the CSV
+//! export can stream them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
 use uuid::Uuid;
@@ -128,53 +127,31 @@ impl Binds {
     }
 }
 
-/// The report's rows, as [`statement`] and [`RowFolder`] give them, from two statements
-/// joined in memory: for a report answered whole this is much cheaper than the joined
-/// statement (SQLite joins two grouped subqueries through a temporary index and sorts
-/// every material line; a month by category × area × day took ~3× as long).
+/// The report's rows: [`statement`] folded by [`RowFolder`], whole (the API's answer).
+///
+/// One joined statement rather than the figures and the materials read apart and joined
+/// in memory: that variant was measured and lost (a month by category × area × day at 10k
+/// orders on SQLite, p50 50 ms against 40 ms; see BENCHMARKS.md), because what costs is
+/// every line handed from the database driver, and apart there are more of them.
 pub async fn report_rows(
     conn: &impl ConnectionTrait,
     request: &ReportRequest,
     scope: ReportScope,
     filter: &ReportFilter,
 ) -> AppResult<Vec<ReportRow>> {
-    let sums = Sums::of(request, scope, filter)?;
-    let backend = conn.get_database_backend();
-    let mut binds = Binds::new(backend);
-    let figures = format!(
-        "{} ORDER BY {}",
-        sums.figures(&mut binds),
-        sums.key_list("k")
-    );
-    let figures = Statement::from_sql_and_values(backend, figures, binds.values);
+    let statement = statement(conn.get_database_backend(), request, scope, filter)?;
+    let mut folder = RowFolder::new(request.group_by.clone());
     let mut rows = Vec::new();
-    let mut index = HashMap::new();
-    for line in conn.query_all_raw(figures).await? {
-        let key = key_of(&request.group_by, &line)?;
-        index.insert(key.clone(), rows.len());
-        rows.push(ReportRow {
-            key,
-            measures: measures_of(&line)?,
-            ..ReportRow::default()
-        });
+    for line in conn.query_all_raw(statement).await? {
+        rows.extend(folder.push(&line)?);
     }
-    let mut binds = Binds::new(backend);
-    let materials =
-        Statement::from_sql_and_values(backend, sums.materials(&mut binds), binds.values);
-    for line in conn.query_all_raw(materials).await? {
-        let key = key_of(&request.group_by, &line)?;
-        // Materials without figures cannot arise (both are upserted together); like the
-        // joined statement's LEFT JOIN, they would be left out.
-        if let Some(&at) = index.get(&key) {
-            add_material(&mut rows[at], &line)?;
-        }
-    }
-    rows.retain(|row| !row.is_empty());
+    rows.extend(folder.finish());
     Ok(rows)
 }
 
-/// The report's one statement, for streaming: the bucket sums joined to their material
-/// sums, ordered by the key. FORBIDDEN when a non-operator filters by partner.
+/// The report's one statement: the bucket sums joined to their material sums, ordered by
+/// the key, so each row's lines arrive together (the CSV export streams it). FORBIDDEN when
+/// a non-operator filters by partner.
 pub fn statement(
     backend: DbBackend,
     request: &ReportRequest,
