@@ -1,8 +1,9 @@
 // The dispatch board (the landing page): orders per state, offers counting down to their
-// expiry, and the map. Changes to the orders on the board and the positions of collectors
-// on their way come over subscriptions (orderUpdated, collectorLocation). No subscription
-// announces a new booking to operators, so the board itself is re-read every few seconds:
-// that is how new orders and new offers appear.
+// expiry, and the map. It follows the network over subscriptions: orderActivity announces
+// every order that changes or whose dispatch moves (a new booking, offers sent, declined or
+// expired), and the board is then re-read (once for news arriving together);
+// collectorLocation moves the collectors on their way. Nothing is polled: the board is
+// re-read otherwise only when the socket comes back after a drop, for what it missed.
 
 import { gql } from "../lib/api.js";
 import { field, h, put, select, showError, table } from "../lib/dom.js";
@@ -10,9 +11,10 @@ import { STATUSES, kg, label, money, secondsUntil, shortId, windowText } from ".
 import { dispatchMap, inArea, legend } from "../lib/map.js";
 import { onStatus, subscribe } from "../lib/ws.js";
 
-const REREAD_MS = 3000;
-// The server allows 25 subscriptions a socket: a share for the orders, one for positions.
-const MAX_ORDER_SUBS = 12;
+// News arriving within this long is read in one go.
+const SETTLE_MS = 250;
+// The server allows 25 subscriptions a socket: one for activity, one for overdue tasks,
+// some for positions.
 const MAX_POSITION_SUBS = 10;
 
 const POINT = "{ latitude longitude }";
@@ -26,7 +28,7 @@ const BOARD = `query Board {
 }`;
 const PLACES = `query Places { serviceAreas { id name city center ${POINT} radiusKm }
   facilities(first: 100) { nodes { id name location ${POINT} } } }`;
-const ORDER_UPDATED = "subscription Order($id: ID!) { orderUpdated(orderId: $id) { id status } }";
+const ACTIVITY = "subscription Activity { orderActivity { id } }";
 const OVERDUE = "subscription Overdue { complianceTaskOverdue { id kind dueAt } }";
 const POSITION = `subscription Position($id: ID!) { collectorLocation(orderId: $id) ${POINT} }`;
 
@@ -51,7 +53,6 @@ export function render(main) {
   let board = null;
   let chosenArea = null;
   const positions = new Map(); // order id -> { id, label, location }
-  const orderSubs = new Map(); // order id -> end()
   const positionSubs = new Map();
   let stopped = false;
 
@@ -109,10 +110,8 @@ export function render(main) {
     countdowns();
   };
 
-  // Follows the orders on the board and the collectors on their way; ends what left it.
+  // Follows the collectors on their way; ends what left the board.
   const follow = () => {
-    const wanted = board.dispatchBoard.dispatching.slice(0, MAX_ORDER_SUBS).map((o) => o.id);
-    sync(orderSubs, wanted, (id) => subscribe(ORDER_UPDATED, { id }, () => reread()));
     const moving = board.moving.nodes.filter((o) => o.collector).slice(0, MAX_POSITION_SUBS);
     sync(positionSubs, moving.map((o) => o.id), (id) => {
       const o = moving.find((m) => m.id === id);
@@ -153,19 +152,28 @@ export function render(main) {
       `A ${label(task.kind)} report is overdue (due ${new Date(task.dueAt).toLocaleString()}). `,
       h("a", { href: "#/compliance" }, "Compliance tasks")));
   });
+  // Back after a drop: what happened meanwhile was not announced to this page.
+  let wasLive = false;
   const unlisten = onStatus((status) => {
     live.dataset.status = status;
     put(live, status === "live" ? "● Live" : status === "connecting" ? "Connecting…" : "Offline");
+    if (status === "live" && wasLive === false && board) reread();
+    wasLive = status === "live";
+  });
+  // Every change in the network: re-read the board once the burst settles.
+  let settling = null;
+  const activity = subscribe(ACTIVITY, {}, () => {
+    settling ??= setTimeout(() => { settling = null; reread(); }, SETTLE_MS);
   });
   const tick = setInterval(countdowns, 1000);
-  const poll = setInterval(reread, REREAD_MS);
   return () => {
     stopped = true;
+    activity();
     overdue();
     unlisten();
+    clearTimeout(settling);
     clearInterval(tick);
-    clearInterval(poll);
-    for (const end of [...orderSubs.values(), ...positionSubs.values()]) end();
+    for (const end of positionSubs.values()) end();
   };
 }
 

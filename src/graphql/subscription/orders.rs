@@ -1,10 +1,11 @@
-//! `orderUpdated`.
+//! `orderUpdated` and the operators' `orderActivity`.
 
 use async_graphql::{Context, ID, Subscription};
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
 use super::counted;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::order::PickupOrder;
@@ -46,6 +47,36 @@ impl OrderSubscription {
                     let previous =
                         last_sent.fetch_max(order.version, std::sync::atomic::Ordering::SeqCst);
                     (order.version > previous).then(|| PickupOrder::new(order))
+                }
+            }),
+        ))
+    }
+
+    /// Every order of the network, or of one service area, after each change of its own
+    /// or of its dispatch (offers sent, declined, expired), from any instance: what the
+    /// operators' dispatch board follows, so a new booking appears without re-reading the
+    /// board. Operators only.
+    async fn order_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only orders of this service area.")] area_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = PickupOrder> + use<>> {
+        ctx.viewer().require_role(&[Role::Operator])?;
+        let state = ctx.state()?.clone();
+        let area = area_id
+            .map(|id| Uuid::parse_str(&id).map_err(|_| AppError::NotFound("service area")))
+            .transpose()?;
+        let party = Party::of(&state.db, ctx.viewer()).await?;
+        let ids = orders::order_activity(&state).await?;
+        let open = state.metrics.subscription_opened("orderActivity");
+        Ok(counted(
+            open,
+            ids.filter_map(move |id| {
+                let state = state.clone();
+                async move {
+                    let order = orders::find_order(&state, &party, id).await.ok()?;
+                    area.is_none_or(|area| order.service_area_id == area)
+                        .then(|| PickupOrder::new(order))
                 }
             }),
         ))

@@ -105,6 +105,7 @@ fn graphql_collectors(r: &Registry) -> anyhow::Result<(IntCounterVec, HistogramV
         "collectorLocation",
         "accountEvents",
         "complianceTaskOverdue",
+        "orderActivity",
     ] {
         subscriptions.with_label_values(&[field]);
     }

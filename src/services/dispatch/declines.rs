@@ -12,7 +12,7 @@ use crate::domain::field_action::ActionKind;
 use crate::error::{AppError, AppResult};
 use crate::infra::order_signals::OrderSignal;
 use crate::services::collector_actions::{ActionTarget, DeviceAction, Stamp, replay_or_run};
-use crate::services::orders::Party;
+use crate::services::orders::{Party, publish_order_activity};
 use crate::state::AppState;
 
 /// Declines an offer; when it was the order's last open one, the next batch goes out now.
@@ -72,6 +72,7 @@ async fn decline(
         .ok_or(AppError::NotFound("job offer"))?;
     stamp.remember(&txn, offer.id, now).await?;
     txn.commit().await?;
+    publish_order_activity(state, offer.order_id).await;
     // The next batch goes out off this request's path (the dispatcher, or the sweeper).
     state
         .order_signals

@@ -16,7 +16,7 @@ use crate::domain::dispatch::{CandidateFacts, Fitness, OfferStatus, score, searc
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
-use crate::services::orders::give_up;
+use crate::services::orders::{give_up, publish_order_activity};
 use crate::state::AppState;
 
 /// The most collectors one geo search asks for.
@@ -79,6 +79,7 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     for (collector_id, offer_id) in &sent {
         notify_collector(state, *collector_id, OfferEventKind::Offered, *offer_id).await;
     }
+    publish_order_activity(state, order.id).await;
     tracing::info!(
         offers = sent.len(),
         round = order.dispatch_round + 1,

@@ -17,6 +17,7 @@ use super::matching::dispatch_order;
 use crate::domain::dispatch::OfferStatus;
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
+use crate::services::orders::publish_order_activity;
 use crate::state::AppState;
 
 /// Most offers expired, and orders re-dispatched, per sweep.
@@ -61,6 +62,10 @@ pub async fn sweep(state: &AppState) -> AppResult<SweepReport> {
     txn.commit().await?;
     for offer in &expired {
         notify_collector(state, offer.collector_id, OfferEventKind::Expired, offer.id).await;
+    }
+    let orders: std::collections::BTreeSet<Uuid> = expired.iter().map(|o| o.order_id).collect();
+    for order_id in orders {
+        publish_order_activity(state, order_id).await;
     }
 
     let waiting = pickup_order::Entity::find()

@@ -37,4 +37,4 @@ pub use read::{OrderFilter, find_order, list_orders};
 pub use reschedule::reschedule_pickup;
 pub use slots::{SlotAvailability, available_windows};
 pub use timeouts::{Overdue, move_overdue_orders};
-pub use updates::{order_updates, publish_order_update};
+pub use updates::{order_activity, order_updates, publish_order_activity, publish_order_update};

@@ -4,6 +4,7 @@
 
 pub(crate) mod fixtures;
 
+mod activity;
 mod crash;
 mod eligibility;
 mod expiry;
