@@ -63,6 +63,14 @@ pub(super) async fn write_batch(
     }
     let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
     let numbers = counters::take_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER, count).await?;
+    if numbers.len() != accepted.len() {
+        // Every accepted booking must get its answer; a short list gives the batch up.
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "{} order numbers for {} bookings",
+            numbers.len(),
+            accepted.len()
+        )));
+    }
     let orders: Vec<(usize, pickup_order::Model)> = accepted
         .iter()
         .zip(numbers)
