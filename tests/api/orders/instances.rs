@@ -10,11 +10,12 @@ use std::collections::HashSet;
 use entity::{pickup_order, service_area};
 use futures_util::StreamExt;
 use sea_orm::sea_query::Expr;
-use sea_orm::{Database, EntityTrait, PaginatorTrait};
+use sea_orm::{Database, DatabaseConnection, EntityTrait, PaginatorTrait};
 use serde_json::json;
 
 use crate::fixtures::{booking_input, window};
-use crate::procs::{Deployment, fresh_postgres_database, postgres_and_redis};
+use crate::helpers::Account;
+use crate::procs::{Deployment, Server, fresh_postgres_database, postgres_and_redis};
 
 const ORDERS: usize = 2_000;
 /// Requests in flight at once, over both instances.
@@ -22,45 +23,70 @@ const IN_FLIGHT: usize = 32;
 /// One item: the quotes are set-up here, the bookings are what is tested.
 const ONE_LAPTOP: &str = "[{categoryCode: \"LAPTOP\", condition: GOOD}]";
 
+/// Two reloop processes on one fresh PostgreSQL database and Redis, each with a customer,
+/// the demo areas' slots set to `places` bookings and `weight_kg` kg.
+struct TwoInstances {
+    servers: [Server; 2],
+    customers: [Account; 2],
+    db: DatabaseConnection,
+    _dirs: [tempfile::TempDir; 2],
+}
+
+impl TwoInstances {
+    /// None (and a note) when the run has no PostgreSQL and Redis.
+    async fn start(places: i32, weight_kg: i32) -> Option<Self> {
+        let Some((admin_url, redis_url)) = postgres_and_redis() else {
+            eprintln!("skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL");
+            return None;
+        };
+        let database_url = fresh_postgres_database(&admin_url).await;
+        let deployment = Deployment::new(
+            Some(database_url.clone()),
+            Some(redis_url),
+            vec![("RELOOP_QUOTES_PER_MINUTE_USER", "1000000".to_owned())],
+        );
+        let dirs = [
+            tempfile::tempdir().expect("dir"),
+            tempfile::tempdir().expect("dir"),
+        ];
+        // The first start migrates and seeds; the slots are then sized, and the instances
+        // start on the new capacity.
+        let mut first = deployment.start(dirs[0].path()).await;
+        first.kill().await;
+        let db = Database::connect(&database_url).await.expect("connect");
+        service_area::Entity::update_many()
+            .col_expr(service_area::Column::SlotCapacity, Expr::value(places))
+            .col_expr(
+                service_area::Column::SlotWeightCapacityKg,
+                Expr::value(weight_kg),
+            )
+            .exec(&db)
+            .await
+            .expect("size the slots");
+        let servers = [
+            deployment.start(dirs[0].path()).await,
+            deployment.start(dirs[1].path()).await,
+        ];
+        let customers = [
+            servers[0].register("HOUSEHOLD").await,
+            servers[1].register("HOUSEHOLD").await,
+        ];
+        Some(Self {
+            servers,
+            customers,
+            db,
+            _dirs: dirs,
+        })
+    }
+}
+
 #[tokio::test]
 async fn two_instances_booking_two_thousand_orders_at_once_never_repeat_a_number() {
-    let Some((admin_url, redis_url)) = postgres_and_redis() else {
-        eprintln!("skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL");
+    // 2,000 orders of ~6 kg: room for every one, by count and by weight.
+    let Some(run) = TwoInstances::start(100_000, 1_000_000).await else {
         return;
     };
-    let database_url = fresh_postgres_database(&admin_url).await;
-    let deployment = Deployment::new(
-        Some(database_url.clone()),
-        Some(redis_url),
-        vec![("RELOOP_QUOTES_PER_MINUTE_USER", "1000000".to_owned())],
-    );
-    let dirs = [
-        tempfile::tempdir().expect("dir"),
-        tempfile::tempdir().expect("dir"),
-    ];
-    // The first start migrates and seeds; the slot is then made big enough for every
-    // order, and the instances start on the new capacity.
-    let mut first = deployment.start(dirs[0].path()).await;
-    first.kill().await;
-    let db = Database::connect(&database_url).await.expect("connect");
-    service_area::Entity::update_many()
-        .col_expr(service_area::Column::SlotCapacity, Expr::value(100_000))
-        // and heavy enough: 2,000 orders of ~6 kg weigh more than the default budget.
-        .col_expr(
-            service_area::Column::SlotWeightCapacityKg,
-            Expr::value(1_000_000),
-        )
-        .exec(&db)
-        .await
-        .expect("raise the capacity");
-    let servers = [
-        deployment.start(dirs[0].path()).await,
-        deployment.start(dirs[1].path()).await,
-    ];
-    let customers = [
-        servers[0].register("HOUSEHOLD").await,
-        servers[1].register("HOUSEHOLD").await,
-    ];
+    let (servers, customers, db) = (&run.servers, &run.customers, &run.db);
 
     let numbers: Vec<String> = futures_util::stream::iter(0..ORDERS)
         .map(|i| {
@@ -97,47 +123,20 @@ async fn two_instances_booking_two_thousand_orders_at_once_never_repeat_a_number
         &numbers[..5]
     );
     let stored = pickup_order::Entity::find()
-        .count(&db)
+        .count(db)
         .await
         .expect("count orders");
     assert_eq!(stored, ORDERS as u64);
-    db.close().await.ok();
 }
 
 #[tokio::test]
 async fn two_instances_racing_for_thirty_places_book_exactly_thirty() {
     const PLACES: i32 = 30;
     const ATTEMPTS: usize = 120;
-    let Some((admin_url, redis_url)) = postgres_and_redis() else {
-        eprintln!("skipped: needs RELOOP_TEST_DATABASE_URL and RELOOP_TEST_REDIS_URL");
+    let Some(run) = TwoInstances::start(PLACES, 3_000).await else {
         return;
     };
-    let database_url = fresh_postgres_database(&admin_url).await;
-    let deployment = Deployment::new(
-        Some(database_url.clone()),
-        Some(redis_url),
-        vec![("RELOOP_QUOTES_PER_MINUTE_USER", "1000000".to_owned())],
-    );
-    let dirs = [
-        tempfile::tempdir().expect("dir"),
-        tempfile::tempdir().expect("dir"),
-    ];
-    let mut first = deployment.start(dirs[0].path()).await;
-    first.kill().await;
-    let db = Database::connect(&database_url).await.expect("connect");
-    service_area::Entity::update_many()
-        .col_expr(service_area::Column::SlotCapacity, Expr::value(PLACES))
-        .exec(&db)
-        .await
-        .expect("set the capacity");
-    let servers = [
-        deployment.start(dirs[0].path()).await,
-        deployment.start(dirs[1].path()).await,
-    ];
-    let customers = [
-        servers[0].register("HOUSEHOLD").await,
-        servers[1].register("HOUSEHOLD").await,
-    ];
+    let (servers, customers, db) = (&run.servers, &run.customers, &run.db);
     // Quotes first, so the bookings race each other and nothing else.
     let mut quotes = Vec::with_capacity(ATTEMPTS);
     for i in 0..ATTEMPTS {
@@ -186,14 +185,13 @@ async fn two_instances_racing_for_thirty_places_book_exactly_thirty() {
         "every refusal says the slot is full"
     );
     let stored = pickup_order::Entity::find()
-        .count(&db)
+        .count(db)
         .await
         .expect("count orders");
     assert_eq!(stored, PLACES as u64);
     let usage = entity::slot_usage::Entity::find()
-        .all(&db)
+        .all(db)
         .await
         .expect("slot usage");
     assert_eq!(usage.iter().map(|u| u.used).sum::<i32>(), PLACES);
-    db.close().await.ok();
 }
