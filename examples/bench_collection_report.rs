@@ -16,10 +16,13 @@
 //! `domain::report::contributions` and `deltas` (completion, receipt, processing); the
 //! resulting buckets are summed in memory and inserted in batches, which gives the same
 //! rows as the incremental upserts would, much faster. It then times `SAMPLES` runs (after
-//! `WARMUP`) of the report's query as the resolver runs it
-//! (`services::reports::collection::report_rows`, as an operator).
+//! `WARMUP`) of the report as the resolver reads it
+//! (`services::reports::collection::report_rows`, as an operator) and, interleaved run by
+//! run as the same run's baseline, of the same report grouped in SQL
+//! (`services::reports::grouped::report_rows`); both must give the same rows.
 //!
-//! Environment (all optional): ORDERS=10000,1000000 SAMPLES=200 WARMUP=20 DATABASE_URL.
+//! Environment (all optional): ORDERS=10000,1000000 SAMPLES=200 WARMUP=20 DATABASE_URL;
+//! REUSE=1 with a DATABASE_URL this example filled before skips the fill (one size only).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -32,6 +35,7 @@ use reloop::domain::report::{
     contributions,
 };
 use reloop::services::reports::collection::report_rows;
+use reloop::services::reports::grouped;
 use reloop::services::reports::{ReportFilter, ReportScope};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, Query};
@@ -182,6 +186,22 @@ fn area_key(bucket: &Bucket) -> Vec<(&'static str, Value)> {
     ]
 }
 
+fn month_key(bucket: &Bucket) -> Vec<(&'static str, Value)> {
+    vec![
+        ("month", Value::from(bucket.day.clone())),
+        ("service_area_id", Value::from(bucket.area)),
+        ("category_code", Value::from(bucket.category.clone())),
+    ]
+}
+
+/// `bucket` as the month rollups see it (`day` holds the month).
+fn month(bucket: &Bucket) -> Bucket {
+    Bucket {
+        day: bucket.day[..7].to_owned(),
+        ..area(bucket)
+    }
+}
+
 /// `bucket` as the area rollups see it.
 fn area(bucket: &Bucket) -> Bucket {
     Bucket {
@@ -244,11 +264,15 @@ async fn fill(
     };
     let mut area_figures: Figures = HashMap::new();
     let mut area_materials: Materials = HashMap::new();
+    let mut month_figures: Figures = HashMap::new();
+    let mut month_materials: Materials = HashMap::new();
     let mut rows = Vec::new();
     for (bucket, m) in &figures {
         let c = coarse_figures.entry(coarse(bucket)).or_default();
         *c = c.plus(*m);
         let a = area_figures.entry(area(bucket)).or_default();
+        *a = a.plus(*m);
+        let a = month_figures.entry(month(bucket)).or_default();
         *a = a.plus(*m);
         let mut row = key(bucket, true);
         row.extend(measures(m));
@@ -274,6 +298,15 @@ async fn fill(
         })
         .collect();
     insert(db, "report_area_rollups", rows).await?;
+    let rows = month_figures
+        .iter()
+        .map(|(bucket, m)| {
+            let mut row = month_key(bucket);
+            row.extend(measures(m));
+            row
+        })
+        .collect();
+    insert(db, "report_month_rollups", rows).await?;
     let mut rows = Vec::new();
     for ((bucket, material, estimated), kg) in &materials {
         *coarse_materials
@@ -281,6 +314,9 @@ async fn fill(
             .or_default() += kg;
         *area_materials
             .entry((area(bucket), material.clone(), *estimated))
+            .or_default() += kg;
+        *month_materials
+            .entry((month(bucket), material.clone(), *estimated))
             .or_default() += kg;
         let mut row = key(bucket, true);
         row.extend([
@@ -317,6 +353,19 @@ async fn fill(
         })
         .collect();
     insert(db, "report_area_material_rollups", rows).await?;
+    let rows = month_materials
+        .iter()
+        .map(|((bucket, material, estimated), kg)| {
+            let mut row = month_key(bucket);
+            row.extend([
+                ("material", Value::from(material.clone())),
+                ("estimated", Value::from(*estimated)),
+                ("kg", Value::from(*kg)),
+            ]);
+            row
+        })
+        .collect();
+    insert(db, "report_month_material_rollups", rows).await?;
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         db.execute_unprepared("ANALYZE").await?;
     }
@@ -363,40 +412,65 @@ async fn main() -> anyhow::Result<()> {
         if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }
-        Migrator::fresh(&db).await?;
-        let started = Instant::now();
-        let (figures, materials) = workload(size);
-        let (fine, coarse) = fill(&db, figures, materials).await?;
-        println!(
-            "{:?} orders={size}: {fine} bucket rows, {coarse} day rows, filled in {:.1?}",
-            db.get_database_backend(),
-            started.elapsed()
-        );
+        if std::env::var("REUSE").is_ok_and(|v| v == "1") {
+            // A database this example filled before: only the newer migrations run.
+            Migrator::up(&db, None).await?;
+            println!(
+                "{:?} orders={size}: reusing {url}",
+                db.get_database_backend()
+            );
+        } else {
+            Migrator::fresh(&db).await?;
+            let started = Instant::now();
+            let (figures, materials) = workload(size);
+            let (fine, coarse) = fill(&db, figures, materials).await?;
+            println!(
+                "{:?} orders={size}: {fine} bucket rows, {coarse} day rows, filled in {:.1?}",
+                db.get_database_backend(),
+                started.elapsed()
+            );
+        }
         for group_by in [
             vec![Dimension::Category, Dimension::Area],
             vec![Dimension::Category, Dimension::Area, Dimension::Day],
         ] {
             let request = ReportRequest::parse(from, to, group_by.clone(), shanghai, 366)
                 .map_err(|bad| anyhow::anyhow!("{bad:?}"))?;
-            let mut times = Vec::with_capacity(samples);
+            // The API's reading and, interleaved run by run, the same report grouped in
+            // SQL (what the CSV export streams, and what the API read before the month
+            // rollups): the baseline of the same run.
+            let mut api = Vec::with_capacity(samples);
+            let mut sql = Vec::with_capacity(samples);
             let mut rows = 0;
             for run in 0..warmup + samples {
                 let started = Instant::now();
                 let out = report_rows(&db, &request, ReportScope::All, &ReportFilter::default())
                     .await
                     .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?;
+                let api_time = started.elapsed();
+                let started = Instant::now();
+                let grouped_out =
+                    grouped::report_rows(&db, &request, ReportScope::All, &ReportFilter::default())
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{:?}", e.into_anyhow()))?;
+                let sql_time = started.elapsed();
+                anyhow::ensure!(out == grouped_out, "the two readings disagree");
                 if run >= warmup {
-                    times.push(started.elapsed());
+                    api.push(api_time);
+                    sql.push(sql_time);
                 }
                 rows = out.len();
             }
-            times.sort();
+            api.sort();
+            sql.sort();
             let names: Vec<&str> = group_by.iter().map(|d| d.as_str()).collect();
             println!(
-                "  {} ({rows} rows): p50 {:.2?} p99 {:.2?}",
+                "  {} ({rows} rows): API p50 {:.2?} p99 {:.2?} | grouped in SQL p50 {:.2?} p99 {:.2?}",
                 names.join("×"),
-                percentile(&times, 0.5),
-                percentile(&times, 0.99)
+                percentile(&api, 0.5),
+                percentile(&api, 0.99),
+                percentile(&sql, 0.5),
+                percentile(&sql, 0.99)
             );
         }
     }

@@ -45,6 +45,8 @@ pub mod report_day_material_rollup;
 pub mod report_day_rollup;
 pub mod report_item_fact;
 pub mod report_material_rollup;
+pub mod report_month_material_rollup;
+pub mod report_month_rollup;
 pub mod report_rollup;
 pub mod service_area;
 pub mod slot_usage;

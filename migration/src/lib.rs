@@ -40,9 +40,11 @@ mod m20261201_000050_create_report_rollups;
 mod m20261201_000051_create_report_day_rollups;
 mod m20261201_000052_add_category_co2e_factors;
 mod m20261201_000053_create_report_area_rollups;
+mod m20261201_000054_create_report_month_rollups;
 mod m20261201_000060_create_asset_lists;
 mod m20261201_000061_add_slot_weight_budget;
 mod m20261201_000062_add_organization_roles;
+mod rollup_columns;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -85,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000051_create_report_day_rollups::Migration),
             Box::new(m20261201_000052_add_category_co2e_factors::Migration),
             Box::new(m20261201_000053_create_report_area_rollups::Migration),
+            Box::new(m20261201_000054_create_report_month_rollups::Migration),
             Box::new(m20261201_000060_create_asset_lists::Migration),
             Box::new(m20261201_000061_add_slot_weight_budget::Migration),
             Box::new(m20261201_000062_add_organization_roles::Migration),

@@ -12,6 +12,7 @@ pub mod deltas;
 #[cfg(test)]
 mod proptests;
 pub mod request;
+pub mod span;
 
 pub use contribution::{
     Bucket, Contribution, ItemFacts, LineFacts, Measures, OrderFacts, contributions,
@@ -19,6 +20,7 @@ pub use contribution::{
 };
 pub use deltas::Delta;
 pub use request::{Dimension, InvalidReport, ReportRequest};
+pub use span::{Days, Span, month_of};
 
 use rust_decimal::Decimal;
 

@@ -1,17 +1,18 @@
 //! `collectionReport`: the rollups of `[from, to)` (whole days of the reporting time
 //! zone), within the viewer's scope, grouped by the dimensions asked, with a totals row
-//! that is the exact sum of the rows. One query: the bucket sums joined to their
-//! material sums, ordered by the key so each row's lines arrive together and the CSV
-//! export can stream them.
+//! that is the exact sum of the rows. Operators' reports that need neither collector,
+//! facility nor partner are folded in memory from the area and month rollups
+//! ([`super::area_rows`]); the others are grouped in SQL ([`super::grouped`]).
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::scope::ReportScope;
-use crate::domain::report::{Dimension, Measures, ReportRequest};
-use crate::error::{AppError, AppResult};
+use super::{area_rows, grouped};
+use crate::domain::report::{Measures, ReportRequest};
+use crate::error::AppResult;
 use crate::services::Viewer;
 use crate::state::AppState;
 
@@ -52,7 +53,18 @@ impl ReportRow {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    /// Adds `kg` micro-kg of `material`, measured or `estimated`.
+    pub fn add_material(&mut self, material: String, estimated: bool, kg: i64) {
+        let into = if estimated {
+            &mut self.estimated_materials
+        } else {
+            &mut self.materials
+        };
+        *into.entry(material).or_default() += kg;
+    }
+
+    /// No figure at all (a bucket whose items all moved elsewhere).
+    pub fn is_empty(&self) -> bool {
         self.measures == Measures::default()
             && self.materials.values().all(|kg| *kg == 0)
             && self.estimated_materials.values().all(|kg| *kg == 0)
@@ -91,317 +103,18 @@ pub async fn collection_report(
     })
 }
 
-/// The SQL expression of a dimension over a rollup table.
-fn expression(dimension: Dimension) -> &'static str {
-    match dimension {
-        Dimension::Category => "category_code",
-        Dimension::Area => "service_area_id",
-        Dimension::Collector => "collector_id",
-        Dimension::Facility => "facility_id",
-        Dimension::Day => "day",
-        // Both backends have substr; days are `YYYY-MM-DD`.
-        Dimension::Month => "substr(day, 1, 7)",
-    }
-}
-
-/// Placeholders in the backend's style, and the values they stand for.
-struct Binds {
-    backend: DbBackend,
-    values: Vec<Value>,
-}
-
-impl Binds {
-    fn new(backend: DbBackend) -> Self {
-        Self {
-            backend,
-            values: Vec::new(),
-        }
-    }
-
-    fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.values.push(value.into());
-        match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_owned(),
-        }
-    }
-}
-
-/// The report's rows: [`statement`] folded by [`RowFolder`], whole (the API's answer).
-///
-/// One joined statement rather than the figures and the materials read apart and joined
-/// in memory: that variant was measured and lost (a month by category × area × day at 10k
-/// orders on SQLite, p50 50 ms against 40 ms; see BENCHMARKS.md), because what costs is
-/// every line handed from the database driver, and apart there are more of them.
+/// The report's rows, ordered by key: from the area and month rollups when they answer
+/// (an operator's report grouped and filtered by neither collector, facility nor
+/// partner), else grouped in SQL from the rollups that keep those.
 pub async fn report_rows(
     conn: &impl ConnectionTrait,
     request: &ReportRequest,
     scope: ReportScope,
     filter: &ReportFilter,
 ) -> AppResult<Vec<ReportRow>> {
-    let statement = statement(conn.get_database_backend(), request, scope, filter)?;
-    let mut folder = RowFolder::new(request.group_by.clone());
-    let mut rows = Vec::new();
-    for line in conn.query_all_raw(statement).await? {
-        rows.extend(folder.push(&line)?);
-    }
-    rows.extend(folder.finish());
-    Ok(rows)
-}
-
-/// The report's one statement: the bucket sums joined to their material sums, ordered by
-/// the key, so each row's lines arrive together (the CSV export streams it). FORBIDDEN when
-/// a non-operator filters by partner.
-pub fn statement(
-    backend: DbBackend,
-    request: &ReportRequest,
-    scope: ReportScope,
-    filter: &ReportFilter,
-) -> AppResult<Statement> {
-    let sums = Sums::of(request, scope, filter)?;
-    let mut binds = Binds::new(backend);
-    let rollups = sums.figures(&mut binds);
-    let materials = sums.materials(&mut binds);
-    let width = request.group_by.len();
-    let on: Vec<String> = (0..width).map(|i| format!("r.k{i} = m.k{i}")).collect();
-    let sql = format!(
-        "SELECT {}, r.orders, r.items, r.measured_kg, r.estimated_kg, r.payout, r.disposal_fees, \
-         r.logistics_fees, r.co2e_kg, m.material, m.estimated, m.kg FROM ({rollups}) r LEFT JOIN ({materials}) m \
-         ON {} ORDER BY {}, m.material, m.estimated",
-        sums.key_list("r.k"),
-        on.join(" AND "),
-        sums.key_list("r.k")
-    );
-    Ok(Statement::from_sql_and_values(backend, sql, binds.values))
-}
-
-/// The two grouped sums a report is made of, over the rollups that answer it.
-struct Sums<'a> {
-    request: &'a ReportRequest,
-    scope: ReportScope,
-    filter: &'a ReportFilter,
-    figure_table: &'static str,
-    material_table: &'static str,
-}
-
-impl<'a> Sums<'a> {
-    /// FORBIDDEN when a non-operator filters by partner.
-    fn of(
-        request: &'a ReportRequest,
-        scope: ReportScope,
-        filter: &'a ReportFilter,
-    ) -> AppResult<Self> {
-        if filter.partner.is_some() && scope != ReportScope::All {
-            return Err(AppError::Forbidden);
-        }
-        let (figure_table, material_table) = tables(request, scope, filter);
-        Ok(Self {
-            request,
-            scope,
-            filter,
-            figure_table,
-            material_table,
-        })
-    }
-
-    /// `k0 AS k0`-style key columns: `prefix` + index, comma-separated.
-    fn key_list(&self, prefix: &str) -> String {
-        let keys: Vec<String> = (0..self.request.group_by.len())
-            .map(|i| format!("{prefix}{i}"))
-            .collect();
-        keys.join(", ")
-    }
-
-    fn select_keys(&self) -> String {
-        let keys: Vec<String> = self
-            .request
-            .group_by
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("{} AS k{i}", expression(*d)))
-            .collect();
-        keys.join(", ")
-    }
-
-    fn group(&self) -> String {
-        let group: Vec<&str> = self
-            .request
-            .group_by
-            .iter()
-            .map(|d| expression(*d))
-            .collect();
-        group.join(", ")
-    }
-
-    fn filters(&self, binds: &mut Binds) -> String {
-        let request = self.request;
-        let mut sql = format!(
-            "day >= {} AND day < {}",
-            binds.bind(request.first_day.format("%Y-%m-%d").to_string()),
-            binds.bind(request.end_day.format("%Y-%m-%d").to_string())
-        );
-        if let Some((column, id)) = self.scope.column() {
-            sql += &format!(" AND {column} = {}", binds.bind(id));
-        }
-        if let Some(category) = &self.filter.category {
-            sql += &format!(" AND category_code = {}", binds.bind(category.clone()));
-        }
-        if let Some(area) = self.filter.area {
-            sql += &format!(" AND service_area_id = {}", binds.bind(area));
-        }
-        if let Some(partner) = self.filter.partner {
-            sql += &format!(" AND partner_id = {}", binds.bind(partner));
-        }
-        sql
-    }
-
-    /// The bucket sums: one line per key.
-    fn figures(&self, binds: &mut Binds) -> String {
-        let sums = [
-            "orders",
-            "items",
-            "measured_kg",
-            "estimated_kg",
-            "payout",
-            "disposal_fees",
-            "logistics_fees",
-            "co2e_kg",
-        ]
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .join(", ");
-        format!(
-            "SELECT {}, {sums} FROM {} WHERE {} GROUP BY {}",
-            self.select_keys(),
-            self.figure_table,
-            self.filters(binds),
-            self.group()
-        )
-    }
-
-    /// The material sums: one line per key, material and measured/estimated.
-    fn materials(&self, binds: &mut Binds) -> String {
-        format!(
-            "SELECT {}, material, estimated, CAST(SUM(kg) AS BIGINT) AS kg FROM {} \
-             WHERE {} GROUP BY {}, material, estimated",
-            self.select_keys(),
-            self.material_table,
-            self.filters(binds),
-            self.group()
-        )
-    }
-}
-
-/// The smallest rollups that answer: the area rollups (day × area × category) when
-/// nothing needs a collector, a facility, an organisation or a partner; the day rollups
-/// (with organisation and partner) when only the scope or the partner filter needs those;
-/// else the full rollups.
-fn tables(
-    request: &ReportRequest,
-    scope: ReportScope,
-    filter: &ReportFilter,
-) -> (&'static str, &'static str) {
-    let fine = request
-        .group_by
-        .iter()
-        .any(|d| matches!(d, Dimension::Collector | Dimension::Facility))
-        || matches!(scope, ReportScope::Collector(_) | ReportScope::Facility(_));
-    if fine {
-        ("report_rollups", "report_material_rollups")
-    } else if scope == ReportScope::All && filter.partner.is_none() {
-        ("report_area_rollups", "report_area_material_rollups")
+    if grouped::rollups(request, scope, filter) == grouped::Rollups::Area {
+        area_rows::report_rows(conn, request, filter).await
     } else {
-        ("report_day_rollups", "report_day_material_rollups")
+        grouped::report_rows(conn, request, scope, filter).await
     }
-}
-
-/// Turns the statement's lines (one per row and material) into rows; lines of one row
-/// are adjacent because the statement orders by the key.
-pub struct RowFolder {
-    group_by: Vec<Dimension>,
-    current: Option<ReportRow>,
-}
-
-impl RowFolder {
-    /// A folder for rows keyed by `group_by`.
-    pub fn new(group_by: Vec<Dimension>) -> Self {
-        Self {
-            group_by,
-            current: None,
-        }
-    }
-
-    /// Takes one line; returns the previous row when this line starts a new one.
-    pub fn push(&mut self, line: &QueryResult) -> AppResult<Option<ReportRow>> {
-        let key = key_of(&self.group_by, line)?;
-        let mut done = None;
-        if self.current.as_ref().is_none_or(|row| row.key != key) {
-            let measures = measures_of(line)?;
-            done = self.current.replace(ReportRow {
-                key,
-                measures,
-                ..ReportRow::default()
-            });
-        }
-        if let Some(row) = self.current.as_mut() {
-            add_material(row, line)?;
-        }
-        Ok(done.filter(|row| !row.is_empty()))
-    }
-
-    /// The last row.
-    pub fn finish(self) -> Option<ReportRow> {
-        self.current.filter(|row| !row.is_empty())
-    }
-}
-
-/// A line's key: one string per dimension ("" for no collector or facility).
-fn key_of(group_by: &[Dimension], line: &QueryResult) -> AppResult<Vec<String>> {
-    group_by
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let column = format!("k{i}");
-            Ok(match d {
-                Dimension::Area | Dimension::Collector | Dimension::Facility => {
-                    let id: Uuid = line.try_get("", &column)?;
-                    if id.is_nil() {
-                        String::new()
-                    } else {
-                        id.to_string()
-                    }
-                }
-                _ => line.try_get::<String>("", &column)?,
-            })
-        })
-        .collect()
-}
-
-/// Adds a line's material figure (if it has one) to `row`.
-fn add_material(row: &mut ReportRow, line: &QueryResult) -> AppResult<()> {
-    let material: Option<String> = line.try_get("", "material")?;
-    if let Some(material) = material {
-        let estimated: bool = line.try_get("", "estimated")?;
-        let kg: i64 = line.try_get("", "kg")?;
-        let into = if estimated {
-            &mut row.estimated_materials
-        } else {
-            &mut row.materials
-        };
-        *into.entry(material).or_default() += kg;
-    }
-    Ok(())
-}
-
-fn measures_of(line: &QueryResult) -> AppResult<Measures> {
-    let get = |c: &str| line.try_get::<i64>("", c);
-    Ok(Measures {
-        orders: get("orders")?,
-        items: get("items")?,
-        measured_kg: get("measured_kg")?,
-        estimated_kg: get("estimated_kg")?,
-        payout: get("payout")?,
-        disposal_fees: get("disposal_fees")?,
-        logistics_fees: get("logistics_fees")?,
-        co2e_kg: get("co2e_kg")?,
-    })
 }

@@ -7,7 +7,8 @@ use futures_util::StreamExt;
 use sea_orm::{DatabaseConnection, StreamTrait};
 use tokio::sync::mpsc;
 
-use super::collection::{ReportFilter, ReportRow, RowFolder, statement};
+use super::collection::{ReportFilter, ReportRow};
+use super::grouped::{RowFolder, statement};
 use super::scope::ReportScope;
 use crate::domain::report::{Dimension, ReportRequest, kg_from_micro, money_from_micro};
 use crate::error::{AppError, AppResult};

@@ -20,7 +20,7 @@ use crate::domain::pricing::{PricingItem, PricingRules, PricingUnit};
 use crate::domain::report::deltas::{self, Delta};
 use crate::domain::report::{
     Bucket, Contribution, ItemFacts, LineFacts, Measures, OrderFacts, contributions,
-    estimate_materials, to_micro,
+    estimate_materials, month_of, to_micro,
 };
 use crate::error::{AppError, AppResult};
 use crate::services::quotes::priced_with;
@@ -287,10 +287,13 @@ enum Granularity {
     /// Day, area and category only: operators' reports grouped by neither collector nor
     /// facility read at most areas × categories × days rows.
     Area,
+    /// Month, area and category: the same reports over whole months read at most areas ×
+    /// categories rows a month.
+    Month,
 }
 
-/// The three granularities every change is written to.
-const TABLES: [(&str, &str, Granularity); 3] = [
+/// The granularities every change is written to.
+const TABLES: [(&str, &str, Granularity); 4] = [
     (
         "report_rollups",
         "report_material_rollups",
@@ -306,16 +309,26 @@ const TABLES: [(&str, &str, Granularity); 3] = [
         "report_area_material_rollups",
         Granularity::Area,
     ),
+    (
+        "report_month_rollups",
+        "report_month_material_rollups",
+        Granularity::Month,
+    ),
 ];
 
 /// The key columns and values of `bucket` at `granularity`.
 fn key(bucket: &Bucket, granularity: Granularity) -> Vec<(&'static str, Value)> {
+    let when = if granularity == Granularity::Month {
+        ("month", Value::from(month_of(&bucket.day).to_owned()))
+    } else {
+        ("day", Value::from(bucket.day.clone()))
+    };
     let mut key = vec![
-        ("day", Value::from(bucket.day.clone())),
+        when,
         ("service_area_id", Value::from(bucket.area)),
         ("category_code", Value::from(bucket.category.clone())),
     ];
-    if granularity != Granularity::Area {
+    if matches!(granularity, Granularity::Full | Granularity::Owners) {
         key.push(("organization_id", Value::from(bucket.organization)));
         key.push(("partner_id", Value::from(bucket.partner)));
     }
@@ -354,7 +367,7 @@ async fn upsert(
     Ok(())
 }
 
-/// Applies one delta to both granularities: the bucket's figures, then each material's.
+/// Applies one delta to every granularity: the bucket's figures, then each material's.
 async fn apply(conn: &impl ConnectionTrait, delta: Delta) -> AppResult<()> {
     let m = delta.measures;
     let sums = [

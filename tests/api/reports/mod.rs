@@ -6,5 +6,6 @@ mod co2e;
 mod concurrency;
 mod figures;
 mod fixtures;
+mod months;
 mod scope;
 mod workload;

@@ -315,7 +315,7 @@ impl Figures {
         }
     }
 
-    fn add(&mut self, other: &Self) {
+    pub fn add(&mut self, other: &Self) {
         self.orders += other.orders;
         self.items += other.items;
         self.weight += other.weight;
