@@ -54,6 +54,22 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         .await?;
         return Ok(0);
     }
+    let snapshot = state.catalog.snapshot(&state.db).await?;
+    let limit_km = snapshot
+        .service_areas
+        .iter()
+        .find(|a| a.id == order.service_area_id)
+        .map_or(20.0, |a| a.max_dispatch_radius_km);
+    // Nobody online within reach: nothing to read or send. The order keeps waiting for
+    // a collector to come online (which dispatches it again) or the next sweep.
+    if state
+        .geo
+        .search_any(order_point(&order), limit_km, 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
     let asked = offers_so_far(&state.db, order_id).await?;
     let wanted = state
         .config
@@ -64,12 +80,6 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     if wanted == 0 {
         return Ok(0);
     }
-    let snapshot = state.catalog.snapshot(&state.db).await?;
-    let limit_km = snapshot
-        .service_areas
-        .iter()
-        .find(|a| a.id == order.service_area_id)
-        .map_or(20.0, |a| a.max_dispatch_radius_km);
     let chosen = find_candidates(state, &order, &asked.not_again, limit_km, wanted).await?;
     if chosen.is_empty() {
         return Ok(0);
@@ -194,10 +204,7 @@ async fn find_candidates(
     limit_km: f64,
     wanted: usize,
 ) -> AppResult<Vec<Candidate>> {
-    let centre = GeoPoint {
-        latitude: order.latitude,
-        longitude: order.longitude,
-    };
+    let centre = order_point(order);
     let required: BTreeSet<String> =
         serde_json::from_value(order.required_certifications.clone()).unwrap_or_default();
     let mut eligible = Vec::new();
@@ -229,6 +236,13 @@ async fn find_candidates(
     });
     eligible.truncate(wanted);
     Ok(eligible)
+}
+
+fn order_point(order: &pickup_order::Model) -> GeoPoint {
+    GeoPoint {
+        latitude: order.latitude,
+        longitude: order.longitude,
+    }
 }
 
 /// Keeps the verified, online collectors that hold every required certification, can carry

@@ -3,26 +3,23 @@
 //! days at either edge (or every day, when grouped by DAY) a row per area × category ×
 //! day, both read as stored and folded into rows in memory.
 //!
-//! Why in memory: what the database costs here is grouping, joining and sorting, not
-//! reading. On SQLite a month of day rows and their materials reads in under a
-//! millisecond, while grouping them, joining the materials and sorting the result took
-//! ~40 ms at 10k orders (BENCHMARKS.md). The lines read are bounded by areas × categories
-//! × (months + edge days), whatever the number of orders.
+//! Why this way, measured (BENCHMARKS.md): the database's cost here is grouping, joining
+//! and sorting, and the driver's is a fixed price per row handed over (on SQLite most of
+//! the report's time). So the months keep a coarse report's lines few whatever the
+//! number of orders, each table is read in key order without grouping, and its lines
+//! come back as one JSON array rather than a row each.
 
 use std::collections::BTreeMap;
 
-use entity::{
-    report_area_material_rollup as day_material, report_area_rollup as day_figure,
-    report_month_material_rollup as month_material, report_month_rollup as month_figure,
-};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::collection::{ReportFilter, ReportRow};
+use super::grouped::Binds;
 use crate::domain::report::{Days, Dimension, Measures, ReportRequest, Span, month_of};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// The report's rows, ordered by key. For reports grouped by neither collector nor
 /// facility and filtered by no partner (the caller checks).
@@ -44,36 +41,16 @@ pub async fn report_rows(
         Span::of(request.first_day, request.end_day)
     };
     let mut rows = Rows::new(&request.group_by);
+    let backend = conn.get_database_backend();
     if let Some((first, end)) = &span.months {
-        let period = (first.as_str(), end.as_str());
-        let months = Columns {
-            period: month_figure::Column::Month,
-            area: month_figure::Column::ServiceAreaId,
-            category: month_figure::Column::CategoryCode,
-        };
-        rows.add_figures(read::<month_figure::Entity, _>(conn, months, period, filter).await?);
-        let months = Columns {
-            period: month_material::Column::Month,
-            area: month_material::Column::ServiceAreaId,
-            category: month_material::Column::CategoryCode,
-        };
-        rows.add_materials(read::<month_material::Entity, _>(conn, months, period, filter).await?);
+        let period = (first.clone(), end.clone());
+        rows.add_figures(read(conn, backend, MONTHS, Figures, &period, filter).await?)?;
+        rows.add_materials(read(conn, backend, MONTHS, Materials, &period, filter).await?)?;
     }
     for days in &span.days {
-        let (from, to) = (day_key(days.from), day_key(days.to));
-        let period = (from.as_str(), to.as_str());
-        let days = Columns {
-            period: day_figure::Column::Day,
-            area: day_figure::Column::ServiceAreaId,
-            category: day_figure::Column::CategoryCode,
-        };
-        rows.add_figures(read::<day_figure::Entity, _>(conn, days, period, filter).await?);
-        let days = Columns {
-            period: day_material::Column::Day,
-            area: day_material::Column::ServiceAreaId,
-            category: day_material::Column::CategoryCode,
-        };
-        rows.add_materials(read::<day_material::Entity, _>(conn, days, period, filter).await?);
+        let period = (day_key(days.from), day_key(days.to));
+        rows.add_figures(read(conn, backend, DAYS, Figures, &period, filter).await?)?;
+        rows.add_materials(read(conn, backend, DAYS, Materials, &period, filter).await?)?;
     }
     Ok(rows.finish())
 }
@@ -82,45 +59,124 @@ fn day_key(day: chrono::NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-/// The key columns of one of the four tables: its period (day or month), area and
-/// category.
-struct Columns<C> {
-    period: C,
-    area: C,
-    category: C,
+/// A pair of rollup tables and the name of their period column.
+#[derive(Clone, Copy)]
+struct Granularity {
+    figures: &'static str,
+    materials: &'static str,
+    period: &'static str,
 }
 
-/// The lines of `E` whose period is in `[from, to)`, narrowed by `filter`, read as `L`
-/// (the period column aliased `period`).
-async fn read<E, L>(
+const DAYS: Granularity = Granularity {
+    figures: "report_area_rollups",
+    materials: "report_area_material_rollups",
+    period: "day",
+};
+
+const MONTHS: Granularity = Granularity {
+    figures: "report_month_rollups",
+    materials: "report_month_material_rollups",
+    period: "month",
+};
+
+/// What is read of a granularity, and how a line of it is shaped.
+trait Part {
+    /// A line, deserialized from a JSON array of the columns in order.
+    type Line: DeserializeOwned;
+    /// The table of `granularity` this part is in.
+    fn table(granularity: Granularity) -> &'static str;
+    /// The columns after period, area and category.
+    fn columns() -> &'static [&'static str];
+}
+
+struct Figures;
+struct Materials;
+
+impl Part for Figures {
+    type Line = FigureLine;
+    fn table(granularity: Granularity) -> &'static str {
+        granularity.figures
+    }
+    fn columns() -> &'static [&'static str] {
+        &[
+            "orders",
+            "items",
+            "measured_kg",
+            "estimated_kg",
+            "payout",
+            "disposal_fees",
+            "logistics_fees",
+            "co2e_kg",
+        ]
+    }
+}
+
+impl Part for Materials {
+    type Line = MaterialLine;
+    fn table(granularity: Granularity) -> &'static str {
+        granularity.materials
+    }
+    fn columns() -> &'static [&'static str] {
+        // A boolean is true/false in PostgreSQL's JSON and 1/0 in SQLite's: 1/0 in both.
+        &["material", "CASE WHEN estimated THEN 1 ELSE 0 END", "kg"]
+    }
+}
+
+/// The lines of `P` in `granularity` whose period is in `[from, to)`, narrowed by
+/// `filter`, read as one JSON array of arrays: one value through the driver instead of a
+/// row per line, whose per-row cost was most of the report's time (BENCHMARKS.md).
+async fn read<P: Part>(
     conn: &impl ConnectionTrait,
-    columns: Columns<E::Column>,
-    (from, to): (&str, &str),
+    backend: DbBackend,
+    granularity: Granularity,
+    _part: P,
+    (from, to): &(String, String),
     filter: &ReportFilter,
-) -> AppResult<Vec<L>>
-where
-    E: EntityTrait,
-    L: FromQueryResult + Send + Sync,
-{
-    let mut select = E::find()
-        .column_as(columns.period, "period")
-        .filter(columns.period.gte(from))
-        .filter(columns.period.lt(to));
+) -> AppResult<Vec<P::Line>> {
+    let mut binds = Binds::new(backend);
+    let period = granularity.period;
+    let mut conditions = format!(
+        "{period} >= {} AND {period} < {}",
+        binds.bind(from.clone()),
+        binds.bind(to.clone())
+    );
     if let Some(category) = &filter.category {
-        select = select.filter(columns.category.eq(category.as_str()));
+        conditions += &format!(" AND category_code = {}", binds.bind(category.clone()));
     }
     if let Some(area) = filter.area {
-        select = select.filter(columns.area.eq(area));
+        conditions += &format!(" AND service_area_id = {}", binds.bind(area));
     }
-    Ok(select.into_model::<L>().all(conn).await?)
+    let (aggregate, array, area) = match backend {
+        DbBackend::Postgres => ("json_agg", "json_build_array", "service_area_id::text"),
+        // SQLite keeps a UUID as 16 bytes; JSON wants text.
+        _ => ("json_group_array", "json_array", "hex(service_area_id)"),
+    };
+    let sql = format!(
+        "SELECT CAST({aggregate}({array}({period}, {area}, category_code, {})) AS TEXT) AS lines \
+         FROM {} WHERE {conditions}",
+        P::columns().join(", "),
+        P::table(granularity)
+    );
+    let Some(line) = conn
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, binds.values))
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    // PostgreSQL aggregates no line to NULL.
+    let Some(text) = line.try_get::<Option<String>>("", "lines")? else {
+        return Ok(Vec::new());
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("a rollup read: {e}")))
 }
 
 /// A line of figures, from the day or the month rollups.
-#[derive(FromQueryResult)]
+#[derive(Deserialize)]
 struct FigureLine {
     period: String,
-    service_area_id: Uuid,
-    category_code: String,
+    area: String,
+    category: String,
     orders: i64,
     items: i64,
     measured_kg: i64,
@@ -132,14 +188,20 @@ struct FigureLine {
 }
 
 /// A line of one material, from the day or the month rollups.
-#[derive(FromQueryResult)]
+#[derive(Deserialize)]
 struct MaterialLine {
     period: String,
-    service_area_id: Uuid,
-    category_code: String,
+    area: String,
+    category: String,
     material: String,
-    estimated: bool,
+    estimated: u8,
     kg: i64,
+}
+
+/// An area id as either backend writes it in JSON (hex digits, with or without hyphens).
+fn area_id(text: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(text)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("a rollup's area id: {e}")))
 }
 
 /// The rows being folded, by key.
@@ -176,7 +238,7 @@ impl<'a> Rows<'a> {
         })
     }
 
-    fn add_figures(&mut self, lines: Vec<FigureLine>) {
+    fn add_figures(&mut self, lines: Vec<FigureLine>) -> AppResult<()> {
         for line in lines {
             let measures = Measures {
                 orders: line.orders,
@@ -188,16 +250,18 @@ impl<'a> Rows<'a> {
                 logistics_fees: line.logistics_fees,
                 co2e_kg: line.co2e_kg,
             };
-            let row = self.at(&line.period, line.service_area_id, &line.category_code);
+            let row = self.at(&line.period, area_id(&line.area)?, &line.category);
             row.measures = row.measures.plus(measures);
         }
+        Ok(())
     }
 
-    fn add_materials(&mut self, lines: Vec<MaterialLine>) {
+    fn add_materials(&mut self, lines: Vec<MaterialLine>) -> AppResult<()> {
         for line in lines {
-            self.at(&line.period, line.service_area_id, &line.category_code)
-                .add_material(line.material, line.estimated, line.kg);
+            self.at(&line.period, area_id(&line.area)?, &line.category)
+                .add_material(line.material, line.estimated != 0, line.kg);
         }
+        Ok(())
     }
 
     /// The rows with any figure, ordered by key.

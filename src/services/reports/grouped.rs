@@ -24,20 +24,23 @@ fn expression(dimension: Dimension) -> &'static str {
 }
 
 /// Placeholders in the backend's style, and the values they stand for.
-struct Binds {
+pub struct Binds {
     backend: DbBackend,
-    values: Vec<Value>,
+    /// The values, in placeholder order.
+    pub values: Vec<Value>,
 }
 
 impl Binds {
-    fn new(backend: DbBackend) -> Self {
+    /// No value bound yet.
+    pub fn new(backend: DbBackend) -> Self {
         Self {
             backend,
             values: Vec::new(),
         }
     }
 
-    fn bind(&mut self, value: impl Into<Value>) -> String {
+    /// Binds `value`; returns its placeholder.
+    pub fn bind(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
         match self.backend {
             DbBackend::Postgres => format!("${}", self.values.len()),
