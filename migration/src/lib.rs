@@ -43,6 +43,7 @@ mod m20261201_000053_create_report_area_rollups;
 mod m20261201_000060_create_asset_lists;
 mod m20261201_000061_add_slot_weight_budget;
 mod m20261201_000062_add_organization_roles;
+mod m20261215_000070_create_orders_area_index;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000060_create_asset_lists::Migration),
             Box::new(m20261201_000061_add_slot_weight_budget::Migration),
             Box::new(m20261201_000062_add_organization_roles::Migration),
+            Box::new(m20261215_000070_create_orders_area_index::Migration),
         ]
     }
 }
