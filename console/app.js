@@ -9,6 +9,7 @@ import * as board from "./pages/board.js";
 import * as orders from "./pages/orders.js";
 import * as order from "./pages/order.js";
 import * as collectors from "./pages/collectors.js";
+import * as collector from "./pages/collector.js";
 import * as facilities from "./pages/facilities.js";
 import * as compliance from "./pages/compliance.js";
 import * as reports from "./pages/reports.js";
@@ -18,7 +19,7 @@ const ROUTES = [
   [/^#\/orders$/, orders, "orders"],
   [/^#\/orders\/([0-9a-f-]+)$/, order, "orders"],
   [/^#\/collectors$/, collectors, "collectors"],
-  [/^#\/collectors\/([0-9a-f-]+)$/, collectors, "collectors"],
+  [/^#\/collectors\/([0-9a-f-]+)$/, collector, "collectors"],
   [/^#\/facilities$/, facilities, "facilities"],
   [/^#\/compliance$/, compliance, "compliance"],
   [/^#\/reports$/, reports, "reports"],

@@ -1,6 +1,6 @@
 // The dispatch map, drawn from coordinates alone (the server has no map tiles, and tests
-// run offline): the service area's outline, open orders, collectors on their way and the
-// facilities, on a local flat projection around the area's centre, in kilometres, with a
+// run offline): the service area's outline, open orders, collectors on their way, the other
+// online collectors (free or busy) and the facilities, on a local flat projection around the area's centre, in kilometres, with a
 // scale bar. Good to a fraction of a percent over a city-sized area.
 
 import { s, h } from "./dom.js";
@@ -31,9 +31,10 @@ function scaleLength(extent) {
 
 /**
  * The map of `area` ({name, center, radiusKm}) with `orders` ([{id, number, status,
- * location}]), `collectors` ([{id, label, location}]) and `facilities` ([{name, location}]).
+ * location}]), `collectors` on their way ([{id, label, location}]), the other `online`
+ * collectors ([{id, label, status, location}]) and `facilities` ([{name, location}]).
  */
-export function dispatchMap(area, { orders = [], collectors = [], facilities = [] }) {
+export function dispatchMap(area, { orders = [], collectors = [], online = [], facilities = [] }) {
   const extent = area.radiusKm * 1.08;
   const unit = extent / 100; // one hundredth of the half-width: sizes that read at any zoom
   const at = (p) => project(area.center, p);
@@ -45,7 +46,7 @@ export function dispatchMap(area, { orders = [], collectors = [], facilities = [
     role: "img", "aria-labelledby": titleId, "data-area": area.id,
   },
   s("title", { id: titleId },
-    `Map of ${area.name}: ${orders.length} open orders, ${collectors.length} collectors on the move, ${facilities.length} facilities`),
+    `Map of ${area.name}: ${orders.length} open orders, ${collectors.length} collectors on the way, ${online.length} other collectors online, ${facilities.length} facilities`),
   s("rect", { class: "map-ground", x: -extent, y: -extent, width: 2 * extent, height: 2 * extent }),
   s("circle", { class: "map-area", cx: 0, cy: 0, r: area.radiusKm }),
   [0.25, 0.5, 0.75].map((f) => s("circle", { class: "map-ring", cx: 0, cy: 0, r: area.radiusKm * f })),
@@ -60,6 +61,14 @@ export function dispatchMap(area, { orders = [], collectors = [], facilities = [
     return s("a", { href: `#/orders/${o.id}`, class: "map-order-link" },
       s("circle", { class: `map-order status-${o.status}`, cx: x, cy: y, r: 1.8 * unit, "data-order": o.number }),
       s("title", {}, `${o.number}: ${o.status.toLowerCase().replaceAll("_", " ")}`));
+  }),
+  online.map((c) => {
+    const [x, y] = at(c.location);
+    const r = 2 * unit;
+    return s("path", {
+      class: `map-online status-${c.status}`, "data-online-collector": c.id,
+      d: `M ${x} ${y - r} L ${x + r} ${y} L ${x} ${y + r} L ${x - r} ${y} Z`,
+    }, s("title", {}, c.label));
   }),
   collectors.map((c) => {
     const [x, y] = at(c.location);
@@ -83,6 +92,8 @@ export function legend() {
     h("li", {}, swatch("map-order status-DISPATCHING", (c) => s("circle", { class: c, r: 4 })), " order looking for a collector"),
     h("li", {}, swatch("map-order status-ASSIGNED", (c) => s("circle", { class: c, r: 4 })), " order assigned or on its way"),
     h("li", {}, swatch("map-collector", (c) => s("path", { class: c, d: "M 0 -4 L 4 3 L -4 3 Z" })), " collector on the way"),
+    h("li", {}, swatch("map-online status-AVAILABLE", (c) => s("path", { class: c, d: "M 0 -4 L 4 0 L 0 4 L -4 0 Z" })), " collector online, free"),
+    h("li", {}, swatch("map-online status-BUSY", (c) => s("path", { class: c, d: "M 0 -4 L 4 0 L 0 4 L -4 0 Z" })), " collector online, busy"),
     h("li", {}, swatch("map-facility", (c) => s("rect", { class: c, x: -3.5, y: -3.5, width: 7, height: 7 })), " facility"),
     h("li", {}, swatch("map-area", (c) => s("circle", { class: c, r: 4 })), " service area"));
 }

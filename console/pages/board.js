@@ -2,8 +2,11 @@
 // expiry, and the map. It follows the network over subscriptions: orderActivity announces
 // every order that changes or whose dispatch moves (a new booking, offers sent, declined or
 // expired), and the board is then re-read (once for news arriving together);
-// collectorLocation moves the collectors on their way. Nothing is polled: the board is
-// re-read otherwise only when the socket comes back after a drop, for what it missed.
+// collectorLocation moves the collectors on their way; collectorPositions puts the map's
+// area's online collectors on it, moves them and takes them off (onlineCollectors reads
+// who is online when the area is chosen and with every re-read). Nothing is polled: the
+// board is re-read otherwise only when the socket comes back after a drop, for what it
+// missed.
 
 import { gql } from "../lib/api.js";
 import { field, h, put, select, showError, table } from "../lib/dom.js";
@@ -31,6 +34,10 @@ const PLACES = `query Places { serviceAreas { id name city center ${POINT} radiu
 const ACTIVITY = "subscription Activity { orderActivity { id } }";
 const OVERDUE = "subscription Overdue { complianceTaskOverdue { id kind dueAt } }";
 const POSITION = `subscription Position($id: ID!) { collectorLocation(orderId: $id) ${POINT} }`;
+const ONLINE = `query Online($area: ID!) { onlineCollectors(areaId: $area) {
+  collectorId location ${POINT} collector { displayName status } } }`;
+const PRESENCE = `subscription Presence($area: ID!) { collectorPositions(areaId: $area) {
+  kind position { collectorId location ${POINT} } } }`;
 
 export function render(main) {
   const errors = h("div");
@@ -54,6 +61,8 @@ export function render(main) {
   let chosenArea = null;
   const positions = new Map(); // order id -> { id, label, location }
   const positionSubs = new Map();
+  const online = new Map(); // collector id -> { id, label, status, location }
+  let presence = null; // ends the chosen area's collectorPositions
   let stopped = false;
 
   // Until the operator picks an area, show where the work is: the area holding most of
@@ -62,20 +71,62 @@ export function render(main) {
   const busiest = () => {
     const count = (a) => board.dispatchBoard.dispatching.filter((o) => inArea(a, o.address.location)).length;
     const best = places.areas.map((a) => [a, count(a)]).sort((x, y) => y[1] - x[1])[0];
-    if (best && best[1] > 0) chosenArea = areaSelect.value = best[0].id;
+    if (best && best[1] > 0) watchArea(best[0].id);
   };
 
   const drawMap = () => {
     if (!userChose && board && places.areas.length) busiest();
     const area = places.areas.find((a) => a.id === chosenArea);
     if (!area || !board) return;
+    const onTheWay = [...positions.values()];
+    const following = new Set(onTheWay.map((c) => c.id));
     put(mapSlot, dispatchMap(area, {
       orders: [...board.dispatchBoard.dispatching, ...board.moving.nodes]
         .map((o) => ({ id: o.id, number: o.number, status: o.status, location: o.address.location })),
-      collectors: [...positions.values()],
+      collectors: onTheWay,
+      // Those on the way are drawn as such (and followed more closely) already.
+      online: [...online.values()].filter((c) => !following.has(c.id)),
       facilities: places.facilities,
     }));
   };
+
+  // Who is online in the chosen area; news of someone new arriving together is read once.
+  let readingOnline = null;
+  const readOnline = () => {
+    const area = chosenArea;
+    if (!area) return Promise.resolve();
+    readingOnline ??= gql(ONLINE, { area }).then((data) => {
+      if (stopped || area !== chosenArea) return;
+      online.clear();
+      for (const c of data.onlineCollectors) {
+        online.set(c.collectorId, { id: c.collectorId, label: `${c.collector?.displayName || "Collector"}, ${label(c.collector?.status || "AVAILABLE")}`, status: c.collector?.status || "AVAILABLE", location: c.location });
+      }
+      drawMap();
+    }).catch((error) => showError(errors, error)).finally(() => { readingOnline = null; });
+    return readingOnline;
+  };
+  let onlineSettling = null;
+  const onPresence = (data) => {
+    const { kind, position: p } = data.collectorPositions;
+    const known = online.get(p.collectorId);
+    if (kind === "OFFLINE") online.delete(p.collectorId);
+    else if (known) known.location = p.location;
+    else {
+      // Someone new: on the map at once, named by the next read.
+      online.set(p.collectorId, { id: p.collectorId, label: "Collector, available", status: "AVAILABLE", location: p.location });
+      onlineSettling ??= setTimeout(() => { onlineSettling = null; readOnline(); }, SETTLE_MS);
+    }
+    drawMap();
+  };
+  // Follows the online collectors of `id`, the map's area from now on.
+  function watchArea(id) {
+    if (!id || id === chosenArea && presence) return;
+    chosenArea = areaSelect.value = id;
+    presence?.();
+    online.clear();
+    presence = subscribe(PRESENCE, { area: id }, onPresence, (e) => showError(errors, { errors: e }));
+    readOnline();
+  }
 
   const countdowns = () => {
     for (const time of main.querySelectorAll("time[data-expires]")) {
@@ -132,6 +183,7 @@ export function render(main) {
       drawBoard();
       follow();
       drawMap();
+      readOnline();
     }).catch((error) => showError(errors, error)).finally(() => { reading = null; });
     return reading;
   };
@@ -139,11 +191,10 @@ export function render(main) {
   gql(PLACES).then((data) => {
     places = { areas: data.serviceAreas, facilities: data.facilities.nodes };
     put(areaSelect, places.areas.map((a) => h("option", { value: a.id }, `${a.name} (${a.city})`)));
-    chosenArea = places.areas[0]?.id;
-    areaSelect.value = chosenArea;
+    watchArea(places.areas[0]?.id);
     return reread();
   }).catch((error) => showError(errors, error));
-  areaSelect.addEventListener("change", () => { chosenArea = areaSelect.value; userChose = true; drawMap(); });
+  areaSelect.addEventListener("change", () => { userChose = true; watchArea(areaSelect.value); drawMap(); });
 
   // Operators hear of reporting tasks turning overdue wherever they are on the board.
   const overdue = subscribe(OVERDUE, {}, (data) => {
@@ -172,7 +223,9 @@ export function render(main) {
     overdue();
     unlisten();
     clearTimeout(settling);
+    clearTimeout(onlineSettling);
     clearInterval(tick);
+    presence?.();
     for (const end of positionSubs.values()) end();
   };
 }

@@ -1,18 +1,15 @@
-// Collectors: the verification queue (unverified first), then everyone else; a collector's
-// profile with a pending vehicle change to approve or reject. The API has no query for one
-// collector, no names on the operator's view and no acceptance rate, so the page shows
-// what `collectors` gives.
+// Collectors: the verification queue (unverified first), then everyone else, each linking
+// to the collector's own page (pages/collector.js).
 
 import { gql } from "../lib/api.js";
-import { field, h, put, showError, table } from "../lib/dom.js";
-import { kg, label, shortId, when } from "../lib/format.js";
+import { h, put, showError, table } from "../lib/dom.js";
+import { kg, label } from "../lib/format.js";
+import { certs } from "./collector.js";
 
-const FIELDS = "id verified status vehicle capacityKg certifications rating noShows pendingProfile { vehicle capacityKg certifications requestedAt }";
+const FIELDS = "id displayName verified status vehicle capacityKg certifications rating noShows acceptanceRate";
 const LIST = `query Collectors($verified: Boolean, $after: String) {
   collectors(verified: $verified, first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } } }`;
 const VERIFY = `mutation Verify($id: ID!) { verifyCollector(collectorId: $id) { id verified } }`;
-const APPROVE = `mutation Approve($id: ID!) { approveCollectorProfile(collectorId: $id) { id } }`;
-const REJECT = `mutation Reject($id: ID!, $reason: String!) { rejectCollectorProfile(collectorId: $id, reason: $reason) { id } }`;
 
 async function all(verified) {
   const found = [];
@@ -26,12 +23,12 @@ async function all(verified) {
   return found;
 }
 
-const certs = (list) => (list.length ? list.map(label).join(", ") : "none");
+const percent = (rate) => (rate === null || rate === undefined ? "—" : `${Math.round(rate * 100)} %`);
 
-export function render(main, id) {
+export function render(main) {
   const errors = h("div");
   const body = h("div", { id: "collectors" });
-  put(main, h("h1", { tabindex: "-1" }, id ? "Collector" : "Collectors"), errors, body);
+  put(main, h("h1", { tabindex: "-1" }, "Collectors"), errors, body);
 
   const run = async (action, slot) => {
     showError(slot, null);
@@ -49,7 +46,6 @@ export function render(main, id) {
   const load = async () => {
     try {
       const [waiting, verified] = await Promise.all([all(false), all(true)]);
-      if (id) return profile([...waiting, ...verified].find((c) => c.id === id));
       const slot = h("div");
       put(body, slot,
         h("section", { "aria-labelledby": "queue-h" }, h("h2", { id: "queue-h" }, `Waiting for verification (${waiting.length})`),
@@ -60,29 +56,10 @@ export function render(main, id) {
       showError(errors, error);
     }
   };
-  const row = (list, caption, last) => table(caption, ["Collector", "Vehicle", "Capacity", "Certifications", "Status", "Rating", "No-shows", "Verification"], list,
-    (c) => [h("a", { href: `#/collectors/${c.id}`, title: c.id }, shortId(c.id)), label(c.vehicle), kg(c.capacityKg), certs(c.certifications),
-      label(c.status), c.rating?.toFixed(1) ?? "—", c.noShows, last(c)],
+  const row = (list, caption, last) => table(caption, ["Collector", "Vehicle", "Capacity", "Certifications", "Status", "Rating", "Acceptance", "No-shows", "Verification"], list,
+    (c) => [h("a", { href: `#/collectors/${c.id}`, title: c.id, class: "collector-link" }, c.displayName || c.id.slice(0, 8)), label(c.vehicle), kg(c.capacityKg), certs(c.certifications),
+      label(c.status), c.rating?.toFixed(1) ?? "—", percent(c.acceptanceRate), c.noShows, last(c)],
     (c) => ({ "data-collector-id": c.id }));
 
-  const profile = (c) => {
-    if (!c) return put(body, h("p", {}, "No such collector."));
-    const slot = h("div");
-    const reason = h("input", { type: "text", name: "reason", required: true });
-    const row = (term, ...value) => [h("dt", {}, term), h("dd", {}, ...value)];
-    const pending = c.pendingProfile;
-    put(body, slot,
-      h("section", { class: "card" }, h("h2", {}, `Collector ${shortId(c.id)}`),
-        h("dl", { class: "facts" },
-          row("Id", h("code", {}, c.id)), row("Verification", verifyButton(c, slot)), row("Status", label(c.status)),
-          row("Vehicle", label(c.vehicle)), row("Capacity", kg(c.capacityKg)), row("Certifications", certs(c.certifications)),
-          row("Rating", c.rating?.toFixed(2) ?? "not rated yet"), row("No-shows", c.noShows))),
-      pending ? h("section", { class: "card" }, h("h2", {}, "Requested profile change"),
-        h("p", {}, `${label(pending.vehicle)}, ${kg(pending.capacityKg)}, ${certs(pending.certifications)} (asked ${when(pending.requestedAt)})`),
-        h("button", { type: "button", onclick: () => run(() => gql(APPROVE, { id: c.id }), slot) }, "Approve"),
-        h("form", { class: "action", onsubmit: (e) => { e.preventDefault(); run(() => gql(REJECT, { id: c.id, reason: reason.value.trim() }), slot); } },
-          field("Reason for rejecting", reason), h("button", { type: "submit" }, "Reject"))) : null,
-      h("p", {}, h("a", { href: "#/collectors" }, "All collectors")));
-  };
   load();
 }

@@ -44,6 +44,7 @@ mod m20261201_000054_create_report_month_rollups;
 mod m20261201_000060_create_asset_lists;
 mod m20261201_000061_add_slot_weight_budget;
 mod m20261201_000062_add_organization_roles;
+mod m20261215_000070_create_orders_area_index;
 mod rollup_columns;
 
 /// Every migration, oldest first.
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000060_create_asset_lists::Migration),
             Box::new(m20261201_000061_add_slot_weight_budget::Migration),
             Box::new(m20261201_000062_add_organization_roles::Migration),
+            Box::new(m20261215_000070_create_orders_area_index::Migration),
         ]
     }
 }

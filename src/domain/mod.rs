@@ -3,6 +3,7 @@
 //! Inputs are parsed into these types ("parse, don't validate") before a service sees
 //! them, so a service never holds an unchecked email or an unknown role.
 
+pub mod acceptance;
 pub mod account;
 pub mod address;
 pub mod asset_list;

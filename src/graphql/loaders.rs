@@ -66,6 +66,18 @@ loader!(
     /// Whether each collector (by id) is at a pickup now (derives BUSY).
     WorkingCollector, bool, relations::working_collectors
 );
+loader!(
+    /// Display names keyed by user id.
+    DisplayNameByUser, String, crate::services::users::display_names
+);
+loader!(
+    /// How each collector's offers ended (by collector id; operators' acceptance rate).
+    OfferTallyByCollector, crate::domain::acceptance::OfferTally, crate::services::collector_record::offer_tallies
+);
+loader!(
+    /// Each collector's orders assigned and not finished, soonest window first.
+    CurrentOrdersByCollector, Vec<pickup_order::Model>, crate::services::collector_record::current_orders
+);
 
 /// Every loader one request needs; attach with [`Loaders::attach`].
 pub struct Loaders;
@@ -88,6 +100,9 @@ impl Loaders {
             .with_data(new(WorkingCollector { db: db() }))
             .with_data(new(OrganizationById { db: db() }))
             .with_data(new(AttemptsByDelivery { db: db() }))
+            .with_data(new(DisplayNameByUser { db: db() }))
+            .with_data(new(OfferTallyByCollector { db: db() }))
+            .with_data(new(CurrentOrdersByCollector { db: db() }))
     }
 }
 

@@ -37,6 +37,7 @@ const ASSETS: &[Asset] = assets![
     "lib/map.js",
     "lib/ws.js",
     "pages/board.js",
+    "pages/collector.js",
     "pages/collectors.js",
     "pages/compliance.js",
     "pages/facilities.js",

@@ -10,6 +10,7 @@ pub mod blocklist;
 pub mod budget;
 pub mod catalog;
 pub mod collector_actions;
+pub mod collector_record;
 pub mod collectors;
 pub mod compliance;
 pub mod custody;

@@ -36,3 +36,15 @@ pub async fn organizations_by_id(
         .await?;
     Ok(rows.into_iter().map(|o| (o.id, o)).collect())
 }
+
+/// Display names of the given users, keyed by user id, in one query.
+pub async fn display_names(
+    conn: &impl ConnectionTrait,
+    user_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, String>> {
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids.iter().copied()))
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.display_name)).collect())
+}

@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod business;
 mod catalog;
+mod collectors;
 mod compliance;
 mod console;
 mod custody;

@@ -1,14 +1,15 @@
-//! `collectors` (operators).
+//! `collectors` (operators) and `collector(id)`.
 
 use async_graphql::connection::{Connection, CursorType, Edge, OpaqueCursor};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ID, Object};
+use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::collector::Collector;
-use crate::services::collectors;
 use crate::services::pagination::page_size;
+use crate::services::{collector_record, collectors};
 
 /// A page of collectors.
 pub type CollectorConnection = Connection<OpaqueCursor<u64>, Collector>;
@@ -43,5 +44,17 @@ impl CollectorQuery {
                 .map(|(i, c)| Edge::new(OpaqueCursor(skip + i as u64), Collector(c))),
         );
         Ok(connection)
+    }
+
+    /// One collector: operators read any, a collector their own. NOT_FOUND for an unknown
+    /// id (and, for a collector, another collector's); FORBIDDEN for every other role.
+    async fn collector(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Collector>> {
+        let id = Uuid::parse_str(&id).ok();
+        let found = collector_record::find_for(&ctx.state()?.db, ctx.viewer(), id).await?;
+        Ok(Some(Collector(found)))
     }
 }

@@ -1,12 +1,14 @@
-//! `myJobOffers`, `dispatchBoard`.
+//! `myJobOffers`, `dispatchBoard`, `onlineCollectors`.
 
 use async_graphql::{Context, ID, Object};
+use uuid::Uuid;
 
 use crate::graphql::context::ContextExt;
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::dispatch::{DispatchBoard, JobOffer, OutstandingOffer, StatusCount};
 use crate::graphql::types::order::PickupOrder;
-use crate::services::dispatch;
+use crate::graphql::types::presence::CollectorPosition;
+use crate::services::dispatch::{self, presence};
 use crate::services::orders::Party;
 
 /// Dispatch queries.
@@ -62,5 +64,20 @@ impl DispatchQuery {
                 })
                 .collect(),
         })
+    }
+
+    /// Operators: the collectors online in a service area (within its radius of its
+    /// centre) at their live positions, nearest the centre first, at most 500. NOT_FOUND
+    /// for an unknown area. `collectorPositions` follows them live.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn online_collectors(
+        &self,
+        ctx: &Context<'_>,
+        area_id: ID,
+    ) -> async_graphql::Result<Vec<CollectorPosition>> {
+        let area = Uuid::parse_str(&area_id)
+            .map_err(|_| crate::error::AppError::NotFound("service area"))?;
+        let online = presence::online_in_area(ctx.state()?, area).await?;
+        Ok(online.into_iter().map(CollectorPosition).collect())
     }
 }

@@ -1,15 +1,17 @@
-//! `jobOffers`, `collectorLocation`.
+//! `jobOffers`, `collectorLocation`, the operators' `collectorPositions`.
 
 use async_graphql::{Context, ID, Subscription};
 use futures_util::{Stream, StreamExt};
 use uuid::Uuid;
 
 use super::counted;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
 use crate::graphql::types::dispatch::{JobOffer, JobOfferEvent};
 use crate::graphql::types::geo::GeoPoint;
-use crate::services::dispatch::{self, events};
+use crate::graphql::types::presence::CollectorPositionEvent;
+use crate::services::dispatch::{self, events, presence};
 use crate::services::orders::Party;
 
 /// Dispatch subscriptions.
@@ -63,5 +65,22 @@ impl DispatchSubscription {
         let positions = dispatch::collector_positions(state, party, id).await?;
         let open = state.metrics.subscription_opened("collectorLocation");
         Ok(counted(open, positions.map(GeoPoint::from)))
+    }
+
+    /// Operators: the online collectors of a service area as they change, from any
+    /// instance: ONLINE when one goes online there or comes into it while online, MOVED
+    /// at each position they report, OFFLINE when they go offline or leave it. What is
+    /// already online is read with `onlineCollectors`. NOT_FOUND for an unknown area.
+    async fn collector_positions(
+        &self,
+        ctx: &Context<'_>,
+        area_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = CollectorPositionEvent> + use<>> {
+        ctx.viewer().require_role(&[Role::Operator])?;
+        let state = ctx.state()?;
+        let area = Uuid::parse_str(&area_id).map_err(|_| AppError::NotFound("service area"))?;
+        let events = presence::presence_in_area(state, area).await?;
+        let open = state.metrics.subscription_opened("collectorPositions");
+        Ok(counted(open, events.map(CollectorPositionEvent::from)))
     }
 }

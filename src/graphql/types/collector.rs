@@ -6,10 +6,16 @@ use rust_decimal::Decimal;
 
 use super::decimal::DecimalString;
 use super::enums::{CertificationGql, CollectorStatusGql, VehicleGql};
+use super::geo::GeoPoint;
+use super::order::PickupOrder;
+use crate::domain::acceptance::OfferTally;
 use crate::domain::{Certification, CollectorStatus, Vehicle};
 use crate::error::AppError;
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::WorkingCollector;
+use crate::graphql::guards::RoleGuard;
+use crate::graphql::loaders::{
+    CurrentOrdersByCollector, DisplayNameByUser, OfferTallyByCollector, WorkingCollector,
+};
 
 /// A collector profile.
 pub struct Collector(pub collector::Model);
@@ -27,7 +33,48 @@ pub struct PendingProfile {
     pub requested_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A collector profile.
+/// How a collector's offers ended, counted by status (operators).
+#[derive(SimpleObject)]
+pub struct OfferCounts {
+    /// Offers the collector accepted.
+    pub accepted: i64,
+    /// Offers the collector declined.
+    pub declined: i64,
+    /// Offers left unanswered until they lapsed.
+    pub expired: i64,
+    /// Offers taken away before an answer (another collector was faster, the order went
+    /// away); they do not count towards the acceptance rate.
+    pub withdrawn: i64,
+    /// Offers still waiting for an answer; they do not count yet.
+    pub pending: i64,
+}
+
+impl From<OfferTally> for OfferCounts {
+    fn from(t: OfferTally) -> Self {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Self {
+            accepted: n(t.accepted),
+            declined: n(t.declined),
+            expired: n(t.expired),
+            withdrawn: n(t.withdrawn),
+            pending: n(t.pending),
+        }
+    }
+}
+
+impl Collector {
+    async fn tally(&self, ctx: &Context<'_>) -> async_graphql::Result<OfferTally> {
+        Ok(ctx
+            .loader::<OfferTallyByCollector>()?
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+/// A collector profile. Operators read any (`collectors`, `collector(id)`), a collector
+/// their own; the fields marked "Operators only" are FORBIDDEN (and null) for anyone else,
+/// the collector included.
 #[Object]
 impl Collector {
     /// The profile id.
@@ -111,5 +158,61 @@ impl Collector {
     /// Mean stars received, 1 to 5; null before the first rating.
     async fn rating(&self) -> Option<f64> {
         self.0.rating
+    }
+
+    /// The collector's name, as customers see it.
+    async fn display_name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(ctx
+            .loader::<DisplayNameByUser>()?
+            .load_one(self.0.user_id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Operators only: the share of decided offers the collector accepted, 0 to 1:
+    /// accepted ÷ (accepted + declined + expired). Offers still pending and offers
+    /// withdrawn before an answer do not count; null while no offer counts.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn acceptance_rate(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<f64>> {
+        Ok(self.tally(ctx).await?.acceptance_rate())
+    }
+
+    /// Operators only: how the collector's offers ended, counted by status (what
+    /// `acceptanceRate` is computed from).
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn offer_counts(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OfferCounts>> {
+        Ok(Some(self.tally(ctx).await?.into()))
+    }
+
+    /// Operators only: the collector's current work, orders assigned to them and not
+    /// finished (ASSIGNED, EN_ROUTE, ARRIVED, INSPECTED, AWAITING_CUSTOMER), soonest
+    /// window first, at most 50.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn current_orders(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<PickupOrder>>> {
+        let orders = ctx
+            .loader::<CurrentOrdersByCollector>()?
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(Some(orders.into_iter().map(PickupOrder::new).collect()))
+    }
+
+    /// Operators only: the last position the database keeps (it is written at most every
+    /// 30 s; `onlineCollectors` gives the live positions); null before the first.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn last_location(&self) -> Option<GeoPoint> {
+        Some(GeoPoint {
+            latitude: self.0.last_latitude?,
+            longitude: self.0.last_longitude?,
+        })
+    }
+
+    /// Operators only: when `lastLocation` was recorded.
+    #[graphql(guard = "RoleGuard::operator()")]
+    async fn last_location_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.last_location_at
     }
 }

@@ -22,6 +22,7 @@ pub mod order;
 pub mod order_input;
 pub mod organization;
 pub mod partner;
+pub mod presence;
 pub mod pricing;
 pub mod quote;
 pub mod quote_input;

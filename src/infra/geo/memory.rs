@@ -145,6 +145,14 @@ impl GeoIndex for InMemoryGeoIndex {
         self.search_sync(center, radius_km, limit)
     }
 
+    async fn positions(&self, ids: &[Uuid]) -> anyhow::Result<Vec<Option<GeoPoint>>> {
+        let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(ids
+            .iter()
+            .map(|id| inner.positions.get(id).copied())
+            .collect())
+    }
+
     async fn len(&self) -> anyhow::Result<usize> {
         let inner = self.inner.read().unwrap_or_else(PoisonError::into_inner);
         Ok(inner.positions.len())
@@ -206,6 +214,11 @@ mod tests {
     #[tokio::test]
     async fn limit_keeps_the_nearest() {
         behaviour::limit_keeps_the_nearest(&InMemoryGeoIndex::new()).await;
+    }
+
+    #[tokio::test]
+    async fn positions_in_order_asked() {
+        behaviour::positions_in_order_asked(&InMemoryGeoIndex::new()).await;
     }
 
     #[tokio::test]

@@ -53,6 +53,8 @@ pub trait GeoIndex: Send + Sync {
     ) -> anyhow::Result<Vec<Nearby>> {
         self.search(center, radius_km, limit).await
     }
+    /// The position of each of `ids`, in the same order; None for an id not in the index.
+    async fn positions(&self, ids: &[Uuid]) -> anyhow::Result<Vec<Option<GeoPoint>>>;
     /// How many members the index holds.
     async fn len(&self) -> anyhow::Result<usize>;
     /// Whether the index lost its members behind our back (a Redis restarted empty) since
@@ -249,6 +251,23 @@ pub(crate) mod behaviour {
                 .is_empty()
         );
         assert_eq!(index.len().await.expect("len"), 5);
+    }
+
+    /// `positions` answers where each member is, in the order asked, None for strangers.
+    pub async fn positions_in_order_asked(index: &dyn GeoIndex) {
+        let (a, b, stranger) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (at_a, at_b) = (offset(CENTER, 1.0, 2.0), offset(CENTER, -3.0, 0.5));
+        index.upsert(a, at_a).await.expect("upsert");
+        index.upsert(b, at_b).await.expect("upsert");
+        let found = index.positions(&[b, stranger, a]).await.expect("positions");
+        assert_eq!(found.len(), 3);
+        assert!(found[1].is_none(), "{found:?}");
+        for (got, want) in [(found[0], at_b), (found[2], at_a)] {
+            let got = got.expect("a member's position");
+            // Redis keeps 52-bit geohashes: well under a metre off.
+            assert!(haversine_km(got, want) < 0.001, "{got:?} vs {want:?}");
+        }
+        assert!(index.positions(&[]).await.expect("positions").is_empty());
     }
 
     /// Out-of-range input is an error rather than a silently wrong answer.

@@ -160,6 +160,33 @@ impl GeoIndex for RedisGeoIndex {
         self.geosearch(center, radius_km, limit, true).await
     }
 
+    async fn positions(&self, ids: &[Uuid]) -> anyhow::Result<Vec<Option<GeoPoint>>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut command = redis::cmd("GEOPOS");
+        command.arg(&self.key);
+        for id in ids {
+            command.arg(id.to_string());
+        }
+        let rows: Vec<Option<(f64, f64)>> = self
+            .conn
+            .call("geo", |mut con| async move {
+                command.query_async(&mut con).await
+            })
+            .await
+            .context("GEOPOS failed")?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                row.map(|(longitude, latitude)| GeoPoint {
+                    latitude,
+                    longitude,
+                })
+            })
+            .collect())
+    }
+
     async fn len(&self) -> anyhow::Result<usize> {
         let mut command = redis::cmd("ZCARD");
         command.arg(&self.key);
@@ -269,6 +296,15 @@ mod tests {
             return;
         };
         behaviour::limit_keeps_the_nearest(&index).await;
+        cleanup(&conn, &index).await;
+    }
+
+    #[tokio::test]
+    async fn redis_positions_in_order_asked() {
+        let Some((conn, index)) = index("redis_positions_in_order_asked").await else {
+            return;
+        };
+        behaviour::positions_in_order_asked(&index).await;
         cleanup(&conn, &index).await;
     }
 

@@ -106,6 +106,7 @@ fn graphql_collectors(r: &Registry) -> anyhow::Result<(IntCounterVec, HistogramV
         "accountEvents",
         "complianceTaskOverdue",
         "orderActivity",
+        "collectorPositions",
     ] {
         subscriptions.with_label_values(&[field]);
     }

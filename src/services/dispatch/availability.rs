@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::positions;
+use super::presence::{self, PresenceKind};
 use crate::domain::CollectorStatus;
 use crate::domain::geo::GeoPoint;
 use crate::error::{AppError, AppResult};
@@ -86,8 +87,14 @@ pub async fn set_availability(
                     collector_id,
                     area_id: area,
                 });
+            presence::publish(state, PresenceKind::Online, collector_id, point).await;
         }
-        _ => state.geo.remove(collector_id).await?,
+        _ => {
+            state.geo.remove(collector_id).await?;
+            if let Some(point) = position {
+                presence::publish(state, PresenceKind::Offline, collector_id, point).await;
+            }
+        }
     }
     Ok(saved)
 }

@@ -10,6 +10,7 @@ pub mod events;
 mod matching;
 mod offers;
 mod positions;
+pub mod presence;
 mod sweeper;
 mod tracking;
 

@@ -22,6 +22,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::events::publish_location;
+use super::presence::{self, PresenceKind};
 use crate::domain::CollectorStatus;
 use crate::domain::geo::GeoPoint;
 use crate::error::{AppError, AppResult};
@@ -108,7 +109,11 @@ pub async fn report_location(
         return Ok(true);
     }
     state.geo.move_existing(collector_id, point).await?;
-    publish_location(state, collector_id, point).await;
+    // Together: the customer following the collector, and operators watching the area.
+    tokio::join!(
+        publish_location(state, collector_id, point),
+        presence::publish(state, PresenceKind::Moved, collector_id, point),
+    );
     Ok(true)
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::access::{Party, visible};
 use crate::domain::order::OrderStatus;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::pagination::{Page, after_desc};
 use crate::state::AppState;
 
@@ -33,6 +33,9 @@ pub struct OrderFilter {
     pub from: Option<DateTime<Utc>>,
     /// Pickup window starting before.
     pub to: Option<DateTime<Utc>>,
+    /// Only orders of this service area (operators only: FORBIDDEN for other parties,
+    /// whose lists walk their own index).
+    pub service_area: Option<Uuid>,
 }
 
 /// Where a page starts: after this (created_at, id), newest first.
@@ -40,7 +43,8 @@ pub type OrderCursor = (DateTime<Utc>, Uuid);
 
 /// The orders `party` may see, newest first (an organisation's admin: every member's;
 /// a member: their own). Each party's list walks its own index
-/// (customer, organisation, collector), so a page costs the same at 10k or 1M orders.
+/// (customer, organisation, collector; an operator's area filter the area's), so a page
+/// costs the same at 10k or 1M orders.
 pub async fn list_orders(
     state: &AppState,
     party: &Party,
@@ -66,6 +70,12 @@ pub async fn list_orders(
         }
         Party::Operator { .. } => query,
     };
+    if let Some(area) = filter.service_area {
+        if !matches!(party, Party::Operator { .. }) {
+            return Err(AppError::Forbidden);
+        }
+        query = query.filter(pickup_order::Column::ServiceAreaId.eq(area));
+    }
     if let Some(status) = filter.status {
         query = query.filter(pickup_order::Column::Status.eq(status));
     }

@@ -5,7 +5,7 @@
 mod deadlines;
 mod discrepancies;
 mod erasure;
-mod fixtures;
+pub(crate) mod fixtures;
 mod overdue;
 mod reporting;
 mod traceability;

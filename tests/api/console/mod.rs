@@ -1,11 +1,16 @@
 //! The operator console at `/console`: its files served with their policy and caching
 //! (served.rs), and a real headless Chromium using it against `spawn_app()` the way an
-//! operator does: signing in, watching the board, acting on orders and collectors,
-//! reading a report and downloading it as CSV.
+//! operator does: signing in, watching the board (online collectors on its map included),
+//! acting on orders and collectors, filtering orders, reading a collector's page, marking
+//! compliance tasks reported, resolving discrepancies, reading a report and downloading it
+//! as CSV.
 
 mod actions;
 mod board;
+mod collectors;
+mod compliance;
 mod custody;
+mod orders;
 mod reports;
 mod screenshots;
 mod served;
