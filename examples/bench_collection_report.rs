@@ -34,12 +34,15 @@ use reloop::domain::report::{
     Bucket, Delta, Dimension, ItemFacts, LineFacts, Measures, OrderFacts, ReportRequest,
     contributions,
 };
+use reloop::infra::db::tuned_sqlite;
 use reloop::services::reports::collection::report_rows;
 use reloop::services::reports::grouped;
 use reloop::services::reports::{ReportFilter, ReportScope};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait, Value};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait, Value,
+};
 use uuid::Uuid;
 
 /// A small deterministic generator (xorshift64*), so runs are comparable.
@@ -408,7 +411,10 @@ async fn main() -> anyhow::Result<()> {
                 dir.path().join(format!("report-{size}.db")).display()
             )
         });
-        let db = Database::connect(&url).await?;
+        // SQLite tuned as the server's pool is.
+        let mut options = ConnectOptions::new(url.clone());
+        options.map_sqlx_sqlite_opts(tuned_sqlite);
+        let db = Database::connect(options).await?;
         if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
             db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
         }

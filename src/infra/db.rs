@@ -25,7 +25,7 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use prometheus::Histogram;
 use sea_orm::RuntimeErr;
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode,
@@ -78,20 +78,27 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(busy_timeout)
             .foreign_keys(true)
-            // Pages read through a shared memory map rather than copied by `pread` into
-            // each connection's cache (a profile of bookings under load spent a visible
-            // share in those copies); the map is a window, not a memory reservation.
-            .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
-            // 16 MiB of page cache per connection (the default is 2 MiB).
-            .pragma("cache_size", "-16384")
-            // Batched writes vary in their number of rows, so each size is a statement of
-            // its own: keep enough of them prepared (the default keeps 100).
-            .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
     });
+    options.map_sqlx_sqlite_opts(tuned_sqlite);
     let db = Database::connect(options)
         .await
         .context("connecting to the database")?;
     Ok(db)
+}
+
+/// The SQLite settings chosen for speed (every connection of the server's pool; the
+/// benchmarks open theirs with them too).
+pub fn tuned_sqlite(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts
+        // Pages read through a shared memory map rather than copied by `pread` into
+        // each connection's cache (a profile of bookings under load spent a visible
+        // share in those copies); the map is a window, not a memory reservation.
+        .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+        // 16 MiB of page cache per connection (the default is 2 MiB).
+        .pragma("cache_size", "-16384")
+        // Batched writes vary in their number of rows, so each size is a statement of
+        // its own: keep enough of them prepared (the default keeps 100).
+        .statement_cache_capacity(SQLITE_STATEMENT_CACHE)
 }
 
 /// A one-connection pool of its own for the readiness probe, opened lazily, so a probe

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::collection::{ReportFilter, ReportRow};
@@ -42,15 +41,19 @@ pub async fn report_rows(
     };
     let mut rows = Rows::new(&request.group_by);
     let backend = conn.get_database_backend();
+    let mut periods = Vec::new();
     if let Some((first, end)) = &span.months {
-        let period = (first.clone(), end.clone());
-        rows.add_figures(read(conn, backend, MONTHS, Figures, &period, filter).await?)?;
-        rows.add_materials(read(conn, backend, MONTHS, Materials, &period, filter).await?)?;
+        periods.push((MONTHS, first.clone(), end.clone()));
     }
     for days in &span.days {
-        let period = (day_key(days.from), day_key(days.to));
-        rows.add_figures(read(conn, backend, DAYS, Figures, &period, filter).await?)?;
-        rows.add_materials(read(conn, backend, DAYS, Materials, &period, filter).await?)?;
+        periods.push((DAYS, day_key(days.from), day_key(days.to)));
+    }
+    for (granularity, from, to) in periods {
+        let period = (from, to);
+        let text = read::<Figures>(conn, backend, granularity, &period, filter).await?;
+        rows.add_figures(parse(&text)?)?;
+        let text = read::<Materials>(conn, backend, granularity, &period, filter).await?;
+        rows.add_materials(parse(&text)?)?;
     }
     Ok(rows.finish())
 }
@@ -81,8 +84,6 @@ const MONTHS: Granularity = Granularity {
 
 /// What is read of a granularity, and how a line of it is shaped.
 trait Part {
-    /// A line, deserialized from a JSON array of the columns in order.
-    type Line: DeserializeOwned;
     /// The table of `granularity` this part is in.
     fn table(granularity: Granularity) -> &'static str;
     /// The columns after period, area and category.
@@ -93,7 +94,6 @@ struct Figures;
 struct Materials;
 
 impl Part for Figures {
-    type Line = FigureLine;
     fn table(granularity: Granularity) -> &'static str {
         granularity.figures
     }
@@ -112,7 +112,6 @@ impl Part for Figures {
 }
 
 impl Part for Materials {
-    type Line = MaterialLine;
     fn table(granularity: Granularity) -> &'static str {
         granularity.materials
     }
@@ -123,16 +122,16 @@ impl Part for Materials {
 }
 
 /// The lines of `P` in `granularity` whose period is in `[from, to)`, narrowed by
-/// `filter`, read as one JSON array of arrays: one value through the driver instead of a
-/// row per line, whose per-row cost was most of the report's time (BENCHMARKS.md).
+/// `filter`, as one JSON array of arrays (period, area, category, then `P`'s columns):
+/// one value through the driver instead of a row per line, whose per-row cost was most
+/// of the report's time (BENCHMARKS.md). `[]` when there is none.
 async fn read<P: Part>(
     conn: &impl ConnectionTrait,
     backend: DbBackend,
     granularity: Granularity,
-    _part: P,
     (from, to): &(String, String),
     filter: &ReportFilter,
-) -> AppResult<Vec<P::Line>> {
+) -> AppResult<String> {
     let mut binds = Binds::new(backend);
     let period = granularity.period;
     let mut conditions = format!(
@@ -157,26 +156,29 @@ async fn read<P: Part>(
         P::columns().join(", "),
         P::table(granularity)
     );
-    let Some(line) = conn
+    let line = conn
         .query_one_raw(Statement::from_sql_and_values(backend, sql, binds.values))
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
+        .await?;
     // PostgreSQL aggregates no line to NULL.
-    let Some(text) = line.try_get::<Option<String>>("", "lines")? else {
-        return Ok(Vec::new());
+    let text = match line {
+        Some(line) => line.try_get::<Option<String>>("", "lines")?,
+        None => None,
     };
-    serde_json::from_str(&text)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("a rollup read: {e}")))
+    Ok(text.unwrap_or_else(|| "[]".to_owned()))
+}
+
+/// The lines of a JSON array read by [`read`], borrowing their strings from it.
+fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> AppResult<Vec<T>> {
+    serde_json::from_str(text)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("reading a rollup: {e}")))
 }
 
 /// A line of figures, from the day or the month rollups.
 #[derive(Deserialize)]
-struct FigureLine {
-    period: String,
-    area: String,
-    category: String,
+struct FigureLine<'a> {
+    period: &'a str,
+    area: &'a str,
+    category: &'a str,
     orders: i64,
     items: i64,
     measured_kg: i64,
@@ -189,18 +191,20 @@ struct FigureLine {
 
 /// A line of one material, from the day or the month rollups.
 #[derive(Deserialize)]
-struct MaterialLine {
-    period: String,
-    area: String,
-    category: String,
-    material: String,
+struct MaterialLine<'a> {
+    period: &'a str,
+    area: &'a str,
+    category: &'a str,
+    material: &'a str,
     estimated: u8,
     kg: i64,
 }
 
-/// An area id as either backend writes it in JSON (hex digits, with or without hyphens).
-fn area_id(text: &str) -> AppResult<Uuid> {
+/// An area id as either backend writes it in JSON (hex digits, with or without hyphens),
+/// in the report's form.
+fn area_key(text: &str) -> AppResult<String> {
     Uuid::parse_str(text)
+        .map(|id| id.to_string())
         .map_err(|e| AppError::Internal(anyhow::anyhow!("a rollup's area id: {e}")))
 }
 
@@ -208,6 +212,9 @@ fn area_id(text: &str) -> AppResult<Uuid> {
 struct Rows<'a> {
     group_by: &'a [Dimension],
     by_key: BTreeMap<Vec<String>, ReportRow>,
+    /// The last line's bucket (period, area, category) and its row's key: a bucket's
+    /// lines come together (each table is read in key order), so most lines reuse it.
+    last: Option<([String; 3], Vec<String>)>,
 }
 
 impl<'a> Rows<'a> {
@@ -215,30 +222,44 @@ impl<'a> Rows<'a> {
         Self {
             group_by,
             by_key: BTreeMap::new(),
+            last: None,
         }
     }
 
     /// The row a line of `period` (day or month), `area` and `category` adds to.
-    fn at(&mut self, period: &str, area: Uuid, category: &str) -> &mut ReportRow {
-        let key: Vec<String> = self
-            .group_by
-            .iter()
-            .map(|dimension| match dimension {
-                Dimension::Category => category.to_owned(),
-                Dimension::Area => area.to_string(),
-                Dimension::Day => period.to_owned(),
-                Dimension::Month => month_of(period).to_owned(),
-                // Not read from these rollups (`grouped::rollups` sends them elsewhere).
-                Dimension::Collector | Dimension::Facility => String::new(),
-            })
-            .collect();
-        self.by_key.entry(key).or_insert_with_key(|key| ReportRow {
-            key: key.clone(),
-            ..ReportRow::default()
-        })
+    fn at(&mut self, period: &str, area: &str, category: &str) -> AppResult<&mut ReportRow> {
+        let same = self.last.as_ref().is_some_and(|(bucket, _)| {
+            bucket[0] == period && bucket[1] == area && bucket[2] == category
+        });
+        if !same {
+            let area_id = area_key(area)?;
+            let key: Vec<String> = self
+                .group_by
+                .iter()
+                .map(|dimension| match dimension {
+                    Dimension::Category => category.to_owned(),
+                    Dimension::Area => area_id.clone(),
+                    Dimension::Day => period.to_owned(),
+                    Dimension::Month => month_of(period).to_owned(),
+                    // Not read from these rollups (`grouped::rollups` sends them elsewhere).
+                    Dimension::Collector | Dimension::Facility => String::new(),
+                })
+                .collect();
+            let bucket = [period.to_owned(), area.to_owned(), category.to_owned()];
+            self.last = Some((bucket, key));
+        }
+        let key = &self.last.as_ref().expect("set above").1;
+        if !self.by_key.contains_key(key) {
+            let row = ReportRow {
+                key: key.clone(),
+                ..ReportRow::default()
+            };
+            self.by_key.insert(key.clone(), row);
+        }
+        Ok(self.by_key.get_mut(key).expect("inserted above"))
     }
 
-    fn add_figures(&mut self, lines: Vec<FigureLine>) -> AppResult<()> {
+    fn add_figures(&mut self, lines: Vec<FigureLine<'_>>) -> AppResult<()> {
         for line in lines {
             let measures = Measures {
                 orders: line.orders,
@@ -250,15 +271,15 @@ impl<'a> Rows<'a> {
                 logistics_fees: line.logistics_fees,
                 co2e_kg: line.co2e_kg,
             };
-            let row = self.at(&line.period, area_id(&line.area)?, &line.category);
+            let row = self.at(line.period, line.area, line.category)?;
             row.measures = row.measures.plus(measures);
         }
         Ok(())
     }
 
-    fn add_materials(&mut self, lines: Vec<MaterialLine>) -> AppResult<()> {
+    fn add_materials(&mut self, lines: Vec<MaterialLine<'_>>) -> AppResult<()> {
         for line in lines {
-            self.at(&line.period, area_id(&line.area)?, &line.category)
+            self.at(line.period, line.area, line.category)?
                 .add_material(line.material, line.estimated != 0, line.kg);
         }
         Ok(())

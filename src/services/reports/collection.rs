@@ -54,13 +54,18 @@ impl ReportRow {
     }
 
     /// Adds `kg` micro-kg of `material`, measured or `estimated`.
-    pub fn add_material(&mut self, material: String, estimated: bool, kg: i64) {
+    pub fn add_material(&mut self, material: &str, estimated: bool, kg: i64) {
         let into = if estimated {
             &mut self.estimated_materials
         } else {
             &mut self.materials
         };
-        *into.entry(material).or_default() += kg;
+        match into.get_mut(material) {
+            Some(sum) => *sum += kg,
+            None => {
+                into.insert(material.to_owned(), kg);
+            }
+        }
     }
 
     /// No figure at all (a bucket whose items all moved elsewhere).

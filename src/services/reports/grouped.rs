@@ -318,7 +318,7 @@ fn add_material(row: &mut ReportRow, line: &QueryResult) -> AppResult<()> {
     let material: Option<String> = line.try_get("", "material")?;
     if let Some(material) = material {
         row.add_material(
-            material,
+            &material,
             line.try_get("", "estimated")?,
             line.try_get("", "kg")?,
         );
