@@ -11,7 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{
+    AccessMode, ConnectionTrait, DbBackend, IsolationLevel, Statement, TransactionSession,
+    TransactionTrait,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -22,11 +25,27 @@ use crate::error::{AppError, AppResult};
 
 /// The report's rows, ordered by key. For reports grouped by neither collector nor
 /// facility and filtered by no partner (the caller checks).
+///
+/// The two to six reads share one snapshot (a read-only repeatable-read transaction on
+/// PostgreSQL; on SQLite a deferred transaction reads one WAL snapshot), so a completion
+/// committed meanwhile is in all of a report's figures and materials or in none.
 pub async fn report_rows(
-    conn: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     request: &ReportRequest,
     filter: &ReportFilter,
 ) -> AppResult<Vec<ReportRow>> {
+    let txn = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await?
+        }
+        // SQLite has no isolation levels to set (sea-orm warns); its reads are snapshots.
+        _ => db.begin().await?,
+    };
+    let conn = &txn;
     let span = if request.group_by.contains(&Dimension::Day) {
         // Days cannot come from months.
         Span {
@@ -55,6 +74,7 @@ pub async fn report_rows(
         let text = read::<Materials>(conn, backend, granularity, &period, filter).await?;
         rows.add_materials(parse(&text)?)?;
     }
+    txn.commit().await?;
     Ok(rows.finish())
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::scope::ReportScope;
@@ -112,7 +112,7 @@ pub async fn collection_report(
 /// (an operator's report grouped and filtered by neither collector, facility nor
 /// partner), else grouped in SQL from the rollups that keep those.
 pub async fn report_rows(
-    conn: &impl ConnectionTrait,
+    conn: &(impl ConnectionTrait + TransactionTrait),
     request: &ReportRequest,
     scope: ReportScope,
     filter: &ReportFilter,
