@@ -246,6 +246,25 @@ async fn insert(
     Ok(())
 }
 
+/// The rows of a material rollup: `key` of each bucket, then its material and kg.
+fn material_rows(
+    materials: &Materials,
+    key: impl Fn(&Bucket) -> Vec<(&'static str, Value)>,
+) -> Vec<Vec<(&'static str, Value)>> {
+    materials
+        .iter()
+        .map(|((bucket, material, estimated), kg)| {
+            let mut row = key(bucket);
+            row.extend([
+                ("material", Value::from(material.clone())),
+                ("estimated", Value::from(*estimated)),
+                ("kg", Value::from(*kg)),
+            ]);
+            row
+        })
+        .collect()
+}
+
 async fn fill(
     db: &DatabaseConnection,
     figures: Figures,
@@ -330,45 +349,24 @@ async fn fill(
         rows.push(row);
     }
     insert(db, "report_material_rollups", rows).await?;
-    let rows = coarse_materials
-        .iter()
-        .map(|((bucket, material, estimated), kg)| {
-            let mut row = key(bucket, false);
-            row.extend([
-                ("material", Value::from(material.clone())),
-                ("estimated", Value::from(*estimated)),
-                ("kg", Value::from(*kg)),
-            ]);
-            row
-        })
-        .collect();
-    insert(db, "report_day_material_rollups", rows).await?;
-    let rows = area_materials
-        .iter()
-        .map(|((bucket, material, estimated), kg)| {
-            let mut row = area_key(bucket);
-            row.extend([
-                ("material", Value::from(material.clone())),
-                ("estimated", Value::from(*estimated)),
-                ("kg", Value::from(*kg)),
-            ]);
-            row
-        })
-        .collect();
-    insert(db, "report_area_material_rollups", rows).await?;
-    let rows = month_materials
-        .iter()
-        .map(|((bucket, material, estimated), kg)| {
-            let mut row = month_key(bucket);
-            row.extend([
-                ("material", Value::from(material.clone())),
-                ("estimated", Value::from(*estimated)),
-                ("kg", Value::from(*kg)),
-            ]);
-            row
-        })
-        .collect();
-    insert(db, "report_month_material_rollups", rows).await?;
+    insert(
+        db,
+        "report_day_material_rollups",
+        material_rows(&coarse_materials, |b| key(b, false)),
+    )
+    .await?;
+    insert(
+        db,
+        "report_area_material_rollups",
+        material_rows(&area_materials, area_key),
+    )
+    .await?;
+    insert(
+        db,
+        "report_month_material_rollups",
+        material_rows(&month_materials, month_key),
+    )
+    .await?;
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         db.execute_unprepared("ANALYZE").await?;
     }
