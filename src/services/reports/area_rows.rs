@@ -6,14 +6,16 @@
 //! Why this way, measured (BENCHMARKS.md): the database's cost here is grouping, joining
 //! and sorting, and the driver's is a fixed price per row handed over (on SQLite most of
 //! the report's time). So the months keep a coarse report's lines few whatever the
-//! number of orders, each table is read in key order without grouping, and its lines
-//! come back as one JSON array rather than a row each.
+//! number of orders, and each table is read without grouping or sorting. On SQLite its
+//! lines come back as one JSON array rather than a row each (sqlx hands each row over
+//! from its worker thread); on PostgreSQL as plain rows (building the JSON costs the
+//! server more than sending the rows).
 
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    AccessMode, ConnectionTrait, DbBackend, IsolationLevel, Statement, TransactionSession,
-    TransactionTrait,
+    AccessMode, ConnectionTrait, DbBackend, IsolationLevel, QueryResult, Statement,
+    TransactionSession, TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -69,10 +71,16 @@ pub async fn report_rows(
     }
     for (granularity, from, to) in periods {
         let period = (from, to);
-        let text = read::<Figures>(conn, backend, granularity, &period, filter).await?;
-        rows.add_figures(parse(&text)?)?;
-        let text = read::<Materials>(conn, backend, granularity, &period, filter).await?;
-        rows.add_materials(parse(&text)?)?;
+        if backend == DbBackend::Postgres {
+            rows.add_figures(read_rows::<Figures>(conn, granularity, &period, filter).await?)?;
+            let materials = read_rows::<Materials>(conn, granularity, &period, filter).await?;
+            rows.add_materials(materials)?;
+        } else {
+            let text = read_json::<Figures>(conn, granularity, &period, filter).await?;
+            rows.add_figures::<&str>(parse(&text)?)?;
+            let text = read_json::<Materials>(conn, granularity, &period, filter).await?;
+            rows.add_materials::<&str>(parse(&text)?)?;
+        }
     }
     txn.commit().await?;
     Ok(rows.finish())
@@ -104,16 +112,21 @@ const MONTHS: Granularity = Granularity {
 
 /// What is read of a granularity, and how a line of it is shaped.
 trait Part {
+    /// A line, with its strings owned.
+    type Line;
     /// The table of `granularity` this part is in.
     fn table(granularity: Granularity) -> &'static str;
     /// The columns after period, area and category.
     fn columns() -> &'static [&'static str];
+    /// A line from a row of the columns period, area, category and [`Part::columns`].
+    fn line(row: &QueryResult) -> Result<Self::Line, sea_orm::DbErr>;
 }
 
 struct Figures;
 struct Materials;
 
 impl Part for Figures {
+    type Line = FigureLine<String>;
     fn table(granularity: Granularity) -> &'static str {
         granularity.figures
     }
@@ -129,9 +142,26 @@ impl Part for Figures {
             "co2e_kg",
         ]
     }
+    fn line(row: &QueryResult) -> Result<Self::Line, sea_orm::DbErr> {
+        let amount = |at: usize| row.try_get_by_index::<i64>(at);
+        Ok(FigureLine {
+            period: row.try_get_by_index(0)?,
+            area: row.try_get_by_index(1)?,
+            category: row.try_get_by_index(2)?,
+            orders: amount(3)?,
+            items: amount(4)?,
+            measured_kg: amount(5)?,
+            estimated_kg: amount(6)?,
+            payout: amount(7)?,
+            disposal_fees: amount(8)?,
+            logistics_fees: amount(9)?,
+            co2e_kg: amount(10)?,
+        })
+    }
 }
 
 impl Part for Materials {
+    type Line = MaterialLine<String>;
     fn table(granularity: Granularity) -> &'static str {
         granularity.materials
     }
@@ -139,20 +169,26 @@ impl Part for Materials {
         // A boolean is true/false in PostgreSQL's JSON and 1/0 in SQLite's: 1/0 in both.
         &["material", "CASE WHEN estimated THEN 1 ELSE 0 END", "kg"]
     }
+    fn line(row: &QueryResult) -> Result<Self::Line, sea_orm::DbErr> {
+        Ok(MaterialLine {
+            period: row.try_get_by_index(0)?,
+            area: row.try_get_by_index(1)?,
+            category: row.try_get_by_index(2)?,
+            material: row.try_get_by_index(3)?,
+            estimated: u8::from(row.try_get_by_index::<i32>(4)? != 0),
+            kg: row.try_get_by_index(5)?,
+        })
+    }
 }
 
-/// The lines of `P` in `granularity` whose period is in `[from, to)`, narrowed by
-/// `filter`, as one JSON array of arrays (period, area, category, then `P`'s columns):
-/// one value through the driver instead of a row per line, whose per-row cost was most
-/// of the report's time (BENCHMARKS.md). `[]` when there is none.
-async fn read<P: Part>(
-    conn: &impl ConnectionTrait,
-    backend: DbBackend,
+/// The condition on `granularity`'s period being in `[from, to)` and on `filter`, with
+/// its values bound in `binds`.
+fn conditions(
+    binds: &mut Binds,
     granularity: Granularity,
     (from, to): &(String, String),
     filter: &ReportFilter,
-) -> AppResult<String> {
-    let mut binds = Binds::new(backend);
+) -> String {
     let period = granularity.period;
     let mut conditions = format!(
         "{period} >= {} AND {period} < {}",
@@ -165,21 +201,33 @@ async fn read<P: Part>(
     if let Some(area) = filter.area {
         conditions += &format!(" AND service_area_id = {}", binds.bind(area));
     }
-    let (aggregate, array, area) = match backend {
-        DbBackend::Postgres => ("json_agg", "json_build_array", "service_area_id::text"),
-        // SQLite keeps a UUID as 16 bytes; JSON wants text.
-        _ => ("json_group_array", "json_array", "hex(service_area_id)"),
-    };
+    conditions
+}
+
+/// The lines of `P` in `granularity` whose period is in `period`, narrowed by `filter`,
+/// as one JSON array of arrays (period, area, category, then `P`'s columns): one value
+/// through the driver instead of a row per line, whose per-row cost was most of the
+/// report's time on SQLite (BENCHMARKS.md).
+async fn read_json<P: Part>(
+    conn: &impl ConnectionTrait,
+    granularity: Granularity,
+    period: &(String, String),
+    filter: &ReportFilter,
+) -> AppResult<String> {
+    let backend = DbBackend::Sqlite;
+    let mut binds = Binds::new(backend);
+    let conditions = conditions(&mut binds, granularity, period, filter);
+    // SQLite keeps a UUID as 16 bytes; JSON wants text.
     let sql = format!(
-        "SELECT CAST({aggregate}({array}({period}, {area}, category_code, {})) AS TEXT) AS lines \
-         FROM {} WHERE {conditions}",
+        "SELECT json_group_array(json_array({}, hex(service_area_id), category_code, {})) \
+         AS lines FROM {} WHERE {conditions}",
+        granularity.period,
         P::columns().join(", "),
         P::table(granularity)
     );
     let line = conn
         .query_one_raw(Statement::from_sql_and_values(backend, sql, binds.values))
         .await?;
-    // PostgreSQL aggregates no line to NULL.
     let text = match line {
         Some(line) => line.try_get::<Option<String>>("", "lines")?,
         None => None,
@@ -187,18 +235,43 @@ async fn read<P: Part>(
     Ok(text.unwrap_or_else(|| "[]".to_owned()))
 }
 
-/// The lines of a JSON array read by [`read`], borrowing their strings from it.
+/// The same lines as [`read_json`], a row each, from PostgreSQL: its driver takes rows
+/// cheaply, and it builds 7,200 lines of JSON in twice the time it sends them as rows
+/// (BENCHMARKS.md).
+async fn read_rows<P: Part>(
+    conn: &impl ConnectionTrait,
+    granularity: Granularity,
+    period: &(String, String),
+    filter: &ReportFilter,
+) -> AppResult<Vec<P::Line>> {
+    let backend = DbBackend::Postgres;
+    let mut binds = Binds::new(backend);
+    let conditions = conditions(&mut binds, granularity, period, filter);
+    let sql = format!(
+        "SELECT {}, service_area_id::text, category_code, {} FROM {} WHERE {conditions}",
+        granularity.period,
+        P::columns().join(", "),
+        P::table(granularity)
+    );
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, binds.values))
+        .await?;
+    Ok(rows.iter().map(P::line).collect::<Result<_, _>>()?)
+}
+
+/// The lines of a JSON array read by [`read_json`], borrowing their strings from it.
 fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> AppResult<Vec<T>> {
     serde_json::from_str(text)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("reading a rollup: {e}")))
 }
 
-/// A line of figures, from the day or the month rollups.
+/// A line of figures, from the day or the month rollups; its strings borrowed from the
+/// JSON read (`S` = `&str`) or owned (`String`).
 #[derive(Deserialize)]
-struct FigureLine<'a> {
-    period: &'a str,
-    area: &'a str,
-    category: &'a str,
+struct FigureLine<S> {
+    period: S,
+    area: S,
+    category: S,
     orders: i64,
     items: i64,
     measured_kg: i64,
@@ -209,13 +282,14 @@ struct FigureLine<'a> {
     co2e_kg: i64,
 }
 
-/// A line of one material, from the day or the month rollups.
+/// A line of one material, from the day or the month rollups (strings as in
+/// [`FigureLine`]).
 #[derive(Deserialize)]
-struct MaterialLine<'a> {
-    period: &'a str,
-    area: &'a str,
-    category: &'a str,
-    material: &'a str,
+struct MaterialLine<S> {
+    period: S,
+    area: S,
+    category: S,
+    material: S,
     estimated: u8,
     kg: i64,
 }
@@ -231,55 +305,75 @@ fn area_key(text: &str) -> AppResult<String> {
 /// The rows being folded, by key.
 struct Rows<'a> {
     group_by: &'a [Dimension],
-    by_key: BTreeMap<Vec<String>, ReportRow>,
-    /// The last line's bucket (period, area, category) and its row's key: a bucket's
-    /// lines come together (each table is read in key order), so most lines reuse it.
-    last: Option<([String; 3], Vec<String>)>,
+    /// The rows, in the order they were first met.
+    rows: Vec<ReportRow>,
+    /// Where each key's row is in `rows`.
+    index: BTreeMap<Vec<String>, usize>,
+    /// The last line's bucket (period, area, category) and where its row is: a bucket's
+    /// lines come together (each table is stored in key order), so most lines reuse it
+    /// without looking their key up.
+    last: Option<([String; 3], usize)>,
 }
 
 impl<'a> Rows<'a> {
     fn new(group_by: &'a [Dimension]) -> Self {
         Self {
             group_by,
-            by_key: BTreeMap::new(),
+            rows: Vec::new(),
+            index: BTreeMap::new(),
             last: None,
         }
     }
 
     /// The row a line of `period` (day or month), `area` and `category` adds to.
     fn at(&mut self, period: &str, area: &str, category: &str) -> AppResult<&mut ReportRow> {
-        let same = self.last.as_ref().is_some_and(|(bucket, _)| {
-            bucket[0] == period && bucket[1] == area && bucket[2] == category
+        let known = self.last.as_ref().and_then(|(bucket, at)| {
+            (bucket[0] == period && bucket[1] == area && bucket[2] == category).then_some(*at)
         });
-        if !same {
-            let area_id = area_key(area)?;
-            let key: Vec<String> = self
-                .group_by
-                .iter()
-                .map(|dimension| match dimension {
-                    Dimension::Category => category.to_owned(),
-                    Dimension::Area => area_id.clone(),
-                    Dimension::Day => period.to_owned(),
-                    Dimension::Month => month_of(period).to_owned(),
-                    // Not read from these rollups (`grouped::rollups` sends them elsewhere).
-                    Dimension::Collector | Dimension::Facility => String::new(),
-                })
-                .collect();
-            let bucket = [period.to_owned(), area.to_owned(), category.to_owned()];
-            self.last = Some((bucket, key));
-        }
-        let key = &self.last.as_ref().expect("set above").1;
-        if !self.by_key.contains_key(key) {
-            let row = ReportRow {
-                key: key.clone(),
-                ..ReportRow::default()
-            };
-            self.by_key.insert(key.clone(), row);
-        }
-        Ok(self.by_key.get_mut(key).expect("inserted above"))
+        let at = match known {
+            Some(at) => at,
+            None => {
+                let at = self.row_of(self.key(period, area, category)?);
+                let bucket = [period.to_owned(), area.to_owned(), category.to_owned()];
+                self.last = Some((bucket, at));
+                at
+            }
+        };
+        Ok(&mut self.rows[at])
     }
 
-    fn add_figures(&mut self, lines: Vec<FigureLine<'_>>) -> AppResult<()> {
+    /// The key of the row a bucket adds to.
+    fn key(&self, period: &str, area: &str, category: &str) -> AppResult<Vec<String>> {
+        let area_id = area_key(area)?;
+        Ok(self
+            .group_by
+            .iter()
+            .map(|dimension| match dimension {
+                Dimension::Category => category.to_owned(),
+                Dimension::Area => area_id.clone(),
+                Dimension::Day => period.to_owned(),
+                Dimension::Month => month_of(period).to_owned(),
+                // Not read from these rollups (`grouped::rollups` sends them elsewhere).
+                Dimension::Collector | Dimension::Facility => String::new(),
+            })
+            .collect())
+    }
+
+    /// Where `key`'s row is, added empty when it is new.
+    fn row_of(&mut self, key: Vec<String>) -> usize {
+        if let Some(at) = self.index.get(&key) {
+            return *at;
+        }
+        let at = self.rows.len();
+        self.index.insert(key.clone(), at);
+        self.rows.push(ReportRow {
+            key,
+            ..ReportRow::default()
+        });
+        at
+    }
+
+    fn add_figures<S: AsRef<str>>(&mut self, lines: Vec<FigureLine<S>>) -> AppResult<()> {
         for line in lines {
             let measures = Measures {
                 orders: line.orders,
@@ -291,24 +385,34 @@ impl<'a> Rows<'a> {
                 logistics_fees: line.logistics_fees,
                 co2e_kg: line.co2e_kg,
             };
-            let row = self.at(line.period, line.area, line.category)?;
+            let row = self.at(
+                line.period.as_ref(),
+                line.area.as_ref(),
+                line.category.as_ref(),
+            )?;
             row.measures = row.measures.plus(measures);
         }
         Ok(())
     }
 
-    fn add_materials(&mut self, lines: Vec<MaterialLine<'_>>) -> AppResult<()> {
+    fn add_materials<S: AsRef<str>>(&mut self, lines: Vec<MaterialLine<S>>) -> AppResult<()> {
         for line in lines {
-            self.at(line.period, line.area, line.category)?
-                .add_material(line.material, line.estimated != 0, line.kg);
+            self.at(
+                line.period.as_ref(),
+                line.area.as_ref(),
+                line.category.as_ref(),
+            )?
+            .add_material(line.material.as_ref(), line.estimated != 0, line.kg);
         }
         Ok(())
     }
 
     /// The rows with any figure, ordered by key.
     fn finish(self) -> Vec<ReportRow> {
-        self.by_key
+        let mut rows: Vec<Option<ReportRow>> = self.rows.into_iter().map(Some).collect();
+        self.index
             .into_values()
+            .filter_map(|at| rows[at].take())
             .filter(|row| !row.is_empty())
             .collect()
     }
