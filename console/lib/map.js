@@ -24,9 +24,9 @@ function scaleLength(extent) {
   return [5, 2, 1].map((m) => m * power).find((l) => l <= target) || power;
 }
 
-/** The attribution, in a corner: as large as the scale bar's text while it is short,
- * smaller when long, so it keeps to the right two thirds of the map (about 0.55 em a
- * character). */
+/** The tiles' attribution in the bottom right corner, a little smaller than the scale
+ * bar's text; a long one is set smaller still, so that (at about 0.55 em a character) it
+ * stays within the right 60 % of the map, clear of the scale bar. */
 function attribution(text, extent, unit) {
   const size = Math.min(3.2 * unit, (120 * unit) / (0.55 * text.length));
   return s("text", {
