@@ -1,19 +1,14 @@
-// The dispatch map, drawn from coordinates alone (the server has no map tiles, and tests
-// run offline): the service area's outline, open orders, collectors on their way, the other
-// online collectors (free or busy) and the facilities, on a local flat projection around the area's centre, in kilometres, with a
-// scale bar. Good to a fraction of a percent over a city-sized area.
+// The dispatch map: the service area's outline, open orders, collectors on their way, the
+// other online collectors (free or busy) and the facilities, with a scale bar. By default
+// it is drawn from coordinates alone on a flat projection in kilometres (nothing to fetch,
+// so it works offline and the page loads nothing from elsewhere). When the server names a
+// tile URL (consoleSettings), tiles lie underneath and everything is drawn in their Web
+// Mercator projection instead, so markers land where the tiles show them
+// (projection.js, tiles.js).
 
 import { s, h } from "./dom.js";
-
-const KM_PER_DEG_LAT = 110.574;
-const KM_PER_DEG_LON = 111.32;
-
-/** Projects a point to km east/south of `center`. */
-function project(center, point) {
-  const x = (point.longitude - center.longitude) * KM_PER_DEG_LON * Math.cos((center.latitude * Math.PI) / 180);
-  const y = -(point.latitude - center.latitude) * KM_PER_DEG_LAT;
-  return [x, y];
-}
+import { flat, mercator } from "./projection.js";
+import { tileLayer, zoomFor } from "./tiles.js";
 
 /** Whether `point` lies in `area`'s circle. */
 export function inArea(area, point) {
@@ -29,27 +24,44 @@ function scaleLength(extent) {
   return [5, 2, 1].map((m) => m * power).find((l) => l <= target) || power;
 }
 
+/** The tiles' attribution in the bottom right corner, a little smaller than the scale
+ * bar's text; a long one is set smaller still, so that (at about 0.55 em a character) it
+ * stays within the right 60 % of the map, clear of the scale bar. */
+function attribution(text, extent, unit) {
+  const size = Math.min(3.2 * unit, (120 * unit) / (0.55 * text.length));
+  return s("text", {
+    class: "map-attribution", x: extent - 1.5 * unit, y: extent - 1.5 * unit,
+    "font-size": size, "text-anchor": "end",
+  }, text);
+}
+
 /**
  * The map of `area` ({name, center, radiusKm}) with `orders` ([{id, number, status,
  * location}]), `collectors` on their way ([{id, label, location}]), the other `online`
- * collectors ([{id, label, status, location}]) and `facilities` ([{name, location}]).
+ * collectors ([{id, label, status, location}]) and `facilities` ([{name, location}]);
+ * with `tiles` ({url, attribution}: consoleSettings' template and credit) drawn under it.
  */
-export function dispatchMap(area, { orders = [], collectors = [], online = [], facilities = [] }) {
-  const extent = area.radiusKm * 1.08;
+export function dispatchMap(area, { orders = [], collectors = [], online = [], facilities = [], tiles = null }) {
+  const extentKm = area.radiusKm * 1.08;
+  const zoom = tiles ? zoomFor(area.center.latitude, extentKm) : null;
+  const projection = tiles ? mercator(area.center, zoom) : flat(area.center);
+  const km = projection.perKm; // drawing units per km: 1 on the flat map
+  const extent = extentKm * km;
   const unit = extent / 100; // one hundredth of the half-width: sizes that read at any zoom
-  const at = (p) => project(area.center, p);
-  const bar = scaleLength(extent);
+  const at = projection.at;
+  const bar = scaleLength(extentKm);
   const barX = -extent + 4 * unit, barY = extent - 6 * unit;
   const titleId = `map-title-${area.id}`;
   return s("svg", {
-    class: "map", viewBox: `${-extent} ${-extent} ${2 * extent} ${2 * extent}`,
-    role: "img", "aria-labelledby": titleId, "data-area": area.id,
+    class: tiles ? "map tiled" : "map", viewBox: `${-extent} ${-extent} ${2 * extent} ${2 * extent}`,
+    role: "img", "aria-labelledby": titleId, "data-area": area.id, "data-zoom": zoom,
   },
   s("title", { id: titleId },
     `Map of ${area.name}: ${orders.length} open orders, ${collectors.length} collectors on the way, ${online.length} other collectors online, ${facilities.length} facilities`),
   s("rect", { class: "map-ground", x: -extent, y: -extent, width: 2 * extent, height: 2 * extent }),
-  s("circle", { class: "map-area", cx: 0, cy: 0, r: area.radiusKm }),
-  [0.25, 0.5, 0.75].map((f) => s("circle", { class: "map-ring", cx: 0, cy: 0, r: area.radiusKm * f })),
+  tiles ? tileLayer(tiles.url, zoom, projection.origin, extent) : null,
+  s("circle", { class: "map-area", cx: 0, cy: 0, r: area.radiusKm * km }),
+  [0.25, 0.5, 0.75].map((f) => s("circle", { class: "map-ring", cx: 0, cy: 0, r: area.radiusKm * f * km })),
   s("path", { class: "map-cross", d: `M ${-unit * 2} 0 H ${unit * 2} M 0 ${-unit * 2} V ${unit * 2}` }),
   facilities.map((f) => {
     const [x, y] = at(f.location);
@@ -79,10 +91,11 @@ export function dispatchMap(area, { orders = [], collectors = [], online = [], f
     }, s("title", {}, c.label));
   }),
   s("g", { class: "map-scale" },
-    s("path", { d: `M ${barX} ${barY - unit} V ${barY} H ${barX + bar} V ${barY - unit}` }),
+    s("path", { d: `M ${barX} ${barY - unit} V ${barY} H ${barX + bar * km} V ${barY - unit}` }),
     s("text", { x: barX, y: barY + 4.5 * unit, "font-size": 4 * unit }, `${bar} km`)),
-  s("text", { class: "map-label", x: 0, y: -area.radiusKm - unit, "font-size": 4 * unit, "text-anchor": "middle" },
-    `${area.name} (${area.radiusKm} km)`));
+  s("text", { class: "map-label", x: 0, y: -area.radiusKm * km - unit, "font-size": 4 * unit, "text-anchor": "middle" },
+    `${area.name} (${area.radiusKm} km)`),
+  tiles?.attribution ? attribution(tiles.attribution, extent, unit) : null);
 }
 
 /** The map's key, as a list a screen reader reads too. */

@@ -30,7 +30,8 @@ const BOARD = `query Board {
   moving: pickupOrders(status: EN_ROUTE, first: 10) { nodes { id number status address { location ${POINT} } collector { id displayName } } }
 }`;
 const PLACES = `query Places { serviceAreas { id name city center ${POINT} radiusKm }
-  facilities(first: 100) { nodes { id name location ${POINT} } } }`;
+  facilities(first: 100) { nodes { id name location ${POINT} } }
+  consoleSettings { mapTileUrl mapTileAttribution } }`;
 const ACTIVITY = "subscription Activity { orderActivity { id } }";
 const OVERDUE = "subscription Overdue { complianceTaskOverdue { id kind dueAt } }";
 const POSITION = `subscription Position($id: ID!) { collectorLocation(orderId: $id) ${POINT} }`;
@@ -56,7 +57,7 @@ export function render(main) {
       h("section", { class: "card", "aria-labelledby": "map-h" },
         h("h2", { id: "map-h" }, "Map"), field("Service area", areaSelect), mapSlot, legend())));
 
-  let places = { areas: [], facilities: [] };
+  let places = { areas: [], facilities: [], tiles: null };
   let board = null;
   let chosenArea = null;
   const positions = new Map(); // order id -> { id, label, location }
@@ -87,6 +88,7 @@ export function render(main) {
       // Those on the way are drawn as such (and followed more closely) already.
       online: [...online.values()].filter((c) => !following.has(c.id)),
       facilities: places.facilities,
+      tiles: places.tiles,
     }));
   };
 
@@ -189,7 +191,12 @@ export function render(main) {
   };
 
   gql(PLACES).then((data) => {
-    places = { areas: data.serviceAreas, facilities: data.facilities.nodes };
+    const settings = data.consoleSettings;
+    places = {
+      areas: data.serviceAreas, facilities: data.facilities.nodes,
+      // Tiles only when the server names a tile URL; the map is drawn without otherwise.
+      tiles: settings.mapTileUrl ? { url: settings.mapTileUrl, attribution: settings.mapTileAttribution } : null,
+    };
     put(areaSelect, places.areas.map((a) => h("option", { value: a.id }, `${a.name} (${a.city})`)));
     watchArea(places.areas[0]?.id);
     return reread();

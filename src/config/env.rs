@@ -21,6 +21,7 @@ impl Config {
         read_custody(&mut config)?;
         read_compliance(&mut config)?;
         read_reports(&mut config)?;
+        super::console::read_console(&mut config)?;
         config.log_json = var("RELOOP_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
         Ok(config)
     }
@@ -234,7 +235,7 @@ fn read_compliance(config: &mut Config) -> anyhow::Result<()> {
 }
 
 /// A non-empty environment variable.
-fn var(name: &str) -> Option<String> {
+pub(super) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 

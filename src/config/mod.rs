@@ -50,8 +50,13 @@
 //! | `RELOOP_AVAILABILITY_COST` | `10` | points going online (`setAvailability`) draws from that budget |
 //! | `RELOOP_PARTNER_RATE_CAPACITY` / `RELOOP_PARTNER_RATE_REFILL_PER_SEC` | `1000` / `50` | default cost budget of new partners |
 //! | `RELOOP_ANONYMOUS_QUOTE_CAPACITY` / `RELOOP_ANONYMOUS_QUOTE_REFILL_PER_SEC` | `1000` / `50` | cost budget of anonymous quotes per address |
+//! | `RELOOP_MAP_TILE_URL` | none (no tiles) | XYZ template (`https://…/{z}/{x}/{y}.png`) of tiles under the console's dispatch map |
+//! | `RELOOP_MAP_TILE_ATTRIBUTION` | none | text crediting the tiles, shown on the map |
 
+mod console;
 mod env;
+
+pub use console::{ConsoleSettings, MapTiles};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -107,6 +112,8 @@ pub struct Config {
     pub compliance: ComplianceSettings,
     /// Collection reports.
     pub reports: ReportSettings,
+    /// The operator console (map tiles).
+    pub console: ConsoleSettings,
 }
 
 /// Collection reports: the time zone their days and months are counted in, and the
@@ -386,6 +393,7 @@ impl Default for Config {
             custody: CustodySettings::default(),
             compliance: ComplianceSettings::default(),
             reports: ReportSettings::default(),
+            console: ConsoleSettings::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod epcis;
 pub mod field_action;
 pub mod geo;
 pub mod item;
+pub mod map_tiles;
 pub mod order;
 pub mod organization;
 pub mod partner;

@@ -2,14 +2,19 @@
 //! `console/` folder, embedded at build time and served like GraphiQL (src/http/graphiql.rs):
 //! the page itself is never cached, its files live under a URL that names a hash of their
 //! contents and are cached forever, and a strict Content-Security-Policy forbids inline
-//! scripts and every origin but this server. The console is one more client of the public
-//! GraphQL API: this module serves files and nothing else.
+//! scripts and every origin but this server (and, when the dispatch map draws tiles, the
+//! tile server's origin for images). The console is one more client of the public GraphQL
+//! API: this module serves files and nothing else.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use sha2::{Digest, Sha256};
+
+use super::HttpContext;
+use crate::config::ConsoleSettings;
 
 /// One embedded file, by its path under `console/`.
 struct Asset {
@@ -35,6 +40,8 @@ const ASSETS: &[Asset] = assets![
     "lib/dom.js",
     "lib/format.js",
     "lib/map.js",
+    "lib/projection.js",
+    "lib/tiles.js",
     "lib/ws.js",
     "pages/board.js",
     "pages/collector.js",
@@ -76,11 +83,29 @@ const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
+/// [`POLICY`]'s image sources, which map tiles extend.
+const IMG_SRC: &str = "img-src 'self' data:";
+
+/// The page's policy: [`POLICY`], with the tile server's origin among the image sources
+/// when the dispatch map draws tiles (and only then: without tiles the page loads nothing
+/// from elsewhere). Tiles are images and nothing more, so no other directive opens up.
+fn policy(settings: &ConsoleSettings) -> Cow<'static, str> {
+    match &settings.map_tiles {
+        None => Cow::Borrowed(POLICY),
+        // The origin is the URL parser's ASCII serialisation: no space, `;` or `,` that
+        // could end the source list or the directive.
+        Some(tiles) => {
+            Cow::Owned(POLICY.replacen(IMG_SRC, &format!("{IMG_SRC} {}", tiles.url.origin()), 1))
+        }
+    }
+}
+
 /// `GET /console`: the single page (its sections are `#/…` routes inside it).
-pub async fn page() -> HttpResponse {
+pub async fn page(context: web::Data<HttpContext>) -> HttpResponse {
+    let policy = policy(&context.state.config.console);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CONTENT_SECURITY_POLICY, POLICY))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy.as_ref()))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
@@ -115,5 +140,38 @@ fn content_type(path: &str) -> &'static str {
         Some("md") => "text/markdown; charset=utf-8",
         Some("txt") | Some("LICENSE") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_tiles_the_policy_is_the_strict_one() {
+        let policy = policy(&ConsoleSettings::default());
+        assert_eq!(
+            policy,
+            "default-src 'none'; script-src 'self'; style-src 'self'; \
+             img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'none'"
+        );
+    }
+
+    #[test]
+    fn with_tiles_only_images_may_come_from_the_tile_server() {
+        let settings = ConsoleSettings::from_values(
+            Some("https://tile.example.org:8443/osm/{z}/{x}/{y}.png?key=k"),
+            Some("© OpenStreetMap contributors"),
+        )
+        .expect("valid");
+        let policy = policy(&settings);
+        assert_eq!(
+            policy,
+            "default-src 'none'; script-src 'self'; style-src 'self'; \
+             img-src 'self' data: https://tile.example.org:8443; connect-src 'self'; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        );
+        assert_eq!(policy.matches("tile.example.org").count(), 1);
     }
 }

@@ -6,6 +6,7 @@ mod blocklist;
 mod catalog;
 mod collectors;
 mod compliance;
+mod console;
 mod custody;
 mod dispatch;
 mod orders;
@@ -38,5 +39,6 @@ pub struct Query(
     dispatch::DispatchQuery,
     partners::PartnerQuery,
     reports::ReportQuery,
+    console::ConsoleQuery,
     assets::BusinessQuery,
 );

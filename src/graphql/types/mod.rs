@@ -10,6 +10,7 @@ pub mod catalog_input;
 pub mod category;
 pub mod collector;
 pub mod compliance;
+pub mod console;
 pub mod custody;
 pub mod custody_input;
 pub mod decimal;

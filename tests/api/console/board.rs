@@ -1,7 +1,7 @@
 //! Signing in to the console and watching the dispatch board: a household is told the
 //! console is for operators; an operator sees the board, and a booking made meanwhile
-//! appears on it (table and map) without the page being reloaded; signing out revokes
-//! the refresh token.
+//! appears on it (table and map, drawn without tiles by default) without the page being
+//! reloaded; signing out revokes the refresh token.
 
 use serde_json::{Value, json};
 
@@ -50,6 +50,18 @@ async fn a_browser_console_signs_in_and_sees_a_booking_arrive_on_the_board_live(
         &format!("#map svg.map circle[data-order='{number}']"),
     )
     .await;
+    // No tiles unless configured (console/tiles.rs): the map is drawn from coordinates.
+    let tiled: Value = console
+        .browser
+        .execute(
+            "const map = document.querySelector('#map svg.map'); \
+             return [map.querySelectorAll('image').length, map.classList.contains('tiled'), \
+                     map.querySelectorAll('.map-attribution').length]",
+            vec![],
+        )
+        .await
+        .expect("read the map");
+    assert_eq!(tiled, json!([0, false, 0]), "a map without tiles");
     let count = text_with(&console.browser, "#counts [data-status=DISPATCHING]", "1").await;
     assert_eq!(count, "1");
     console.assert_fits("the board at 1280×800").await;

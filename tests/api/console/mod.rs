@@ -1,9 +1,10 @@
 //! The operator console at `/console`: its files served with their policy and caching
 //! (served.rs), and a real headless Chromium using it against `spawn_app()` the way an
-//! operator does: signing in, watching the board (online collectors on its map included),
-//! acting on orders and collectors, filtering orders, reading a collector's page, marking
-//! compliance tasks reported, resolving discrepancies, reading a report and downloading it
-//! as CSV.
+//! operator does: signing in, watching the board (online collectors on its map included,
+//! and map tiles when configured), acting on orders and collectors, filtering orders,
+//! reading a collector's page, marking compliance tasks reported, resolving discrepancies,
+//! reading a report and downloading it as CSV. `consoleSettings` (settings.rs) is what
+//! the console reads of the server's configuration.
 
 mod actions;
 mod board;
@@ -14,6 +15,8 @@ mod orders;
 mod reports;
 mod screenshots;
 mod served;
+mod settings;
+mod tiles;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
