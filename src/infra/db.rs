@@ -72,14 +72,23 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(settings.connect_timeout)
         .statement_timeout(settings.statement_timeout)
         .sqlx_logging(false);
+    if sqlite {
+        // A pooled SQLite connection is a thread of this process, not a socket that can go
+        // stale: pinging it on every checkout only adds a round trip to its thread (every
+        // request's read and every write batch paid it; BENCHMARKS.md).
+        options.test_before_acquire(false);
+    }
     let busy_timeout: Duration = settings.sqlite_busy_timeout;
+    // One hook: a second `map_sqlx_sqlite_opts` replaces the first (it once dropped WAL
+    // and the busy timeout; tests/api/sqlite_settings.rs).
     options.map_sqlx_sqlite_opts(move |opts| {
-        opts.journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(busy_timeout)
-            .foreign_keys(true)
+        tuned_sqlite(
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(busy_timeout)
+                .foreign_keys(true),
+        )
     });
-    options.map_sqlx_sqlite_opts(tuned_sqlite);
     let db = Database::connect(options)
         .await
         .context("connecting to the database")?;

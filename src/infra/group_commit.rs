@@ -108,7 +108,11 @@ async fn run<W: GroupWrite>(
         }
         let (mut jobs, dones): (Vec<W::Job>, Vec<_>) =
             batch.into_iter().map(|q| (q.job, q.done)).unzip();
-        match attempt(&db, &gate, &mut writer, &mut jobs).await {
+        let started = std::time::Instant::now();
+        let attempted = attempt(&db, &gate, &mut writer, &mut jobs).await;
+        // Batch sizes and times, to see what the writer does under load (RUST_LOG).
+        tracing::debug!(what = W::WHAT, size = jobs.len(), elapsed = ?started.elapsed(), "batch written");
+        match attempted {
             Ok(outcomes) => deliver::<W>(jobs, dones, outcomes),
             Err(err) if jobs.len() > 1 && !is_unreachable(&err) => {
                 tracing::warn!(error = %err, size = jobs.len(), what = W::WHAT, "batch failed; writing one by one");

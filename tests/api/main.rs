@@ -29,5 +29,6 @@ mod quotes;
 mod refresh;
 mod reports;
 mod schema;
+mod sqlite_settings;
 mod subscriptions;
 mod tokens;
