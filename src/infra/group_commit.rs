@@ -11,15 +11,29 @@
 //! - a batch whose transaction fails as a whole is re-run job by job, so one bad row never
 //!   fails the others — unless the database is unreachable, when retrying would only
 //!   multiply the wait: then the whole batch fails at once (UNAVAILABLE).
+//!
+//! A batch costs about the same whatever its size (its statements' round trips, not its
+//! rows, are the price: BENCHMARKS.md), so under load the writer waits a moment for the
+//! requests already on their way ([`GroupWriter::arriving`]) rather than leave them for
+//! the next batch — like PostgreSQL's `commit_delay` with `commit_siblings`. Alone, a
+//! request never waits.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, timeout_at};
 
 use crate::error::{AppError, AppResult};
 use crate::infra::db::{WriteGate, WriteTxn, begin_write, is_unreachable};
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 64;
+
+/// Longest a batch waits for requests on their way before it is written.
+const MAX_WAIT_FOR_SIBLINGS: Duration = Duration::from_millis(3);
 
 /// One job's outcome inside a batch: written (to be delivered once committed), or refused
 /// with the client's error, having left nothing behind.
@@ -61,13 +75,26 @@ struct Queued<W: GroupWrite> {
 /// The handle requests write through; cheap to clone.
 pub struct GroupWriter<W: GroupWrite> {
     jobs: mpsc::Sender<Queued<W>>,
+    /// Requests announced ([`GroupWriter::arriving`]) whose job is not queued yet.
+    arriving: Arc<AtomicUsize>,
 }
 
 impl<W: GroupWrite> Clone for GroupWriter<W> {
     fn clone(&self) -> Self {
         Self {
             jobs: self.jobs.clone(),
+            arriving: Arc::clone(&self.arriving),
         }
+    }
+}
+
+/// A request on its way to the writer, counted until it is dropped (its job queued, or the
+/// request given up before).
+pub struct Arriving(Arc<AtomicUsize>);
+
+impl Drop for Arriving {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -75,17 +102,28 @@ impl<W: GroupWrite> GroupWriter<W> {
     /// Starts the task that writes with `writer` on `db`.
     pub fn start(db: DatabaseConnection, gate: WriteGate, writer: W) -> Self {
         let (jobs, receiver) = mpsc::channel(1024);
-        tokio::spawn(run(db, gate, writer, receiver));
-        Self { jobs }
+        let arriving = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(run(db, gate, writer, receiver, Arc::clone(&arriving)));
+        Self { jobs, arriving }
+    }
+
+    /// Announces a request that will write soon (taken as early as the request knows it
+    /// will): while any is on its way, a batch about to be written waits for it a moment.
+    pub fn arriving(&self) -> Arriving {
+        self.arriving.fetch_add(1, Ordering::AcqRel);
+        Arriving(Arc::clone(&self.arriving))
     }
 
     /// Writes `job`; answers once it is committed (or refused). The job runs on the
     /// writer's task, so a request that goes away meanwhile cannot leave it half done.
-    pub async fn write(&self, job: W::Job) -> AppResult<W::Output> {
+    /// `arriving` (this request's announcement, if it made one) ends once the job is
+    /// queued.
+    pub async fn write(&self, job: W::Job, arriving: Option<Arriving>) -> AppResult<W::Output> {
         let (done, committed) = oneshot::channel();
         self.jobs.send(Queued { job, done }).await.map_err(|_| {
             AppError::Internal(anyhow::anyhow!("the {} writer has stopped", W::WHAT))
         })?;
+        drop(arriving);
         committed.await.map_err(|_| {
             AppError::Internal(anyhow::anyhow!("the {} writer dropped a job", W::WHAT))
         })?
@@ -97,12 +135,20 @@ async fn run<W: GroupWrite>(
     gate: WriteGate,
     mut writer: W,
     mut receiver: mpsc::Receiver<Queued<W>>,
+    arriving: Arc<AtomicUsize>,
 ) {
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
+        let deadline = Instant::now() + MAX_WAIT_FOR_SIBLINGS;
         while batch.len() < MAX_BATCH {
             match receiver.try_recv() {
                 Ok(queued) => batch.push(queued),
+                Err(_) if arriving.load(Ordering::Acquire) > 0 => {
+                    match timeout_at(deadline, receiver.recv()).await {
+                        Ok(Some(queued)) => batch.push(queued),
+                        _ => break,
+                    }
+                }
                 Err(_) => break,
             }
         }

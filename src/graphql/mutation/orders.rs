@@ -49,10 +49,13 @@ impl OrderMutation {
         input: BookPickupInput,
     ) -> async_graphql::Result<PickupOrder> {
         let state = state(ctx)?;
+        let booking = ctx.booking()?;
+        // Before the reads, so the writer's batch under load can wait for this booking.
+        let arriving = booking.arriving();
         let party = Party::of(&state.db, ctx.viewer()).await?;
         let request = input.parse()?;
         Ok(PickupOrder::new(
-            orders::book_pickup(state, ctx.booking()?, party, request).await?,
+            orders::book_pickup(state, booking, party, request, arriving).await?,
         ))
     }
 

@@ -22,6 +22,7 @@ use crate::domain::geo::GeoPoint;
 use crate::domain::order::TimeWindow;
 use crate::domain::{DisplayName, Phone};
 use crate::error::{AppError, AppResult};
+use crate::infra::group_commit::Arriving;
 use crate::services::catalog::service_areas::service_hours;
 use crate::state::AppState;
 
@@ -68,13 +69,15 @@ impl BookingRequest {
     }
 }
 
-/// Books a pickup for a customer or a partner.
+/// Books a pickup for a customer or a partner. `arriving` is the request's announcement
+/// to the booking writer ([`Booking::arriving`]), if it made one.
 #[tracing::instrument(skip_all, fields(quote_id = %request.quote_id))]
 pub async fn book_pickup(
     state: &AppState,
     booking: &Booking,
     party: Party,
     request: BookingRequest,
+    arriving: Option<Arriving>,
 ) -> AppResult<pickup_order::Model> {
     let booker = Booker::of(party)?;
     let now = state.clock.now();
@@ -127,7 +130,7 @@ pub async fn book_pickup(
         .key
         .as_ref()
         .map(|c| (c.scope.clone(), c.key.clone(), c.hash.clone()));
-    match booking.book(state, job).await? {
+    match booking.book(state, job, arriving).await? {
         Written::Booked(order) => {
             // Committed and DISPATCHING: dispatch hears of it and looks for collectors off
             // this request's path; the sweeper catches it should that fail.

@@ -19,7 +19,7 @@ use super::booking_batch::write_batch;
 use super::booking_write::{PreparedBooking, Written, write_booking};
 use crate::error::{AppError, AppResult};
 use crate::infra::db::{WriteGate, WriteTxn};
-use crate::infra::group_commit::{GroupWrite, GroupWriter, JobOutcome};
+use crate::infra::group_commit::{Arriving, GroupWrite, GroupWriter, JobOutcome};
 use crate::state::AppState;
 
 /// How bookings are written; built once at start-up, cheap to clone.
@@ -37,10 +37,21 @@ impl Booking {
         }
     }
 
+    /// Announces a booking on its way (taken as the request starts, before its reads), so
+    /// a batch about to be written under load waits a moment for it to join.
+    pub fn arriving(&self) -> Option<Arriving> {
+        self.writer.as_ref().map(GroupWriter::arriving)
+    }
+
     /// Runs `job`'s transaction; what it wrote is committed when this returns `Booked`.
-    pub(super) async fn book(&self, state: &AppState, job: PreparedBooking) -> AppResult<Written> {
+    pub(super) async fn book(
+        &self,
+        state: &AppState,
+        job: PreparedBooking,
+        arriving: Option<Arriving>,
+    ) -> AppResult<Written> {
         match &self.writer {
-            Some(writer) => writer.write((job, None)).await,
+            Some(writer) => writer.write((job, None), arriving).await,
             None => book_alone(state, &job).await,
         }
     }

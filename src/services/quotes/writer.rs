@@ -61,12 +61,15 @@ impl QuoteWriter {
     ) -> AppResult<Written> {
         let rows = Some(Rows::of(&quote, &lines));
         self.writer
-            .write(Job {
-                quote,
-                lines,
-                table,
-                rows,
-            })
+            .write(
+                Job {
+                    quote,
+                    lines,
+                    table,
+                    rows,
+                },
+                None,
+            )
             .await
     }
 }
