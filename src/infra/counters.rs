@@ -4,7 +4,8 @@
 //! counter wait for the one before it to commit, so the busiest numbers (orders) come
 //! from [`next_unique`] instead: a PostgreSQL sequence, which never waits.
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement};
 
 /// The next value of counter `name` (1 for a new counter).
 pub async fn next_value(conn: &impl ConnectionTrait, name: &str) -> Result<i64, DbErr> {
@@ -19,21 +20,10 @@ pub async fn take_values(
     count: i64,
 ) -> Result<i64, DbErr> {
     let backend = conn.get_database_backend();
+    let mut statement = advance_statement(backend, name, count);
+    statement.sql.push_str(" RETURNING value");
     let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DatabaseBackend::Postgres => {
-                    "INSERT INTO counters (name, value) VALUES ($1, $2) \
-                     ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value"
-                }
-                _ => {
-                    "INSERT INTO counters (name, value) VALUES (?, ?) \
-                     ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value"
-                }
-            },
-            [name.into(), count.into()],
-        ))
+        .query_one_raw(statement)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("counter {name} returned nothing")))?;
     row.try_get("", "value")
@@ -65,7 +55,7 @@ pub async fn take_unique(
     count: i64,
 ) -> Result<Vec<i64>, DbErr> {
     let backend = conn.get_database_backend();
-    if backend != sea_orm::DatabaseBackend::Postgres {
+    if backend != DatabaseBackend::Postgres {
         let last = take_values(conn, counter, count).await?;
         return Ok((last - count + 1..=last).collect());
     }
@@ -82,4 +72,33 @@ pub async fn take_unique(
         .collect::<Result<Vec<_>, _>>()?;
     values.sort_unstable();
     Ok(values)
+}
+
+/// On SQLite, counter `name` read with a batch's other reads and advanced with its other
+/// writes instead of by a statement of its own ([`take_values`] costs a round trip): the
+/// counter's value (column `value`; no row before its first use). Exact only inside a
+/// write transaction (BEGIN IMMEDIATE), where no other writer can take values between the
+/// read and [`advance_statement`].
+pub fn value_query(name: &str) -> SelectStatement {
+    Query::select()
+        .column("value")
+        .from("counters")
+        .and_where(Expr::col("name").eq(name))
+        .to_owned()
+}
+
+/// Advances counter `name` by `count` (creating it at `count`): the values taken are
+/// those after the one [`value_query`] read. Changes one row.
+pub fn advance_statement(backend: DatabaseBackend, name: &str, count: i64) -> Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "INSERT INTO counters (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value"
+        }
+        _ => {
+            "INSERT INTO counters (name, value) VALUES (?, ?) \
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value"
+        }
+    };
+    Statement::from_sql_and_values(backend, sql, [name.into(), count.into()])
 }

@@ -18,3 +18,4 @@ pub mod secrets;
 pub mod signing;
 pub mod stored;
 pub mod tokens;
+pub mod script;

@@ -32,3 +32,4 @@ mod schema;
 mod sqlite_settings;
 mod subscriptions;
 mod tokens;
+mod scripts;

@@ -11,8 +11,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use entity::{DbDecimal, order_line, pickup_order, quote, quote_line, service_area};
 use rust_decimal::Decimal;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, InsertStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -326,12 +328,22 @@ pub(super) async fn insert_lines(
     conn: &impl ConnectionTrait,
     rows: Vec<order_line::ActiveModel>,
 ) -> AppResult<()> {
-    // An asset list's quote has up to 2,000 lines: 14 bound values each would pass
-    // SQLite's 32,766-parameter limit in one statement, so they go 500 at a time.
-    for chunk in rows.chunks(500) {
-        order_line::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(conn)
-            .await?;
+    for (insert, _) in lines_inserts(rows) {
+        conn.execute(&insert).await?;
     }
     Ok(())
+}
+
+/// The statements inserting order lines, with how many rows each inserts.
+pub(super) fn lines_inserts(
+    rows: Vec<order_line::ActiveModel>,
+) -> impl Iterator<Item = (InsertStatement, u64)> {
+    // An asset list's quote has up to 2,000 lines: 14 bound values each would pass
+    // SQLite's 32,766-parameter limit in one statement, so they go 500 at a time.
+    let chunks: Vec<Vec<order_line::ActiveModel>> =
+        rows.chunks(500).map(<[_]>::to_vec).collect();
+    chunks.into_iter().map(|chunk| {
+        let count = chunk.len() as u64;
+        (order_line::Entity::insert_many(chunk).into_query(), count)
+    })
 }

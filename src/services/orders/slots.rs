@@ -86,8 +86,8 @@ pub async fn reserve(
 /// says whether it did.
 ///
 /// One statement: the slot's row is created with these places or updated only while both
-/// the count and the weight stay within the area's budget, and RETURNING says whether
-/// anything was taken. The row is shared by every booking of the area's slot, so bookings
+/// the count and the weight stay within the area's budget, and the rows it changed say
+/// whether anything was taken. The row is shared by every booking of the area's slot, so bookings
 /// take it last, just before they commit: its row lock (PostgreSQL) is then held for one
 /// statement and a commit, not a transaction. Weights are integer micro-kg, so the sum and
 /// the comparison are exact on both backends.
@@ -98,38 +98,51 @@ pub async fn take_places(
     places: i32,
     micro_kg: i64,
 ) -> AppResult<bool> {
-    let backend = conn.get_database_backend();
+    let statement = take_places_statement(
+        conn.get_database_backend(),
+        area,
+        slot_start,
+        places,
+        micro_kg,
+    );
+    Ok(conn.execute_raw(statement).await?.rows_affected() == 1)
+}
+
+/// The statement behind [`take_places`]: it changes one row when the places and weight fit
+/// (inserting the slot's usage or adding to it), none when they do not.
+pub fn take_places_statement(
+    backend: DatabaseBackend,
+    area: &service_area::Model,
+    slot_start: DateTime<Utc>,
+    places: i32,
+    micro_kg: i64,
+) -> Statement {
     let sql = match backend {
         DatabaseBackend::Postgres => {
             "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
              used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used + excluded.used <= $5 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $6 \
-             RETURNING used"
+             WHERE slot_usage.used + excluded.used <= $5 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $6"
         }
         _ => {
             "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES (?, ?, ?, ?) \
              ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
              used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used + excluded.used <= ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ? \
-             RETURNING used"
+             WHERE slot_usage.used + excluded.used <= ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ?"
         }
     };
-    let taken = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                area.id.into(),
-                slot_start.into(),
-                places.into(),
-                micro_kg.into(),
-                area.slot_capacity.into(),
-                weight_budget(area).into(),
-            ],
-        ))
-        .await?;
-    Ok(taken.is_some())
+    Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            area.id.into(),
+            slot_start.into(),
+            places.into(),
+            micro_kg.into(),
+            area.slot_capacity.into(),
+            weight_budget(area).into(),
+        ],
+    )
 }
 
 fn slot_full() -> AppError {

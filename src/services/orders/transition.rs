@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::{job_offer, order_event, pickup_order};
-use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, InsertStatement, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Set};
 use uuid::Uuid;
 
 use super::access::Party;
@@ -281,8 +281,16 @@ pub async fn record_event(conn: &impl ConnectionTrait, event: NewEvent) -> AppRe
 
 /// Appends `events` in one statement (a booking's first two steps).
 pub async fn record_events(conn: &impl ConnectionTrait, events: Vec<NewEvent>) -> AppResult<()> {
+    if let Some(insert) = events_insert(events) {
+        conn.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The statement inserting `events` (none for no events).
+pub(super) fn events_insert(events: Vec<NewEvent>) -> Option<InsertStatement> {
     if events.is_empty() {
-        return Ok(());
+        return None;
     }
     let rows = events.into_iter().map(|event| order_event::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -298,10 +306,7 @@ pub async fn record_events(conn: &impl ConnectionTrait, events: Vec<NewEvent>) -
         at: Set(event.at),
         recorded_at: Set(event.recorded_at),
     });
-    order_event::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+    Some(order_event::Entity::insert_many(rows).into_query())
 }
 
 /// The accepted offer of the collector holding `order` (None when an operator assigned

@@ -19,22 +19,25 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::{idempotency_key, pickup_order, quote};
 use sea_orm::sea_query::{CaseStatement, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait, Set,
+};
 use uuid::Uuid;
 
 use self::stored::Stored;
 use super::booker::Booker;
 use super::booking_write::{
     ORDER_COUNTER, ORDER_SEQUENCE, PreparedBooking, Written, admit_quote, already_booked,
-    first_events, insert_lines, line_rows, order_model, reference_taken, total_weight,
+    first_events, line_rows, lines_inserts, order_model, reference_taken, total_weight,
 };
-use super::slots::{check_room, take_places};
+use super::slots::{check_room, take_places_statement};
 use super::transition;
 use crate::domain::order::order_number;
 use crate::domain::quote::QuoteStatus;
 use crate::domain::report::to_micro;
 use crate::error::{AppError, AppResult};
 use crate::infra::counters;
+use crate::infra::script::WriteScript;
 
 /// A slot: its area and start.
 pub(super) type SlotKey = (Uuid, DateTime<Utc>);
@@ -45,7 +48,9 @@ pub(super) async fn write_batch(
     conn: &impl ConnectionTrait,
     jobs: &[&PreparedBooking],
 ) -> AppResult<Vec<AppResult<Written>>> {
+    let t0 = std::time::Instant::now();
     let stored = Stored::read(conn, jobs).await?;
+    tracing::debug!(read = ?t0.elapsed(), "EXP batch read");
     let mut claims = Claims::default();
     let mut answers: Vec<Option<AppResult<Written>>> = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<(usize, &quote::Model)> = Vec::new();
@@ -61,8 +66,8 @@ pub(super) async fn write_batch(
     if accepted.is_empty() {
         return Ok(answers.into_iter().flatten().collect());
     }
-    let count = i64::try_from(accepted.len()).unwrap_or(i64::MAX);
-    let numbers = counters::take_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER, count).await?;
+    let mut script = WriteScript::new(conn.get_database_backend());
+    let numbers = order_numbers(conn, &stored, &mut script, accepted.len()).await?;
     if numbers.len() != accepted.len() {
         // Every accepted booking must get its answer; a short list gives the batch up.
         return Err(AppError::Internal(anyhow::anyhow!(
@@ -82,14 +87,46 @@ pub(super) async fn write_batch(
             )
         })
         .collect();
-    claim_keys(conn, jobs, &orders).await?;
-    mark_quotes_used(conn, jobs, &accepted).await?;
-    insert_orders(conn, jobs, &stored, &orders).await?;
-    take_slots(conn, jobs, &claims.slots).await?;
+    // Partners' webhooks first (they read the partner's endpoints); every other write of
+    // the batch goes out as one script, the slot rows last.
+    notify_partners(conn, jobs, &orders).await?;
+    claim_keys(&mut script, jobs, &orders);
+    mark_quotes_used(&mut script, jobs, &accepted);
+    insert_orders(&mut script, jobs, &stored, &orders)?;
+    take_slots(&mut script, jobs, &claims.slots);
+    let t1 = std::time::Instant::now();
+    let ran = script.run(conn).await?;
+    tracing::debug!(script = ?t1.elapsed(), since_read = ?t0.elapsed(), "EXP batch script");
+    if !ran {
+        // On SQLite the in-memory checks are exact, so this means a bug; on PostgreSQL
+        // another instance used a quote or filled a slot since the batch's reads.
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a conditional write of a batch of {} bookings found the database changed since its reads",
+            accepted.len()
+        )));
+    }
     for (index, order) in orders {
         answers[index] = Some(Ok(Written::Booked(Box::new(order))));
     }
     Ok(answers.into_iter().flatten().collect())
+}
+
+/// `count` order numbers: on SQLite after the counter's value read with the batch (the
+/// counter advanced by `script`), on PostgreSQL from the sequence.
+async fn order_numbers(
+    conn: &impl ConnectionTrait,
+    stored: &Stored,
+    script: &mut WriteScript,
+    count: usize,
+) -> AppResult<Vec<i64>> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    Ok(match stored.order_counter {
+        Some(last) => {
+            script.push(counters::advance_statement(script.backend(), ORDER_COUNTER, count), 1);
+            (last + 1..=last + count).collect()
+        }
+        None => counters::take_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER, count).await?,
+    })
 }
 
 /// What the batch's accepted bookings have claimed so far.
@@ -184,11 +221,11 @@ pub(super) fn slot_of(job: &PreparedBooking) -> SlotKey {
 }
 
 /// Remembers the accepted bookings' idempotency keys, in one statement.
-async fn claim_keys(
-    conn: &impl ConnectionTrait,
+fn claim_keys(
+    script: &mut WriteScript,
     jobs: &[&PreparedBooking],
     orders: &[(usize, pickup_order::Model)],
-) -> AppResult<()> {
+) {
     let rows: Vec<idempotency_key::ActiveModel> = orders
         .iter()
         .filter_map(|(index, order)| {
@@ -204,21 +241,19 @@ async fn claim_keys(
         })
         .collect();
     if !rows.is_empty() {
-        idempotency_key::Entity::insert_many(rows)
-            .exec_without_returning(conn)
-            .await?;
+        let count = rows.len() as u64;
+        script.push_query(&idempotency_key::Entity::insert_many(rows).into_query(), count);
     }
-    Ok(())
 }
 
 /// Marks the accepted bookings' quotes USED and their bookers their owners, in one
 /// statement (CASE per quote). Still conditional on ACTIVE: a count short of the batch
-/// means the in-memory check was wrong, and the batch is given up.
-async fn mark_quotes_used(
-    conn: &impl ConnectionTrait,
+/// means a quote was used meanwhile, and the batch is given up.
+fn mark_quotes_used(
+    script: &mut WriteScript,
     jobs: &[&PreparedBooking],
     accepted: &[(usize, &quote::Model)],
-) -> AppResult<()> {
+) {
     let mut used_at = CaseStatement::new();
     let mut owner_user = CaseStatement::new();
     let mut owner_partner = CaseStatement::new();
@@ -253,49 +288,60 @@ async fn mark_quotes_used(
         );
     }
     let ids: Vec<Uuid> = accepted.iter().map(|(_, quote)| quote.id).collect();
-    let result = update
+    let update = update
         .filter(quote::Column::Id.is_in(ids))
         .filter(quote::Column::Status.eq(QuoteStatus::Active))
-        .exec(conn)
-        .await?;
-    if result.rows_affected != accepted.len() as u64 {
-        return Err(AppError::Internal(anyhow::anyhow!(
-            "a batch of {} bookings used {} quotes",
-            accepted.len(),
-            result.rows_affected
-        )));
+        .into_query();
+    script.push_query(&update, accepted.len() as u64);
+}
+
+/// Queues partners' webhooks for the orders partners booked (the order's DISPATCHING
+/// event, as the one-by-one path sends it).
+async fn notify_partners(
+    conn: &impl ConnectionTrait,
+    jobs: &[&PreparedBooking],
+    orders: &[(usize, pickup_order::Model)],
+) -> AppResult<()> {
+    for (index, order) in orders {
+        if let Some(partner_id) = order.partner_id {
+            let (_, dispatched) = first_events(jobs[*index], order)?;
+            transition::notify_partner(conn, order, partner_id, &dispatched).await?;
+        }
     }
     Ok(())
 }
 
-/// Inserts the orders, then all their lines, their first events and partners' webhooks.
-async fn insert_orders(
-    conn: &impl ConnectionTrait,
+/// Inserts the orders, then all their lines and their first events.
+fn insert_orders(
+    script: &mut WriteScript,
     jobs: &[&PreparedBooking],
     stored: &Stored,
     orders: &[(usize, pickup_order::Model)],
 ) -> AppResult<()> {
-    pickup_order::Entity::insert_many(
+    let insert = pickup_order::Entity::insert_many(
         orders
             .iter()
             .map(|(_, order)| order.clone().into_active_model()),
     )
-    .exec_without_returning(conn)
-    .await?;
+    .into_query();
+    script.push_query(&insert, orders.len() as u64);
     let rows = orders
         .iter()
         .flat_map(|(_, order)| line_rows(order.id, stored.lines_of(order.quote_id)))
         .collect();
-    insert_lines(conn, rows).await?;
+    for (insert, count) in lines_inserts(rows) {
+        script.push_query(&insert, count);
+    }
     let mut events = Vec::with_capacity(orders.len() * 2);
     for (index, order) in orders {
         let (created, dispatched) = first_events(jobs[*index], order)?;
-        if let Some(partner_id) = order.partner_id {
-            transition::notify_partner(conn, order, partner_id, &dispatched).await?;
-        }
         events.extend([created, dispatched]);
     }
-    transition::record_events(conn, events).await
+    let count = events.len() as u64;
+    if let Some(insert) = transition::events_insert(events) {
+        script.push_query(&insert, count);
+    }
+    Ok(())
 }
 
 /// Adds the batch's places and weight to its slots, one conditional statement per slot
@@ -304,22 +350,18 @@ async fn insert_orders(
 /// the batch took before it, and nothing else writes meanwhile); on PostgreSQL another
 /// instance may have taken places since the batch read them, and then the batch is given
 /// up and its bookings are written one at a time.
-async fn take_slots(
-    conn: &impl ConnectionTrait,
+fn take_slots(
+    script: &mut WriteScript,
     jobs: &[&PreparedBooking],
     taken: &HashMap<SlotKey, (i32, i64)>,
-) -> AppResult<()> {
+) {
     let mut slots: Vec<_> = taken.iter().collect();
     slots.sort_unstable_by_key(|(slot, _)| **slot);
     for (&(area_id, start), &(places, micro_kg)) in slots {
         let Some(job) = jobs.iter().find(|job| job.area.id == area_id) else {
             continue;
         };
-        if !take_places(conn, &job.area, start, places, micro_kg).await? {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "slot {start} of area {area_id} filled while its batch was written"
-            )));
-        }
+        let statement = take_places_statement(script.backend(), &job.area, start, places, micro_kg);
+        script.push(statement, 1);
     }
-    Ok(())
 }
