@@ -195,13 +195,9 @@ async fn attempt<W: GroupWrite>(
     writer: &mut W,
     jobs: &mut [W::Job],
 ) -> Result<Vec<JobOutcome>, DbErr> {
-    let t0 = std::time::Instant::now();
     let txn = begin_write(db, gate).await?;
-    let t1 = std::time::Instant::now();
     let outcomes = writer.write(&txn, jobs).await?;
-    let t2 = std::time::Instant::now();
     txn.commit().await?;
-    tracing::debug!(what = W::WHAT, begin = ?(t1 - t0), write = ?(t2 - t1), commit = ?t2.elapsed(), "EXP phases");
     writer.committed(jobs);
     Ok(outcomes)
 }

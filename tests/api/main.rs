@@ -29,7 +29,7 @@ mod quotes;
 mod refresh;
 mod reports;
 mod schema;
+mod scripts;
 mod sqlite_settings;
 mod subscriptions;
 mod tokens;
-mod scripts;

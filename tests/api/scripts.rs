@@ -13,9 +13,7 @@ use crate::helpers::spawn_app;
 /// An insert of counters `names`, each with value 1.
 fn insert_counters(names: &[String]) -> sea_orm::sea_query::InsertStatement {
     let mut insert = Query::insert();
-    insert
-        .into_table("counters")
-        .columns(["name", "value"]);
+    insert.into_table("counters").columns(["name", "value"]);
     for name in names {
         insert.values_panic([name.as_str().into(), 1i64.into()]);
     }
@@ -62,12 +60,19 @@ async fn a_script_runs_every_statement_in_order_with_its_own_values() {
     // 7,000 rows of two values per statement, three statements: 42,000 values in all,
     // past SQLite's 32,766 per statement, each statement binding its own.
     for part in ["x", "y", "z"] {
-        script.push_query(&insert_counters(&names(&format!("ws-{part}"), 7_000)), 7_000);
+        script.push_query(
+            &insert_counters(&names(&format!("ws-{part}"), 7_000)),
+            7_000,
+        );
     }
     assert!(script.run(&txn).await.expect("the script runs"));
     txn.commit().await.expect("commit");
     assert_eq!(value_of(db, &tricky).await, Some(1));
-    assert_eq!(value_of(db, "ws-a").await, Some(3), "both updates ran, in order");
+    assert_eq!(
+        value_of(db, "ws-a").await,
+        Some(3),
+        "both updates ran, in order"
+    );
     assert_eq!(value_of(db, "ws-x-0").await, Some(1));
     assert_eq!(value_of(db, "ws-z-6999").await, Some(1));
 }
@@ -132,7 +137,9 @@ async fn a_read_script_hands_back_each_statements_rows_apart() {
     let a_again = script.push(counters_like("rs-a-1"));
     let mut rows = script.run(db).await.expect("the reads run");
     let names_of = |rows: Vec<sea_orm::QueryResult>| -> Vec<String> {
-        rows.iter().map(|row| row.try_get("", "name").expect("name")).collect()
+        rows.iter()
+            .map(|row| row.try_get("", "name").expect("name"))
+            .collect()
     };
     assert_eq!(names_of(rows.take(a)), ["rs-a-0", "rs-a-1", "rs-a-2"]);
     assert!(rows.take(none).is_empty());

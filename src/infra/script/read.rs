@@ -44,7 +44,10 @@ impl ReadScript {
         parts.resize_with(self.statements.len(), Vec::new);
         match self.backend {
             DatabaseBackend::Sqlite if !self.statements.is_empty() => {
-                for row in conn.query_all_raw(joined(self.backend, self.statements)).await? {
+                for row in conn
+                    .query_all_raw(joined(self.backend, self.statements))
+                    .await?
+                {
                     let tag: i64 = row.try_get("", PART)?;
                     let slot = usize::try_from(tag)
                         .ok()
@@ -69,6 +72,9 @@ pub struct Rows(Vec<Vec<QueryResult>>);
 impl Rows {
     /// The rows of `part`, taken out (a second take finds none).
     pub fn take(&mut self, part: Part) -> Vec<QueryResult> {
-        self.0.get_mut(part.0).map(std::mem::take).unwrap_or_default()
+        self.0
+            .get_mut(part.0)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 }

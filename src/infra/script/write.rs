@@ -63,7 +63,10 @@ async fn run_as_one(
         return Ok(true);
     }
     let expected: u64 = statements.iter().map(|(_, rows)| rows).sum();
-    let script = joined(backend, statements.into_iter().map(|(statement, _)| statement));
+    let script = joined(
+        backend,
+        statements.into_iter().map(|(statement, _)| statement),
+    );
     Ok(conn.execute_raw(script).await?.rows_affected() == expected)
 }
 

@@ -340,8 +340,7 @@ pub(super) fn lines_inserts(
 ) -> impl Iterator<Item = (InsertStatement, u64)> {
     // An asset list's quote has up to 2,000 lines: 14 bound values each would pass
     // SQLite's 32,766-parameter limit in one statement, so they go 500 at a time.
-    let chunks: Vec<Vec<order_line::ActiveModel>> =
-        rows.chunks(500).map(<[_]>::to_vec).collect();
+    let chunks: Vec<Vec<order_line::ActiveModel>> = rows.chunks(500).map(<[_]>::to_vec).collect();
     chunks.into_iter().map(|chunk| {
         let count = chunk.len() as u64;
         (order_line::Entity::insert_many(chunk).into_query(), count)

@@ -4,8 +4,8 @@
 //! refused (a full slot, a used quote) writes nothing and its neighbours commit.
 //!
 //! On SQLite this is what lets bookings scale at all: one writer at a time is all it
-//! allows, so the batch pays for one BEGIN and COMMIT and a dozen statements instead of a
-//! dozen per booking. On PostgreSQL, where bookings could run side by side, batching still
+//! allows, so the batch pays for one BEGIN and COMMIT and two statement scripts instead of
+//! a dozen statements per booking. On PostgreSQL, where bookings could run side by side, batching still
 //! pays (one commit and a dozen statements per batch instead of per booking), and holds no
 //! shared row longer: the slot rows are taken by the batch's last statements, just before
 //! its commit. Each instance has its own writer; instances meet only in the conditional

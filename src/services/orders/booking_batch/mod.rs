@@ -1,8 +1,9 @@
 //! Bookings written together (the group writer, [`super::booking_writer`]): the rows a
-//! batch of bookings depends on are read in a handful of statements, every booking is
+//! batch of bookings depends on are read by one script of SELECTs, every booking is
 //! checked against them in memory in arrival order, and what the accepted bookings write
-//! goes out in multi-row statements — about a dozen statements for the whole batch instead
-//! of a dozen per booking.
+//! goes out as one script of multi-row statements (`infra::script`). On SQLite each
+//! script is one round trip to the connection's thread, so a batch costs BEGIN, two
+//! scripts and COMMIT whatever its size; on PostgreSQL the statements run one by one.
 //!
 //! On SQLite the in-memory checks are exact: the batch holds the one write transaction
 //! (BEGIN IMMEDIATE behind the write gate), so nothing else can use a quote, claim a key or
@@ -48,9 +49,7 @@ pub(super) async fn write_batch(
     conn: &impl ConnectionTrait,
     jobs: &[&PreparedBooking],
 ) -> AppResult<Vec<AppResult<Written>>> {
-    let t0 = std::time::Instant::now();
     let stored = Stored::read(conn, jobs).await?;
-    tracing::debug!(read = ?t0.elapsed(), "EXP batch read");
     let mut claims = Claims::default();
     let mut answers: Vec<Option<AppResult<Written>>> = Vec::with_capacity(jobs.len());
     let mut accepted: Vec<(usize, &quote::Model)> = Vec::new();
@@ -94,10 +93,7 @@ pub(super) async fn write_batch(
     mark_quotes_used(&mut script, jobs, &accepted);
     insert_orders(&mut script, jobs, &stored, &orders)?;
     take_slots(&mut script, jobs, &claims.slots);
-    let t1 = std::time::Instant::now();
-    let ran = script.run(conn).await?;
-    tracing::debug!(script = ?t1.elapsed(), since_read = ?t0.elapsed(), "EXP batch script");
-    if !ran {
+    if !script.run(conn).await? {
         // On SQLite the in-memory checks are exact, so this means a bug; on PostgreSQL
         // another instance used a quote or filled a slot since the batch's reads.
         return Err(AppError::Internal(anyhow::anyhow!(
@@ -122,7 +118,10 @@ async fn order_numbers(
     let count = i64::try_from(count).unwrap_or(i64::MAX);
     Ok(match stored.order_counter {
         Some(last) => {
-            script.push(counters::advance_statement(script.backend(), ORDER_COUNTER, count), 1);
+            script.push(
+                counters::advance_statement(script.backend(), ORDER_COUNTER, count),
+                1,
+            );
             (last + 1..=last + count).collect()
         }
         None => counters::take_unique(conn, ORDER_SEQUENCE, ORDER_COUNTER, count).await?,
@@ -242,7 +241,10 @@ fn claim_keys(
         .collect();
     if !rows.is_empty() {
         let count = rows.len() as u64;
-        script.push_query(&idempotency_key::Entity::insert_many(rows).into_query(), count);
+        script.push_query(
+            &idempotency_key::Entity::insert_many(rows).into_query(),
+            count,
+        );
     }
 }
 

@@ -55,9 +55,12 @@ impl Stored {
             script.push(
                 idempotency_key::Entity::find()
                     .filter(
-                        idempotency_key::Column::Scope.is_in(claims.iter().map(|c| c.scope.clone())),
+                        idempotency_key::Column::Scope
+                            .is_in(claims.iter().map(|c| c.scope.clone())),
                     )
-                    .filter(idempotency_key::Column::Key.is_in(claims.iter().map(|c| c.key.clone())))
+                    .filter(
+                        idempotency_key::Column::Key.is_in(claims.iter().map(|c| c.key.clone())),
+                    )
                     .into_query(),
             )
         });
@@ -100,9 +103,7 @@ impl Stored {
                     slot_usage::Column::ServiceAreaId
                         .is_in(wanted_slots.iter().map(|(area, _)| *area)),
                 )
-                .filter(
-                    slot_usage::Column::SlotStart.is_in(wanted_slots.iter().map(|(_, s)| *s)),
-                )
+                .filter(slot_usage::Column::SlotStart.is_in(wanted_slots.iter().map(|(_, s)| *s)))
                 .into_query(),
         );
         // PostgreSQL numbers orders from a sequence; SQLite from a counter read here.
@@ -113,7 +114,9 @@ impl Stored {
         let mut stored = Self::default();
         if let Some(part) = keys {
             for found in models::<idempotency_key::Model>(rows.take(part))? {
-                stored.keys.insert((found.scope.clone(), found.key.clone()), found);
+                stored
+                    .keys
+                    .insert((found.scope.clone(), found.key.clone()), found);
             }
         }
         for quote in models::<quote::Model>(rows.take(quotes))? {
@@ -170,5 +173,7 @@ impl Stored {
 
 /// The rows of one part as models.
 fn models<M: FromQueryResult>(rows: Vec<QueryResult>) -> Result<Vec<M>, DbErr> {
-    rows.iter().map(|row| M::from_query_result(row, "")).collect()
+    rows.iter()
+        .map(|row| M::from_query_result(row, ""))
+        .collect()
 }
