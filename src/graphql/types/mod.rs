@@ -13,6 +13,8 @@ pub mod compliance;
 pub mod console;
 pub mod custody;
 pub mod custody_input;
+pub mod custody_item;
+pub mod custody_records;
 pub mod decimal;
 pub mod device;
 pub mod discrepancy;
