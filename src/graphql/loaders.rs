@@ -79,6 +79,11 @@ loader!(
     CurrentOrdersByCollector, Vec<pickup_order::Model>, crate::services::collector_record::current_orders
 );
 
+loader!(
+    /// Custody events keyed by item id, oldest first.
+    EventsByItem, Vec<entity::custody_event::Model>, crate::services::custody::read::events_by_item
+);
+
 /// Every loader one request needs; attach with [`Loaders::attach`].
 pub struct Loaders;
 
@@ -103,6 +108,7 @@ impl Loaders {
             .with_data(new(DisplayNameByUser { db: db() }))
             .with_data(new(OfferTallyByCollector { db: db() }))
             .with_data(new(CurrentOrdersByCollector { db: db() }))
+            .with_data(new(EventsByItem { db: db() }))
     }
 }
 

@@ -13,7 +13,8 @@ use crate::domain::Role;
 use crate::domain::custody::{BatteryStatus, CustodyStatus, CustodyStep};
 use crate::domain::trace_code::TraceCode;
 use crate::graphql::context::ContextExt;
-use crate::services::custody::{Custodian, read};
+use crate::graphql::loaders::EventsByItem;
+use crate::services::custody::Custodian;
 
 /// One link of an item's chain of custody.
 pub struct CustodyEvent(pub custody_event::Model);
@@ -293,7 +294,11 @@ impl CustodyItem {
 
     /// Its chain of custody, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CustodyEvent>> {
-        let events = read::events_of_item(&ctx.state()?.db, self.row.id).await?;
+        let events = ctx
+            .loader::<EventsByItem>()?
+            .load_one(self.row.id)
+            .await?
+            .unwrap_or_default();
         Ok(events.into_iter().map(CustodyEvent).collect())
     }
 }

@@ -1,6 +1,8 @@
 //! Reading custody: an order's items and events, transfers, the chain verification of an
 //! order, and the discrepancies operators clear — each behind the visibility rules.
 
+use std::collections::HashMap;
+
 use entity::{custody_event, custody_item, discrepancy, pickup_order, transfer};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -29,16 +31,22 @@ pub async fn items_of_order(
         .collect())
 }
 
-/// An item's events, in sequence.
-pub async fn events_of_item(
+/// The events of each item, oldest first (one query for a page of items).
+pub async fn events_by_item(
     conn: &impl ConnectionTrait,
-    item_id: Uuid,
-) -> AppResult<Vec<custody_event::Model>> {
-    Ok(custody_event::Entity::find()
-        .filter(custody_event::Column::ItemId.eq(item_id))
+    item_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<custody_event::Model>>> {
+    let rows = custody_event::Entity::find()
+        .filter(custody_event::Column::ItemId.is_in(item_ids.iter().copied()))
+        .order_by_asc(custody_event::Column::ItemId)
         .order_by_asc(custody_event::Column::Sequence)
         .all(conn)
-        .await?)
+        .await?;
+    let mut events: HashMap<Uuid, Vec<custody_event::Model>> = HashMap::new();
+    for event in rows {
+        events.entry(event.item_id).or_default().push(event);
+    }
+    Ok(events)
 }
 
 /// A transfer the viewer may see (NOT_FOUND otherwise, exactly like a missing one).
