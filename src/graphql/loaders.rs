@@ -84,6 +84,11 @@ loader!(
     EventsByItem, Vec<entity::custody_event::Model>, crate::services::custody::read::events_by_item
 );
 
+loader!(
+    /// Orders whose payout an open discrepancy holds (absent: not held).
+    PayoutHeldByOrder, bool, crate::services::discrepancies::payouts_held
+);
+
 /// Every loader one request needs; attach with [`Loaders::attach`].
 pub struct Loaders;
 
@@ -109,6 +114,7 @@ impl Loaders {
             .with_data(new(OfferTallyByCollector { db: db() }))
             .with_data(new(CurrentOrdersByCollector { db: db() }))
             .with_data(new(EventsByItem { db: db() }))
+            .with_data(new(PayoutHeldByOrder { db: db() }))
     }
 }
 

@@ -2,6 +2,8 @@
 //! the door), resolved by an operator with a word on how (audited), and asked about
 //! before a payout is paid.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::discrepancy;
 use sea_orm::sea_query::Expr;
@@ -70,13 +72,32 @@ pub async fn payout_holds(
         .filter(discrepancy::Column::ResolvedAt.is_null())
         .all(conn)
         .await?;
+    Ok(open.into_iter().filter(holds_payout).collect())
+}
+
+/// Whether `found` is of a kind that holds the payout.
+fn holds_payout(found: &discrepancy::Model) -> bool {
+    found
+        .kind
+        .parse::<DiscrepancyKind>()
+        .is_ok_and(DiscrepancyKind::holds_payout)
+}
+
+/// Which of `order_ids` have an open discrepancy holding their payout (one query for a
+/// page of orders); orders without one are absent.
+pub async fn payouts_held(
+    conn: &impl ConnectionTrait,
+    order_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, bool>> {
+    let open = discrepancy::Entity::find()
+        .filter(discrepancy::Column::OrderId.is_in(order_ids.iter().copied()))
+        .filter(discrepancy::Column::ResolvedAt.is_null())
+        .all(conn)
+        .await?;
     Ok(open
         .into_iter()
-        .filter(|d| {
-            d.kind
-                .parse::<DiscrepancyKind>()
-                .is_ok_and(DiscrepancyKind::holds_payout)
-        })
+        .filter(holds_payout)
+        .map(|d| (d.order_id, true))
         .collect())
 }
 

@@ -13,9 +13,10 @@ use crate::domain::order::{OrderStatus, PayoutStatus};
 use crate::domain::pricing::Condition;
 use crate::domain::{Role, Vehicle};
 use crate::graphql::context::ContextExt;
-use crate::graphql::loaders::{CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder};
+use crate::graphql::loaders::{
+    CollectorById, EventsByOrder, LinesByOrder, PayoutByOrder, PayoutHeldByOrder,
+};
 use crate::services::custody::{Custodian, read as custody_read};
-use crate::services::discrepancies;
 use crate::services::ledger::certificates;
 
 /// Where an order is in its life.
@@ -367,9 +368,11 @@ impl PickupOrder {
         };
         let status = PayoutStatus::from(p.status);
         let held = status == PayoutStatus::Pending
-            && !discrepancies::payout_holds(&ctx.state()?.db, self.order.id)
+            && ctx
+                .loader::<PayoutHeldByOrder>()?
+                .load_one(self.order.id)
                 .await?
-                .is_empty();
+                .unwrap_or(false);
         Ok(Some(Payout {
             held,
             amount: p.amount.0.into(),
