@@ -32,7 +32,7 @@ use super::booking_write::{
     first_events, line_rows, lines_inserts, order_model, reference_taken, total_weight,
 };
 use super::slots::{check_room, take_places_statement};
-use super::transition;
+use super::transition::{self, NewEvent};
 use crate::domain::order::order_number;
 use crate::domain::quote::QuoteStatus;
 use crate::domain::report::to_micro;
@@ -88,10 +88,14 @@ pub(super) async fn write_batch(
         .collect();
     // Partners' webhooks first (they read the partner's endpoints); every other write of
     // the batch goes out as one script, the slot rows last.
-    notify_partners(conn, jobs, &orders).await?;
+    let events = orders
+        .iter()
+        .map(|(index, order)| first_events(jobs[*index], order))
+        .collect::<AppResult<Vec<_>>>()?;
+    notify_partners(conn, &orders, &events).await?;
     claim_keys(&mut script, jobs, &orders);
     mark_quotes_used(&mut script, jobs, &accepted);
-    insert_orders(&mut script, jobs, &stored, &orders)?;
+    insert_orders(&mut script, &stored, &orders, events);
     take_slots(&mut script, jobs, &claims.slots);
     if !script.run(conn).await? {
         // On SQLite the in-memory checks are exact, so this means a bug; on PostgreSQL
@@ -301,25 +305,24 @@ fn mark_quotes_used(
 /// event, as the one-by-one path sends it).
 async fn notify_partners(
     conn: &impl ConnectionTrait,
-    jobs: &[&PreparedBooking],
     orders: &[(usize, pickup_order::Model)],
+    events: &[(NewEvent, NewEvent)],
 ) -> AppResult<()> {
-    for (index, order) in orders {
+    for ((_, order), (_, dispatched)) in orders.iter().zip(events) {
         if let Some(partner_id) = order.partner_id {
-            let (_, dispatched) = first_events(jobs[*index], order)?;
-            transition::notify_partner(conn, order, partner_id, &dispatched).await?;
+            transition::notify_partner(conn, order, partner_id, dispatched).await?;
         }
     }
     Ok(())
 }
 
-/// Inserts the orders, then all their lines and their first events.
+/// Inserts the orders, then all their lines and their first events (one pair per order).
 fn insert_orders(
     script: &mut WriteScript,
-    jobs: &[&PreparedBooking],
     stored: &Stored,
     orders: &[(usize, pickup_order::Model)],
-) -> AppResult<()> {
+    events: Vec<(NewEvent, NewEvent)>,
+) {
     let insert = pickup_order::Entity::insert_many(
         orders
             .iter()
@@ -334,16 +337,14 @@ fn insert_orders(
     for (insert, count) in lines_inserts(rows) {
         script.push_query(&insert, count);
     }
-    let mut events = Vec::with_capacity(orders.len() * 2);
-    for (index, order) in orders {
-        let (created, dispatched) = first_events(jobs[*index], order)?;
-        events.extend([created, dispatched]);
-    }
+    let events: Vec<NewEvent> = events
+        .into_iter()
+        .flat_map(|(created, dispatched)| [created, dispatched])
+        .collect();
     let count = events.len() as u64;
     if let Some(insert) = transition::events_insert(events) {
         script.push_query(&insert, count);
     }
-    Ok(())
 }
 
 /// Adds the batch's places and weight to its slots, one conditional statement per slot
