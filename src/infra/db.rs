@@ -42,8 +42,6 @@ pub const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
 /// The default wait for a pooled SQLite connection.
 pub const SQLITE_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How much of the SQLite file is read through a memory map.
-const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// Prepared statements kept per SQLite connection.
 const SQLITE_STATEMENT_CACHE: usize = 400;
 
@@ -99,10 +97,16 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
 /// benchmarks open theirs with them too).
 pub fn tuned_sqlite(opts: SqliteConnectOptions) -> SqliteConnectOptions {
     opts
-        // Pages read through a shared memory map rather than copied by `pread` into
-        // each connection's cache (a profile of bookings under load spent a visible
-        // share in those copies); the map is a window, not a memory reservation.
-        .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+        // No memory map: in WAL mode a connection drops its map (and its page cache) at
+        // the start of every read transaction that follows someone else's commit, so
+        // under a stream of writes each read paid an munmap, TLB shoot-downs on the
+        // other core and page faults to map the pages again; `pread` of the few pages a
+        // read needs is cheaper (BENCHMARKS.md, bookPickup, ninth session).
+        .pragma("mmap_size", "0")
+        // Statement journals (multi-row statements, savepoints) and sorts stay in
+        // memory instead of spilling to temporary files opened and closed per
+        // transaction.
+        .pragma("temp_store", "MEMORY")
         // 16 MiB of page cache per connection (the default is 2 MiB).
         .pragma("cache_size", "-16384")
         // Batched writes vary in their number of rows, so each size is a statement of

@@ -13,10 +13,13 @@
 //!   multiply the wait: then the whole batch fails at once (UNAVAILABLE).
 //!
 //! A batch costs about the same whatever its size (its statements' round trips, not its
-//! rows, are the price: BENCHMARKS.md), so under load the writer waits a moment for the
-//! requests already on their way ([`GroupWriter::arriving`]) rather than leave them for
-//! the next batch — like PostgreSQL's `commit_delay` with `commit_siblings`. Alone, a
-//! request never waits.
+//! rows, are the price: BENCHMARKS.md), so a writer may be started with a wait for
+//! siblings: under load it then waits a moment for the requests already on their way
+//! ([`GroupWriter::arriving`]) rather than leave them for the next batch — like
+//! PostgreSQL's `commit_delay` with `commit_siblings`. Alone, a request never waits. It
+//! pays where a batch is long against the requests' own work (PostgreSQL's dozen
+//! network round trips); where it is short (SQLite) the wait only keeps the writer idle
+//! while the requests it waits for could have been prepared alongside the last batch.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,9 +34,6 @@ use crate::infra::db::{WriteGate, WriteTxn, begin_write, is_unreachable};
 
 /// Most jobs committed together.
 const MAX_BATCH: usize = 64;
-
-/// Longest a batch waits for requests on their way before it is written.
-const MAX_WAIT_FOR_SIBLINGS: Duration = Duration::from_millis(3);
 
 /// One job's outcome inside a batch: written (to be delivered once committed), or refused
 /// with the client's error, having left nothing behind.
@@ -99,11 +99,22 @@ impl Drop for Arriving {
 }
 
 impl<W: GroupWrite> GroupWriter<W> {
-    /// Starts the task that writes with `writer` on `db`.
-    pub fn start(db: DatabaseConnection, gate: WriteGate, writer: W) -> Self {
+    /// Starts the task that writes with `writer` on `db`; a batch waits up to
+    /// `sibling_wait` for requests announced on their way (zero: never).
+    pub fn start(
+        db: DatabaseConnection,
+        gate: WriteGate,
+        writer: W,
+        sibling_wait: Duration,
+    ) -> Self {
         let (jobs, receiver) = mpsc::channel(1024);
         let arriving = Arc::new(AtomicUsize::new(0));
-        tokio::spawn(run(db, gate, writer, receiver, Arc::clone(&arriving)));
+        let pending = Pending {
+            receiver,
+            arriving: Arc::clone(&arriving),
+            sibling_wait,
+        };
+        tokio::spawn(run(db, gate, writer, pending));
         Self { jobs, arriving }
     }
 
@@ -130,21 +141,28 @@ impl<W: GroupWrite> GroupWriter<W> {
     }
 }
 
-async fn run<W: GroupWrite>(
-    db: DatabaseConnection,
-    gate: WriteGate,
-    mut writer: W,
-    mut receiver: mpsc::Receiver<Queued<W>>,
+/// The writer's queue, and what it knows of requests on their way to it.
+struct Pending<W: GroupWrite> {
+    receiver: mpsc::Receiver<Queued<W>>,
     arriving: Arc<AtomicUsize>,
-) {
-    while let Some(first) = receiver.recv().await {
-        let mut batch = vec![first];
-        let deadline = Instant::now() + MAX_WAIT_FOR_SIBLINGS;
+    sibling_wait: Duration,
+}
+
+impl<W: GroupWrite> Pending<W> {
+    /// The next batch: the first job to come, what is queued behind it (up to
+    /// [`MAX_BATCH`]), and, with a sibling wait, what announced requests bring within it.
+    /// None once every handle is gone.
+    async fn next_batch(&mut self) -> Option<Vec<Queued<W>>> {
+        let mut batch = vec![self.receiver.recv().await?];
+        let deadline = Instant::now() + self.sibling_wait;
         while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
+            match self.receiver.try_recv() {
                 Ok(queued) => batch.push(queued),
-                Err(_) if arriving.load(Ordering::Acquire) > 0 => {
-                    match timeout_at(deadline, receiver.recv()).await {
+                Err(_)
+                    if !self.sibling_wait.is_zero()
+                        && self.arriving.load(Ordering::Acquire) > 0 =>
+                {
+                    match timeout_at(deadline, self.receiver.recv()).await {
                         Ok(Some(queued)) => batch.push(queued),
                         _ => break,
                     }
@@ -152,6 +170,17 @@ async fn run<W: GroupWrite>(
                 Err(_) => break,
             }
         }
+        Some(batch)
+    }
+}
+
+async fn run<W: GroupWrite>(
+    db: DatabaseConnection,
+    gate: WriteGate,
+    mut writer: W,
+    mut pending: Pending<W>,
+) {
+    while let Some(batch) = pending.next_batch().await {
         let (mut jobs, dones): (Vec<W::Job>, Vec<_>) =
             batch.into_iter().map(|q| (q.job, q.done)).unzip();
         let started = std::time::Instant::now();

@@ -10,9 +10,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
 use prometheus::IntGauge;
 use tokio::sync::mpsc;
 use uuid::Uuid;
+
+use crate::domain::geo::GeoPoint;
 
 /// How many announcements may wait for the dispatcher before new ones are dropped (and
 /// left to the sweeper).
@@ -27,11 +30,28 @@ pub struct WithdrawnOffer {
     pub collector_id: Uuid,
 }
 
+/// What the announcer of an order knows of it (a booking knows it all): with it dispatch
+/// can see that nobody online is within reach without reading the order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OrderFacts {
+    /// The pickup point.
+    pub point: GeoPoint,
+    /// The service area it belongs to (its dispatch radius applies).
+    pub area_id: Uuid,
+    /// When its window closes (an order past it is given up, not left waiting).
+    pub window_end: DateTime<Utc>,
+}
+
 /// One announcement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum OrderSignal {
     /// The order is DISPATCHING and has no pending offer: look for collectors.
-    NeedsDispatch(Uuid),
+    NeedsDispatch {
+        /// The order.
+        order_id: Uuid,
+        /// What the announcer knows of it, if anything.
+        facts: Option<OrderFacts>,
+    },
     /// These offers were withdrawn; their holders should hear it.
     OffersWithdrawn(Vec<WithdrawnOffer>),
     /// A collector went online (in this service area, when known): orders still waiting
@@ -42,6 +62,16 @@ pub enum OrderSignal {
         /// The service area nearest to where they went online.
         area_id: Option<Uuid>,
     },
+}
+
+impl OrderSignal {
+    /// `order_id` needs a round of offers; the rest is left to dispatch to read.
+    pub fn needs_dispatch(order_id: Uuid) -> Self {
+        Self::NeedsDispatch {
+            order_id,
+            facts: None,
+        }
+    }
 }
 
 /// The sending side, shared by every request; cheap to clone.
@@ -79,7 +109,7 @@ impl OrderSignals {
     pub fn announce(&self, signal: OrderSignal) {
         let counted = matches!(
             signal,
-            OrderSignal::NeedsDispatch(_) | OrderSignal::CollectorAvailable { .. }
+            OrderSignal::NeedsDispatch { .. } | OrderSignal::CollectorAvailable { .. }
         );
         if counted {
             self.backlog.inc();
@@ -122,12 +152,12 @@ mod tests {
         let mut receiver = signals.take_receiver().expect("first take");
         assert!(signals.take_receiver().is_none());
         let order = Uuid::new_v4();
-        signals.announce(OrderSignal::NeedsDispatch(order));
+        signals.announce(OrderSignal::needs_dispatch(order));
         signals.announce(OrderSignal::OffersWithdrawn(Vec::new()));
         assert_eq!(signals.backlog(), 1);
         assert_eq!(
             receiver.recv().await,
-            Some(OrderSignal::NeedsDispatch(order))
+            Some(OrderSignal::needs_dispatch(order))
         );
         assert_eq!(
             receiver.recv().await,

@@ -2,7 +2,8 @@
 //! (readers never block the writer), `synchronous = NORMAL`, the configured busy timeout,
 //! foreign keys, and the speed settings of `infra::db::tuned_sqlite`. A regression once
 //! dropped the first four silently (a second options hook replaced the first). The bundled
-//! SQLite is built without memory statistics (`.cargo/config.toml`).
+//! SQLite is built without memory statistics and with the query planner stability
+//! guarantee (`.cargo/config.toml`).
 
 use std::time::Duration;
 
@@ -46,8 +47,23 @@ async fn every_sqlite_connection_is_in_wal_mode_with_normal_sync_and_the_configu
         assert_eq!(pragma(txn, "busy_timeout").await, "4321");
         assert_eq!(pragma(txn, "foreign_keys").await, "1");
         assert_eq!(pragma(txn, "cache_size").await, "-16384");
-        assert_eq!(pragma(txn, "mmap_size").await, (1u64 << 30).to_string());
+        assert_eq!(pragma(txn, "mmap_size").await, "0", "no memory map");
+        assert_eq!(pragma(txn, "temp_store").await, "2", "MEMORY");
     }
+}
+
+/// Whether the bundled SQLite was compiled with `option`.
+async fn compiled_with(db: &impl ConnectionTrait, option: &str) -> bool {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT sqlite_compileoption_used(?) AS used",
+            [option.into()],
+        ))
+        .await
+        .expect("compile options")
+        .expect("a row");
+    row.try_get::<i64>("", "used").expect("used") == 1
 }
 
 #[tokio::test]
@@ -59,13 +75,17 @@ async fn the_bundled_sqlite_keeps_no_memory_statistics() {
     if db.get_database_backend() != DbBackend::Sqlite {
         return;
     }
-    let row = db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Sqlite,
-            "SELECT sqlite_compileoption_used('DEFAULT_MEMSTATUS=0') AS used",
-        ))
-        .await
-        .expect("compile options")
-        .expect("a row");
-    assert_eq!(row.try_get::<i64>("", "used").expect("used"), 1);
+    assert!(compiled_with(db, "DEFAULT_MEMSTATUS=0").await);
+}
+
+#[tokio::test]
+async fn the_bundled_sqlite_plans_a_statement_once_whatever_its_bound_values() {
+    // Without the guarantee every `.one()` (sea-orm binds its `LIMIT ?`) was parsed and
+    // planned again on each execution (.cargo/config.toml sets the build flag).
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    assert!(compiled_with(db, "ENABLE_QPSG").await);
 }

@@ -76,6 +76,6 @@ async fn decline(
     // The next batch goes out off this request's path (the dispatcher, or the sweeper).
     state
         .order_signals
-        .announce(OrderSignal::NeedsDispatch(offer.order_id));
+        .announce(OrderSignal::needs_dispatch(offer.order_id));
     Ok(declined)
 }

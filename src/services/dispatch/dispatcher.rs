@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::events::{OfferEventKind, notify_collector};
-use super::matching::dispatch_order;
+use super::matching::dispatch_announced;
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
 use crate::infra::order_signals::OrderSignal;
@@ -35,13 +35,13 @@ pub fn spawn_dispatcher(state: AppState) -> Option<tokio::task::JoinHandle<()>> 
     Some(tokio::spawn(async move {
         while let Some(signal) = signals.recv().await {
             match signal {
-                OrderSignal::NeedsDispatch(order_id) => {
+                OrderSignal::NeedsDispatch { order_id, facts } => {
                     let Ok(place) = Arc::clone(&places).acquire_owned().await else {
                         return;
                     };
                     let state = state.clone();
                     tokio::spawn(async move {
-                        if let Err(err) = dispatch_order(&state, order_id).await {
+                        if let Err(err) = dispatch_announced(&state, order_id, facts).await {
                             tracing::warn!(error = ?err.into_anyhow(), %order_id, "dispatch failed; the sweeper will retry");
                         }
                         state.order_signals.settled();
@@ -87,7 +87,7 @@ async fn offer_waiting_orders(state: &AppState, area_id: Option<Uuid>) -> AppRes
     for order in waiting.all(&state.db).await? {
         state
             .order_signals
-            .announce(OrderSignal::NeedsDispatch(order.id));
+            .announce(OrderSignal::needs_dispatch(order.id));
     }
     Ok(())
 }

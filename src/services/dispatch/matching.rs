@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::Duration;
-use entity::{collector, job_offer, pickup_order};
+use entity::{collector, job_offer, pickup_order, service_area};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -16,6 +16,7 @@ use crate::domain::dispatch::{CandidateFacts, Fitness, OfferStatus, score, searc
 use crate::domain::geo::GeoPoint;
 use crate::domain::order::OrderStatus;
 use crate::error::AppResult;
+use crate::infra::order_signals::OrderFacts;
 use crate::services::orders::{give_up, publish_order_activity};
 use crate::state::AppState;
 
@@ -27,6 +28,39 @@ struct Candidate {
     collector_id: Uuid,
     distance_km: f64,
     score: f64,
+}
+
+/// Dispatches an announced order. When the announcement says where the order is, its
+/// window is still open and nobody online is within its area's reach, there is nothing
+/// to do and the order is not even read: a booking in an area with nobody online costs
+/// dispatch one geo search. It keeps waiting, as [`dispatch_order`] would leave it.
+pub async fn dispatch_announced(
+    state: &AppState,
+    order_id: Uuid,
+    facts: Option<OrderFacts>,
+) -> AppResult<usize> {
+    if let Some(facts) = facts
+        && facts.window_end > state.clock.now()
+        && nobody_within_reach(state, facts.point, facts.area_id).await?
+    {
+        return Ok(0);
+    }
+    dispatch_order(state, order_id).await
+}
+
+/// Whether no collector is online within the dispatch radius of `area_id` around `point`.
+async fn nobody_within_reach(state: &AppState, point: GeoPoint, area_id: Uuid) -> AppResult<bool> {
+    let snapshot = state.catalog.snapshot(&state.db).await?;
+    let limit_km = dispatch_radius_km(&snapshot.service_areas, area_id);
+    Ok(state.geo.search_any(point, limit_km, 1).await?.is_empty())
+}
+
+/// How far from an order of `area_id` collectors are asked (20 km for an unknown area).
+fn dispatch_radius_km(areas: &[service_area::Model], area_id: Uuid) -> f64 {
+    areas
+        .iter()
+        .find(|a| a.id == area_id)
+        .map_or(20.0, |a| a.max_dispatch_radius_km)
 }
 
 /// Tops up a DISPATCHING order's pending offers to K with the best collectors not asked
@@ -55,11 +89,7 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
         return Ok(0);
     }
     let snapshot = state.catalog.snapshot(&state.db).await?;
-    let limit_km = snapshot
-        .service_areas
-        .iter()
-        .find(|a| a.id == order.service_area_id)
-        .map_or(20.0, |a| a.max_dispatch_radius_km);
+    let limit_km = dispatch_radius_km(&snapshot.service_areas, order.service_area_id);
     // Nobody online within reach: nothing to read or send. The order keeps waiting for
     // a collector to come online (which dispatches it again) or the next sweep.
     if state

@@ -12,7 +12,9 @@
 //! statements, and a batch that loses a race to another instance is re-run one booking at
 //! a time, each with its precise error.
 
-use sea_orm::{DatabaseConnection, DbErr};
+use std::time::Duration;
+
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
 
 use super::booking::book_alone;
 use super::booking_batch::write_batch;
@@ -32,8 +34,9 @@ pub struct Booking {
 impl Booking {
     /// Starts the group writer.
     pub fn start(db: DatabaseConnection, gate: WriteGate) -> Self {
+        let sibling_wait = sibling_wait(db.get_database_backend());
         Self {
-            writer: Some(GroupWriter::start(db, gate, BookingBatch)),
+            writer: Some(GroupWriter::start(db, gate, BookingBatch, sibling_wait)),
         }
     }
 
@@ -54,6 +57,19 @@ impl Booking {
             Some(writer) => writer.write((job, None), arriving).await,
             None => book_alone(state, &job).await,
         }
+    }
+}
+
+/// How long a batch waits for bookings on their way (`infra::group_commit`). On
+/// PostgreSQL a batch is a dozen network round trips, long against a booking's own work,
+/// and gathering the bookings already on their way measured a little faster; on SQLite a
+/// batch is four hand-offs to an in-process thread, and measured 10 % faster without
+/// the wait, the next bookings being prepared while the last batch is written
+/// (BENCHMARKS.md, bookPickup, ninth session).
+fn sibling_wait(backend: DatabaseBackend) -> Duration {
+    match backend {
+        DatabaseBackend::Sqlite => Duration::ZERO,
+        _ => Duration::from_millis(3),
     }
 }
 

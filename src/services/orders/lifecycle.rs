@@ -13,10 +13,11 @@ use super::slots::release;
 use super::transition::{self, Change};
 use super::updates::publish_order_update;
 use crate::domain::field_action::ActionKind;
+use crate::domain::geo::GeoPoint;
 use crate::domain::order::{OrderStatus, Transition};
 use crate::error::AppResult;
 use crate::infra::db::WriteTxn;
-use crate::infra::order_signals::{OrderSignal, WithdrawnOffer};
+use crate::infra::order_signals::{OrderFacts, OrderSignal, WithdrawnOffer};
 use crate::services::collector_actions::{DeviceAction, Stamp};
 use crate::state::AppState;
 
@@ -92,9 +93,17 @@ pub(super) async fn announce_committed(
             .announce(OrderSignal::OffersWithdrawn(withdrawn));
     }
     if OrderStatus::from(order.status) == OrderStatus::Dispatching {
-        state
-            .order_signals
-            .announce(OrderSignal::NeedsDispatch(order.id));
+        state.order_signals.announce(OrderSignal::NeedsDispatch {
+            order_id: order.id,
+            facts: Some(OrderFacts {
+                point: GeoPoint {
+                    latitude: order.latitude,
+                    longitude: order.longitude,
+                },
+                area_id: order.service_area_id,
+                window_end: order.window_end,
+            }),
+        });
     }
     publish_order_update(state, order.id, order.version).await;
 }

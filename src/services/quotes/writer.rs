@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use entity::{price_table, quote, quote_line};
 use sea_orm::sea_query::Query;
@@ -47,7 +48,7 @@ impl QuoteWriter {
             sql: InsertSql::new(db.get_database_backend()),
         };
         Self {
-            writer: GroupWriter::start(db, gate, batch),
+            writer: GroupWriter::start(db, gate, batch, Duration::ZERO),
         }
     }
 
