@@ -39,13 +39,26 @@ pub async fn dispatch_announced(
     order_id: Uuid,
     facts: Option<OrderFacts>,
 ) -> AppResult<usize> {
-    if let Some(facts) = facts
-        && facts.window_end > state.clock.now()
-        && nobody_within_reach(state, facts.point, facts.area_id).await?
-    {
-        return Ok(0);
-    }
-    dispatch_order(state, order_id).await
+    let reach = match facts {
+        Some(facts) if facts.window_end > state.clock.now() => {
+            if nobody_within_reach(state, facts.point, facts.area_id).await? {
+                return Ok(0);
+            }
+            Reach::SomeoneOnline
+        }
+        _ => Reach::Unknown,
+    };
+    dispatch(state, order_id, reach).await
+}
+
+/// What dispatch knows, before reading an order, of the collectors within its reach.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Not looked yet.
+    Unknown,
+    /// Someone online was within reach a moment ago (the geo search is not repeated;
+    /// choosing the candidates searches again anyway).
+    SomeoneOnline,
 }
 
 /// Whether no collector is online within the dispatch radius of `area_id` around `point`.
@@ -67,8 +80,12 @@ fn dispatch_radius_km(areas: &[service_area::Model], area_id: Uuid) -> f64 {
 /// yet. Returns how many offers were sent. An order nobody can take now keeps waiting:
 /// every sweep, and every collector coming online, tries again; the order is given up
 /// (UNFULFILLED) only when its window has closed.
-#[tracing::instrument(skip_all, fields(%order_id))]
 pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize> {
+    dispatch(state, order_id, Reach::Unknown).await
+}
+
+#[tracing::instrument(skip_all, fields(%order_id))]
+async fn dispatch(state: &AppState, order_id: Uuid, reach: Reach) -> AppResult<usize> {
     let now = state.clock.now();
     let Some(order) = pickup_order::Entity::find_by_id(order_id)
         .one(&state.db)
@@ -92,11 +109,12 @@ pub async fn dispatch_order(state: &AppState, order_id: Uuid) -> AppResult<usize
     let limit_km = dispatch_radius_km(&snapshot.service_areas, order.service_area_id);
     // Nobody online within reach: nothing to read or send. The order keeps waiting for
     // a collector to come online (which dispatches it again) or the next sweep.
-    if state
-        .geo
-        .search_any(order_point(&order), limit_km, 1)
-        .await?
-        .is_empty()
+    if reach == Reach::Unknown
+        && state
+            .geo
+            .search_any(order_point(&order), limit_km, 1)
+            .await?
+            .is_empty()
     {
         return Ok(0);
     }
