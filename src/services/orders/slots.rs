@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{pickup_order, service_area, slot_usage};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, Value,
+};
 
 use crate::domain::geo::GeoPoint;
 use crate::domain::report::{kg_from_micro, to_micro};
@@ -108,6 +110,18 @@ pub async fn take_places(
     Ok(conn.execute_raw(statement).await?.rows_affected() == 1)
 }
 
+/// Places and weight to add to one slot.
+pub struct SlotTake<'a> {
+    /// The slot's area (its budgets apply).
+    pub area: &'a service_area::Model,
+    /// The slot's start.
+    pub start: DateTime<Utc>,
+    /// Places to take.
+    pub places: i32,
+    /// Weight to take, micro-kg.
+    pub micro_kg: i64,
+}
+
 /// The statement behind [`take_places`]: it changes one row when the places and weight fit
 /// (inserting the slot's usage or adding to it), none when they do not.
 pub fn take_places_statement(
@@ -117,32 +131,88 @@ pub fn take_places_statement(
     places: i32,
     micro_kg: i64,
 ) -> Statement {
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
-             used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used + excluded.used <= $5 AND slot_usage.used_micro_kg + excluded.used_micro_kg <= $6"
-        }
-        _ => {
-            "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
-             used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
-             WHERE slot_usage.used + excluded.used <= ? AND slot_usage.used_micro_kg + excluded.used_micro_kg <= ?"
-        }
-    };
-    Statement::from_sql_and_values(
+    take_slots_statement(
         backend,
-        sql,
-        [
-            area.id.into(),
-            slot_start.into(),
-            places.into(),
-            micro_kg.into(),
-            area.slot_capacity.into(),
-            weight_budget(area).into(),
-        ],
+        &[SlotTake {
+            area,
+            start: slot_start,
+            places,
+            micro_kg,
+        }],
     )
+}
+
+/// One statement taking places and weight in several slots (distinct ones): it changes
+/// one row per slot whose places and weight fit, so a count short of `takes.len()` means
+/// some slot was full. Each area's budgets are chosen by a CASE on the row's area.
+pub fn take_slots_statement(backend: DatabaseBackend, takes: &[SlotTake<'_>]) -> Statement {
+    let mut params = Params::new(backend);
+    let rows: Vec<String> = takes
+        .iter()
+        .map(|take| {
+            format!(
+                "({}, {}, {}, {})",
+                params.bind(take.area.id),
+                params.bind(take.start),
+                params.bind(take.places),
+                params.bind(take.micro_kg)
+            )
+        })
+        .collect();
+    let mut areas: Vec<&service_area::Model> = Vec::new();
+    for take in takes {
+        if !areas.iter().any(|area| area.id == take.area.id) {
+            areas.push(take.area);
+        }
+    }
+    let mut budget = |of: fn(&service_area::Model) -> i64| {
+        let arms: String = areas
+            .iter()
+            .map(|area| {
+                format!(
+                    " WHEN {} THEN {}",
+                    params.bind(area.id),
+                    params.bind(of(area))
+                )
+            })
+            .collect();
+        format!("CASE excluded.service_area_id{arms} END")
+    };
+    let places_budget = budget(|area| i64::from(area.slot_capacity));
+    let weight_budget = budget(weight_budget);
+    let sql = format!(
+        "INSERT INTO slot_usage (service_area_id, slot_start, used, used_micro_kg) VALUES {} \
+         ON CONFLICT (service_area_id, slot_start) DO UPDATE SET used = slot_usage.used + excluded.used, \
+         used_micro_kg = slot_usage.used_micro_kg + excluded.used_micro_kg \
+         WHERE slot_usage.used + excluded.used <= {places_budget} \
+         AND slot_usage.used_micro_kg + excluded.used_micro_kg <= {weight_budget}",
+        rows.join(", ")
+    );
+    Statement::from_sql_and_values(backend, sql, params.values)
+}
+
+/// Values bound in the order their placeholders appear in a statement's text.
+struct Params {
+    backend: DatabaseBackend,
+    values: Vec<Value>,
+}
+
+impl Params {
+    fn new(backend: DatabaseBackend) -> Self {
+        Self {
+            backend,
+            values: Vec::new(),
+        }
+    }
+
+    /// Binds `value`; its placeholder (`$n` on PostgreSQL, `?` elsewhere).
+    fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        match self.backend {
+            DatabaseBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".to_owned(),
+        }
+    }
 }
 
 fn slot_full() -> AppError {

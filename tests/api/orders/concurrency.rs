@@ -326,3 +326,53 @@ async fn twenty_keys_each_retried_five_times_at_once_make_twenty_orders() {
         .expect("count orders");
     assert_eq!(stored, 20);
 }
+
+#[tokio::test]
+async fn concurrent_bookings_over_three_slots_fill_each_to_its_capacity_and_no_further() {
+    // A batch takes all its slots in one statement: every slot must still stop at its own
+    // capacity, and a full one must not cost the other slots their bookings.
+    let app = spawn_app_with(|c| c.quotes.user_per_minute = 10_000).await;
+    service_area::Entity::update_many()
+        .col_expr(service_area::Column::SlotCapacity, Expr::value(4))
+        .filter(service_area::Column::Name.eq("Shanghai Central"))
+        .exec(&app.state.db)
+        .await
+        .expect("set the slot capacity");
+    app.state.catalog.invalidate();
+    let customer = app.register("HOUSEHOLD").await;
+    let quotes = quotes_for(&app, &customer, 24).await;
+    let hours = [2, 4, 6];
+
+    let responses = join_all(quotes.iter().enumerate().map(|(k, quote)| {
+        app.gql(
+            Some(&customer.access),
+            "mutation($input: BookPickupInput!) { bookPickup(input: $input) { id } }",
+            json!({"input": booking_input(quote, window(hours[k % 3]))}),
+        )
+    }))
+    .await;
+
+    for (slot, hour) in hours.iter().enumerate() {
+        let answers: Vec<&Value> = responses.iter().skip(slot).step_by(3).collect();
+        let booked = answers
+            .iter()
+            .filter(|r| r["data"]["bookPickup"].is_object())
+            .count();
+        let full = answers
+            .iter()
+            .filter(|r| {
+                error_code(r) == Some("CONFLICT")
+                    && r["errors"][0]["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("fully booked"))
+            })
+            .count();
+        assert_eq!((booked, full), (4, 4), "slot at {hour}:00: {answers:#?}");
+        assert_eq!(remaining_places(&app, *hour).await, 0, "slot at {hour}:00");
+    }
+    let stored = pickup_order::Entity::find()
+        .count(&app.state.db)
+        .await
+        .expect("count orders");
+    assert_eq!(stored, 12);
+}

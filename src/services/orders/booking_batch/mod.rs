@@ -31,7 +31,7 @@ use super::booking_write::{
     ORDER_COUNTER, ORDER_SEQUENCE, PreparedBooking, Written, admit_quote, already_booked,
     first_events, line_rows, lines_inserts, order_model, reference_taken, total_weight,
 };
-use super::slots::{check_room, take_places_statement};
+use super::slots::{SlotTake, check_room, take_slots_statement};
 use super::transition::{self, NewEvent};
 use crate::domain::order::order_number;
 use crate::domain::quote::QuoteStatus;
@@ -347,8 +347,8 @@ fn insert_orders(
     }
 }
 
-/// Adds the batch's places and weight to its slots, one conditional statement per slot
-/// (in a fixed order, so two instances' batches cannot deadlock on them). On SQLite the
+/// Adds the batch's places and weight to its slots in one conditional statement (rows in
+/// a fixed order, so two instances' batches cannot deadlock on them). On SQLite the
 /// condition always holds (every booking was checked against the slot's usage plus what
 /// the batch took before it, and nothing else writes meanwhile); on PostgreSQL another
 /// instance may have taken places since the batch read them, and then the batch is given
@@ -360,11 +360,20 @@ fn take_slots(
 ) {
     let mut slots: Vec<_> = taken.iter().collect();
     slots.sort_unstable_by_key(|(slot, _)| **slot);
-    for (&(area_id, start), &(places, micro_kg)) in slots {
-        let Some(job) = jobs.iter().find(|job| job.area.id == area_id) else {
-            continue;
-        };
-        let statement = take_places_statement(script.backend(), &job.area, start, places, micro_kg);
-        script.push(statement, 1);
+    let takes: Vec<SlotTake<'_>> = slots
+        .into_iter()
+        .filter_map(|(&(area_id, start), &(places, micro_kg))| {
+            let job = jobs.iter().find(|job| job.area.id == area_id)?;
+            Some(SlotTake {
+                area: &job.area,
+                start,
+                places,
+                micro_kg,
+            })
+        })
+        .collect();
+    if !takes.is_empty() {
+        let count = takes.len() as u64;
+        script.push(take_slots_statement(script.backend(), &takes), count);
     }
 }
