@@ -66,26 +66,29 @@ async fn compiled_with(db: &impl ConnectionTrait, option: &str) -> bool {
     row.try_get::<i64>("", "used").expect("used") == 1
 }
 
+/// Whether the test app's bundled SQLite was compiled with `option`; None on PostgreSQL.
+async fn app_sqlite_compiled_with(option: &str) -> Option<bool> {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    Some(compiled_with(db, option).await)
+}
+
 #[tokio::test]
 async fn the_bundled_sqlite_keeps_no_memory_statistics() {
     // With them, every allocation in every connection's thread takes one process-wide
     // mutex (.cargo/config.toml sets the build flag).
-    let app = spawn_app().await;
-    let db = &app.state.db;
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return;
-    }
-    assert!(compiled_with(db, "DEFAULT_MEMSTATUS=0").await);
+    assert_ne!(
+        app_sqlite_compiled_with("DEFAULT_MEMSTATUS=0").await,
+        Some(false)
+    );
 }
 
 #[tokio::test]
 async fn the_bundled_sqlite_plans_a_statement_once_whatever_its_bound_values() {
     // Without the guarantee every `.one()` (sea-orm binds its `LIMIT ?`) was parsed and
     // planned again on each execution (.cargo/config.toml sets the build flag).
-    let app = spawn_app().await;
-    let db = &app.state.db;
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return;
-    }
-    assert!(compiled_with(db, "ENABLE_QPSG").await);
+    assert_ne!(app_sqlite_compiled_with("ENABLE_QPSG").await, Some(false));
 }

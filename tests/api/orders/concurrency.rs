@@ -203,18 +203,32 @@ async fn quotes_for(app: &TestApp, customer: &Account, count: usize) -> Vec<Stri
     quotes
 }
 
-#[tokio::test]
-async fn two_hundred_concurrent_bookings_of_a_fifty_place_slot_make_exactly_fifty_orders() {
+/// An app whose Shanghai slots hold `capacity` places, and a customer with `count` quotes.
+async fn customer_with_quotes(capacity: i32, count: usize) -> (TestApp, Account, Vec<String>) {
     let app = spawn_app_with(|c| c.quotes.user_per_minute = 10_000).await;
     service_area::Entity::update_many()
-        .col_expr(service_area::Column::SlotCapacity, Expr::value(50))
+        .col_expr(service_area::Column::SlotCapacity, Expr::value(capacity))
         .filter(service_area::Column::Name.eq("Shanghai Central"))
         .exec(&app.state.db)
         .await
         .expect("set the slot capacity");
     app.state.catalog.invalidate();
     let customer = app.register("HOUSEHOLD").await;
-    let quotes = quotes_for(&app, &customer, 200).await;
+    let quotes = quotes_for(&app, &customer, count).await;
+    (app, customer, quotes)
+}
+
+/// Whether `response` is the CONFLICT of a fully booked slot.
+fn slot_was_full(response: &Value) -> bool {
+    error_code(response) == Some("CONFLICT")
+        && response["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("fully booked"))
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_bookings_of_a_fifty_place_slot_make_exactly_fifty_orders() {
+    let (app, customer, quotes) = customer_with_quotes(50, 200).await;
 
     // All at once: on SQLite they share group commits, where the refused ones must roll
     // back alone and never take their neighbours with them.
@@ -235,15 +249,7 @@ async fn two_hundred_concurrent_bookings_of_a_fifty_place_slot_make_exactly_fift
                 .map(|_| &r["data"]["bookPickup"])
         })
         .collect();
-    let full: Vec<&Value> = responses
-        .iter()
-        .filter(|r| {
-            error_code(r) == Some("CONFLICT")
-                && r["errors"][0]["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("fully booked"))
-        })
-        .collect();
+    let full: Vec<&Value> = responses.iter().filter(|r| slot_was_full(r)).collect();
     assert_eq!(booked.len(), 50, "{responses:#?}");
     assert_eq!(full.len(), 150, "every refusal says the slot is full");
     assert!(booked.iter().all(|o| o["status"] == "DISPATCHING"));
@@ -331,16 +337,7 @@ async fn twenty_keys_each_retried_five_times_at_once_make_twenty_orders() {
 async fn concurrent_bookings_over_three_slots_fill_each_to_its_capacity_and_no_further() {
     // A batch takes all its slots in one statement: every slot must still stop at its own
     // capacity, and a full one must not cost the other slots their bookings.
-    let app = spawn_app_with(|c| c.quotes.user_per_minute = 10_000).await;
-    service_area::Entity::update_many()
-        .col_expr(service_area::Column::SlotCapacity, Expr::value(4))
-        .filter(service_area::Column::Name.eq("Shanghai Central"))
-        .exec(&app.state.db)
-        .await
-        .expect("set the slot capacity");
-    app.state.catalog.invalidate();
-    let customer = app.register("HOUSEHOLD").await;
-    let quotes = quotes_for(&app, &customer, 24).await;
+    let (app, customer, quotes) = customer_with_quotes(4, 24).await;
     let hours = [2, 4, 6];
 
     let responses = join_all(quotes.iter().enumerate().map(|(k, quote)| {
@@ -358,15 +355,7 @@ async fn concurrent_bookings_over_three_slots_fill_each_to_its_capacity_and_no_f
             .iter()
             .filter(|r| r["data"]["bookPickup"].is_object())
             .count();
-        let full = answers
-            .iter()
-            .filter(|r| {
-                error_code(r) == Some("CONFLICT")
-                    && r["errors"][0]["message"]
-                        .as_str()
-                        .is_some_and(|m| m.contains("fully booked"))
-            })
-            .count();
+        let full = answers.iter().filter(|r| slot_was_full(r)).count();
         assert_eq!((booked, full), (4, 4), "slot at {hour}:00: {answers:#?}");
         assert_eq!(remaining_places(&app, *hour).await, 0, "slot at {hour}:00");
     }
